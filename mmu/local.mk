@@ -1,0 +1,1 @@
+# mmu/: see the top-level Makefile.am for the shared variables.

@@ -1,0 +1,1 @@
+# results/: see the top-level Makefile.am for the shared variables.

@@ -1,0 +1,53 @@
+/*
+ * sim/main.c - the mmusim command: dispatches to a subcommand.  This is the
+ * only file that calls exit(); library code reports errors upward.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/cmd.h"
+
+struct subcommand {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary;
+};
+
+static const struct subcommand subcommands[] = {
+	{ "walk",   cmd_walk,   "answer the translation requests of a walk scenario" },
+	{ "layout", cmd_layout, "show the table layout and register values for an address size" },
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: mmusim COMMAND [OPTIONS] [ARGS]\n"
+		"       mmusim COMMAND --help\n\n"
+		"mmusim %s: a trace-driven AArch64 MMU/TLB simulator.\n\n"
+		"Commands:\n", PACKAGE_VERSION);
+	for (size_t i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
+		fprintf(f, "  %-8s %s\n", subcommands[i].name, subcommands[i].summary);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		exit(EXIT_USAGE);
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+		usage(stdout);
+		exit(0);
+	}
+	if (!strcmp(argv[1], "--version")) {
+		printf("mmusim %s\n", PACKAGE_VERSION);
+		exit(0);
+	}
+	for (size_t i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
+		if (!strcmp(argv[1], subcommands[i].name))
+			exit(subcommands[i].fn(argc - 1, argv + 1));
+	fprintf(stderr, "mmusim: unknown command '%s' (try 'mmusim --help')\n", argv[1]);
+	exit(EXIT_USAGE);
+}

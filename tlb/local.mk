@@ -1,0 +1,1 @@
+# tlb/: see the top-level Makefile.am for the shared variables.

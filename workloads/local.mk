@@ -1,0 +1,1 @@
+# workloads/: see the top-level Makefile.am for the shared variables.
