@@ -1,6 +1,6 @@
 # sim/: see the top-level Makefile.am for the shared variables.
 
 libmmusim_a_SOURCES += \
-	sim/types.h sim/bits.h sim/err.h sim/err.c
+	sim/types.h sim/types.c sim/bits.h sim/err.h sim/err.c sim/cmd.h
 
 mmusim_SOURCES += sim/main.c

@@ -62,4 +62,31 @@ struct mmu_fault {
 
 const char *mmu_fault_type_name(enum mmu_fault_type t);
 
+/*
+ * TLB maintenance operations (Arm ARM D8.17.5), as trace control records and
+ * the TLB model name them.  The Inner Shareable (broadcast) form of each is
+ * the same operation with TLBI_F_IS set in the record's flags.
+ */
+enum tlbi_op {
+	TLBI_VMALLE1 = 0,       /* current VMID, stage 1, all ASIDs and globals */
+	TLBI_VMALLS12E1,        /* current VMID, stage 1 and stage 2 */
+	TLBI_ALLE1,             /* every VMID, EL1&0, both stages */
+	TLBI_ASIDE1,            /* current VMID, non-global entries of one ASID */
+	TLBI_VAE1,              /* VA + ASID (and global leaves), all levels */
+	TLBI_VALE1,             /* as VAE1, final level only */
+	TLBI_VAAE1,             /* VA, any ASID, all levels */
+	TLBI_VAALE1,            /* VA, any ASID, final level only */
+	TLBI_IPAS2E1,           /* IPA, stage-2-only entries, all levels */
+	TLBI_IPAS2LE1,          /* IPA, stage-2-only entries, final level only */
+	TLBI_ALLE2,             /* the EL2 (or EL2&0) regime, everything */
+	TLBI_VAE2,              /* EL2 regime by VA, all levels */
+	TLBI_VALE2,             /* EL2 regime by VA, final level only */
+	TLBI__COUNT
+};
+
+#define TLBI_F_IS 0x1           /* broadcast to every PE (the ...IS forms) */
+
+/* "vmalle1" ... ; NULL for an out-of-range value. */
+const char *tlbi_op_name(enum tlbi_op op);
+
 #endif /* MMUSIM_SIM_TYPES_H */
