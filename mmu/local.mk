@@ -5,4 +5,5 @@ libmmusim_a_SOURCES += \
 	mmu/geom.h mmu/geom.c \
 	mmu/walk.h mmu/walk.c \
 	mmu/regime.h mmu/regime.c \
-	mmu/translate.h mmu/translate.c
+	mmu/translate.h mmu/translate.c \
+	mmu/scenario.h mmu/scenario.c

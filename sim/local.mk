@@ -4,3 +4,6 @@ libmmusim_a_SOURCES += \
 	sim/types.h sim/types.c sim/bits.h sim/err.h sim/err.c sim/cmd.h
 
 mmusim_SOURCES += sim/main.c
+
+libmmusim_a_SOURCES += sim/readfile.h sim/readfile.c
+mmusim_SOURCES += sim/cmd_walk.c sim/cmd_layout.c

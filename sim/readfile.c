@@ -1,0 +1,63 @@
+/* sim/readfile.c - whole-file input; see sim/readfile.h. */
+#include "sim/readfile.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *sim_input_name(const char *path)
+{
+	return strcmp(path, "-") ? path : "<stdin>";
+}
+
+int sim_read_file(const char *path, char **buf, size_t *len, struct sim_error *e)
+{
+	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
+	size_t cap = 0, n = 0;
+	char *b = NULL;
+	int rc = 0;
+
+	*buf = NULL;
+	*len = 0;
+	if (!f)
+		return sim_error_set(e, SIM_E_IO, "%s: cannot open: %s", path, strerror(errno));
+	for (;;) {
+		size_t got;
+
+		if (cap - n < 2) {
+			char *nb;
+
+			if (cap >= SIM_READ_FILE_MAX) {
+				rc = sim_error_set(e, SIM_E_INVAL, "%s: larger than %zu MiB",
+						   sim_input_name(path), SIM_READ_FILE_MAX >> 20);
+				break;
+			}
+			cap = cap ? cap * 2 : 65536;
+			nb = realloc(b, cap);
+			if (!nb) {
+				rc = sim_error_set(e, SIM_E_NOMEM, "%s: out of memory", sim_input_name(path));
+				break;
+			}
+			b = nb;
+		}
+		got = fread(b + n, 1, cap - n - 1, f);
+		n += got;
+		if (got == 0) {
+			if (ferror(f))
+				rc = sim_error_set(e, SIM_E_IO, "%s: read error: %s",
+						   sim_input_name(path), strerror(errno));
+			break;
+		}
+	}
+	if (f != stdin)
+		fclose(f);
+	if (rc) {
+		free(b);
+		return rc;
+	}
+	b[n] = '\0';
+	*buf = b;
+	*len = n;
+	return 0;
+}

@@ -1,0 +1,27 @@
+/*
+ * sim/readfile.h - read a whole (small) input file, or standard input for
+ * "-", into memory.  For scenario and configuration-sized text only; traces
+ * are streamed by workloads/.
+ */
+#ifndef MMUSIM_SIM_READFILE_H
+#define MMUSIM_SIM_READFILE_H
+
+#include <stddef.h>
+
+#include "sim/err.h"
+
+/* Upper bound on what sim_read_file() accepts, so bad input cannot make
+ * it allocate without limit. */
+#define SIM_READ_FILE_MAX ((size_t)256 << 20)
+
+/**
+ * sim_read_file() - read @path ("-" for standard input) into a new buffer.
+ * @buf, @len: the contents (NUL-terminated for convenience; free() it)
+ * Return: 0, or SIM_E_IO / SIM_E_NOMEM / SIM_E_INVAL (too large) with @e set.
+ */
+int sim_read_file(const char *path, char **buf, size_t *len, struct sim_error *e);
+
+/* The name to use for @path in messages: "<stdin>" for "-". */
+const char *sim_input_name(const char *path);
+
+#endif /* MMUSIM_SIM_READFILE_H */
