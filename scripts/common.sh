@@ -1,0 +1,50 @@
+# scripts/common.sh - shared by run.sh and test.sh: install the Debian
+# packages mmusim needs (if missing) and configure/build one flavour of the
+# tree out of source under build/FLAVOUR.  Safe to run any number of times.
+
+MMUSIM_DEBS="gcc make autoconf automake pkg-config check libsubunit-dev \
+libjemalloc-dev zlib1g-dev libzstd-dev libinih-dev gnuplot-nox"
+
+log() { printf '%s\n' "$*" >&2; }
+
+ensure_debs() {
+	missing=""
+	for p in $MMUSIM_DEBS; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+			missing="$missing $p"
+	done
+	[ -z "$missing" ] && return 0
+	log "mmusim: installing Debian packages:$missing"
+	if [ "$(id -u)" -eq 0 ]; then
+		SUDO=""
+	elif command -v sudo >/dev/null 2>&1; then
+		SUDO="sudo"
+	else
+		log "mmusim: missing packages:$missing; install them as root (apt-get install$missing)"
+		exit 1
+	fi
+	$SUDO apt-get update -qq >&2 || { log "mmusim: apt-get update failed"; exit 1; }
+	# shellcheck disable=SC2086
+	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $missing >&2 ||
+		{ log "mmusim: apt-get install failed for:$missing"; exit 1; }
+}
+
+# build_flavour NAME CONFIGURE-ARGS...: configure (once) and build build/NAME.
+build_flavour() {
+	name=$1
+	shift
+	top=$(pwd)
+	if [ ! -x configure ] || [ configure.ac -nt configure ]; then
+		log "mmusim: autoreconf -fi"
+		autoreconf -fi >&2 || { log "mmusim: autoreconf failed"; exit 1; }
+	fi
+	mkdir -p "build/$name"
+	if [ ! -f "build/$name/Makefile" ]; then
+		log "mmusim: configuring build/$name ($*)"
+		(cd "build/$name" && "$top/configure" "$@" >configure.out 2>&1) ||
+			{ cat "build/$name/configure.out" >&2; log "mmusim: configure failed (build/$name)"; exit 1; }
+	fi
+	log "mmusim: building build/$name"
+	make -C "build/$name" -j"$(nproc 2>/dev/null || echo 2)" >&2 ||
+		{ log "mmusim: build failed (build/$name)"; exit 1; }
+}
