@@ -1,1 +1,16 @@
-# workloads/: see the top-level Makefile.am for the shared variables.
+# workloads/: trace records, readers (native, lackey; gzip/zstd) and the
+# native writer.  See the top-level Makefile.am for the shared variables.
+
+libmmusim_a_SOURCES += \
+	workloads/trace.h workloads/trace_impl.h \
+	workloads/trace_reader.c workloads/trace_lackey.c \
+	workloads/trace_native.c workloads/trace_writer.c
+
+mmusim_SOURCES += sim/cmd_convert.c
+
+# Throughput of the readers; not run by 'make check': make workloads/bench_trace
+EXTRA_PROGRAMS = workloads/bench_trace
+workloads_bench_trace_SOURCES = workloads/bench_trace.c
+workloads_bench_trace_LDADD = $(MMUSIM_LIBS)
+CLEANFILES += workloads/bench_trace
+

@@ -1,0 +1,182 @@
+/*
+ * workloads/trace_impl.h - internals shared by the trace reader, its format
+ * parsers and the native writer.  Not for use outside workloads/.
+ *
+ * A reader is three layers:
+ *   source  - a descriptor (read(2) in large blocks) or a memory buffer;
+ *   stream  - optional gzip/zstd decompression into a window of decoded
+ *             bytes [p, end) that parsers consume and refill;
+ *   parser  - lackey text or the native binary format, filling record
+ *             batches straight from the window.
+ * Parsers never see compression, and the stream never sees records: when
+ * the stream fails it gives the reason ("truncated zstd stream"), and the
+ * parser adds where it was (line, or record and byte offset).
+ */
+#ifndef MMUSIM_WORKLOADS_TRACE_IMPL_H
+#define MMUSIM_WORKLOADS_TRACE_IMPL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <zlib.h>
+#include <zstd.h>
+
+#include "sim/err.h"
+#include "workloads/trace.h"
+
+/* Decoded-window buffer and compressed-input buffer sizes. */
+#define TRACE_STREAM_BUF (1u << 20)
+#define TRACE_STREAM_ZBUF (256u << 10)
+
+struct trace_stream {
+	const uint8_t *p, *end;         /* unread decoded bytes */
+	uint8_t *buf;                   /* owned window buffer (NULL if borrowed) */
+	size_t cap;
+	uint64_t base_off;              /* stream offset of the window's start */
+	const uint8_t *win;             /* start of the window (buf or borrowed) */
+
+	/* source */
+	int fd;                         /* -1 for a memory source */
+	bool own_fd;
+	bool raw_eof;                   /* the source has no more bytes */
+	const uint8_t *mem;             /* memory source */
+	size_t mem_len;
+	uint64_t bytes_in;
+
+	/* decompression */
+	enum trace_compression comp;
+	uint8_t *zbuf;                  /* compressed bytes read from an fd */
+	const uint8_t *zp, *zend;       /* unread compressed bytes */
+	z_stream z;
+	bool z_init;
+	bool z_member_done;             /* gzip: a member ended; another may follow */
+	ZSTD_DStream *zs;
+	size_t zs_hint;                 /* last ZSTD_decompressStream() result */
+	bool eof;                       /* decoded stream fully delivered */
+
+	char why[160];                  /* reason of the last stream failure */
+};
+
+/*
+ * trace_stream_more() - keep the unread bytes [p, end), move them to the
+ * front of the buffer and append more decoded bytes.
+ * Return: number of bytes added (> 0), 0 at the clean end of the stream, or
+ * a negative enum sim_err with s->why saying what went wrong (no location).
+ */
+int trace_stream_more(struct trace_stream *s);
+
+/* Decoded-stream offset of a pointer into the window. */
+static inline uint64_t trace_stream_off(const struct trace_stream *s, const uint8_t *q)
+{
+	return s->base_off + (uint64_t)(q - s->win);
+}
+
+struct trace_native_cpu {
+	uint64_t next[2];               /* predicted VA: [0] data, [1] fetch */
+};
+
+/* Per access opcode: the record's upper 8 bytes and the size (0 = not a
+ * plain access: control record or escaped access). */
+struct trace_native_op {
+	uint64_t hi;
+	uint64_t size;
+};
+
+struct trace_reader {
+	struct trace_stream s;
+	enum trace_format fmt;
+	char *name;
+	struct sim_error err;
+	int failed;                     /* sticky error code, 0 if none */
+	uint64_t nrecs;                 /* records handed out */
+
+	/* lackey */
+	uint64_t line;                  /* lines consumed */
+	uint64_t ignored;
+	bool have_pending;              /* the store half of an M line */
+	struct trace_rec pending;
+	bool skipping;                  /* inside an over-long ignored line */
+	bool done;
+
+	/* native */
+	struct trace_native_cpu *cpus;  /* per-CPU predictors, grown on demand */
+	size_t ncpus;
+	uint16_t cpu;                   /* current CPU */
+	uint64_t pred_d, pred_f;        /* current CPU's predictors, live copy */
+	uint64_t nfile;                 /* trace records decoded (END's count) */
+	uint64_t cpu_hi;                /* upper 8 bytes of a record of this cpu */
+	struct trace_native_op op_tab[256];
+	bool ended;                     /* END record seen */
+};
+
+int trace_lackey_read(struct trace_reader *r, struct trace_rec *recs, size_t max);
+int trace_native_start(struct trace_reader *r);
+int trace_native_read(struct trace_reader *r, struct trace_rec *recs, size_t max);
+
+/* ------------------------------------------------------------------------ */
+/* Native format constants (see workloads/FORMAT.md)                         */
+
+#define TRACE_NATIVE_MAGIC "\x89MMUTR\r\n"
+#define TRACE_NATIVE_MAGIC_LEN 8
+#define TRACE_NATIVE_VERSION 1
+#define TRACE_NATIVE_HDR_LEN 16
+
+/* Opcode byte of an access: bits 1:0 kind (0 load, 1 store, 2 fetch),
+ * bits 4:2 size code, bits 7:5 delta length in bytes (0..7). */
+#define TRACE_OP_KIND_MASK 0x03u
+#define TRACE_OP_SIZE_SHIFT 2
+#define TRACE_OP_SIZE_MASK 0x1cu
+#define TRACE_OP_LEN_SHIFT 5
+#define TRACE_OP_SIZE_ESC 7u            /* size code: explicit size + delta follow */
+#define TRACE_OP_CTRL 3u                /* kind bits 11: a control record */
+
+/* Control opcodes: TRACE_OP_CTRL | code << 2. */
+enum trace_ctrl {
+	TRACE_CTRL_END = 0,
+	TRACE_CTRL_CPU = 1,
+	TRACE_CTRL_CTX = 2,
+	TRACE_CTRL_VM = 3,
+	TRACE_CTRL_TLBI = 4,
+	TRACE_CTRL__COUNT
+};
+
+#define TRACE_CTRL_OP(code) ((uint8_t)(TRACE_OP_CTRL | ((code) << 2)))
+
+/* TLBI flag bits this version knows; others are rejected. */
+#define TRACE_TLBI_FLAGS_KNOWN TLBI_F_IS
+
+/* Sizes of the access size codes 0..6, per stream ([0] data, [1] fetch). */
+extern const uint8_t trace_native_sizes[2][8];
+
+static inline uint64_t trace_zigzag(uint64_t delta)
+{
+	return (delta << 1) ^ (uint64_t)((int64_t)delta >> 63);
+}
+
+static inline uint64_t trace_unzigzag(uint64_t zz)
+{
+	return (zz >> 1) ^ (0 - (zz & 1));
+}
+
+static inline uint64_t trace_load_le64(const uint8_t *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, sizeof(v));
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	v = __builtin_bswap64(v);
+#endif
+	return v;
+}
+
+static inline void trace_store_le64(uint8_t *p, uint64_t v)
+{
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	v = __builtin_bswap64(v);
+#endif
+	memcpy(p, &v, sizeof(v));
+}
+
+#endif /* MMUSIM_WORKLOADS_TRACE_IMPL_H */
