@@ -2,11 +2,16 @@
 # guest-OS/hypervisor mapping model, with their Check suites.
 
 libmmusim_a_SOURCES += \
-	mmu/pmem.h mmu/pmem.c
+	mmu/pmem.h mmu/pmem.c \
+	mmu/pgtable.h mmu/pgtable.c
 
-check_PROGRAMS += tests/test_pmem
-TESTS += tests/test_pmem
+check_PROGRAMS += tests/test_pmem tests/test_pgtable
+TESTS += tests/test_pmem tests/test_pgtable
 
 tests_test_pmem_SOURCES = tests/test_pmem.c
 tests_test_pmem_CFLAGS = $(TEST_CFLAGS)
 tests_test_pmem_LDADD = $(TEST_LIBS)
+
+tests_test_pgtable_SOURCES = tests/test_pgtable.c
+tests_test_pgtable_CFLAGS = $(TEST_CFLAGS)
+tests_test_pgtable_LDADD = $(TEST_LIBS)
