@@ -23,6 +23,7 @@ struct tctx {
 	const struct mmu_mem *mem;
 	struct mmu_refs *refs;
 	struct mmu_result *res;
+	const struct mmu_hooks *hooks;
 	int8_t s2_for;                  /* stage-1 step the running stage-2 walk serves */
 	uint64_t s1tab_pa[WALK_LEVELS]; /* stage-2 output of each stage-1 table fetch */
 	uint8_t s1tab_prot[WALK_LEVELS];
@@ -76,6 +77,35 @@ static int phys_update(void *ctx, const struct walk_params *p, int level, uint64
 	return 0;
 }
 
+/* Stage 2 of @ipa for @acc, from the stage-2 TLB or the walk caches
+ * when the simulator supplies them. */
+static int s2_translate(struct tctx *t, uint64_t ipa, struct mmu_access acc, struct walk_out *s2)
+{
+	const struct walk_params *p2 = &t->c->s2;
+	const struct mmu_hooks *h = t->hooks;
+	struct walk_start st, *start = NULL;
+	int rc;
+
+	if (h && h->s2_lookup && h->s2_lookup(h->ctx, ipa, s2) && mmu_prot_allows(s2->prot, acc)) {
+		s2->reads = 0;
+		s2->fault.type = MMU_FAULT_NONE;
+		t->res->s2_saved += (unsigned)(s2->level - p2->start_level + 1);
+		return 0;
+	}
+	if (h && h->wc_lookup && p2->cfg_fault == MMU_FAULT_NONE && h->wc_lookup(h->ctx, p2, ipa, &st)) {
+		start = &st;
+		t->res->s2_saved += (unsigned)(st.level - p2->start_level);
+	}
+	rc = walk_stage(p2, ipa, acc, start, &t->phys_io, s2);
+	if (rc == 0 && h) {
+		if (h->wc_fill)
+			h->wc_fill(h->ctx, p2, ipa, s2, start ? start->level : p2->start_level);
+		if (h->s2_fill)
+			h->s2_fill(h->ctx, ipa, s2);
+	}
+	return rc;
+}
+
 /* Stage 2 on the IPA of a stage-1 table descriptor, for @acc. */
 static int s2_for_table(struct tctx *t, int s1_level, uint64_t ipa, struct mmu_access acc,
 			struct walk_out *s2, struct mmu_fault *f)
@@ -84,7 +114,7 @@ static int s2_for_table(struct tctx *t, int s1_level, uint64_t ipa, struct mmu_a
 	int rc;
 
 	t->s2_for = (int8_t)s1_level;
-	rc = walk_stage(p2, ipa, acc, NULL, &t->phys_io, s2);
+	rc = s2_translate(t, ipa, acc, s2);
 	if (rc < 0)
 		return rc;
 	/* HCR_EL2.PTW: a stage-1 walk touching stage-2 Device memory takes a
@@ -153,8 +183,15 @@ int mmu_translate(const struct mmu_ctx *c, const struct mmu_mem *mem, uint64_t v
 		  struct mmu_access acc, bool two_stage, struct mmu_result *res,
 		  struct mmu_refs *refs)
 {
+	return mmu_translate_cached(c, mem, NULL, va, acc, two_stage, res, refs);
+}
+
+int mmu_translate_cached(const struct mmu_ctx *c, const struct mmu_mem *mem,
+			 const struct mmu_hooks *hooks, uint64_t va, struct mmu_access acc,
+			 bool two_stage, struct mmu_result *res, struct mmu_refs *refs)
+{
 	struct tctx t = {
-		.c = c, .mem = mem, .refs = refs, .res = res,
+		.c = c, .mem = mem, .refs = refs, .res = res, .hooks = hooks,
 		.s2_for = MMU_REF_FOR_FINAL,
 		.phys_io = { .fetch = phys_fetch, .update = phys_update },
 	};
@@ -188,8 +225,17 @@ int mmu_translate(const struct mmu_ctx *c, const struct mmu_mem *mem, uint64_t v
 		 * the VA size must all equal it (D8.2.4). */
 		if (bits_extract(va, p->ia_bits, width) != (sel ? bits_low_mask(width) : 0))
 			return stage1_fault(res, MMU_FAULT_TRANSLATION);
-		rc = walk_stage(p, va, acc, NULL, c->s2_enabled ? &s1_io : &t.phys_io, &res->s1);
+		struct walk_start st, *start = NULL;
+
+		if (hooks && hooks->wc_lookup && p->cfg_fault == MMU_FAULT_NONE &&
+		    hooks->wc_lookup(hooks->ctx, p, va, &st)) {
+			start = &st;
+			res->s1_saved = (unsigned)(st.level - p->start_level);
+		}
+		rc = walk_stage(p, va, acc, start, c->s2_enabled ? &s1_io : &t.phys_io, &res->s1);
 		res->s1_walked = true;
+		if (rc == 0 && hooks && hooks->wc_fill)
+			hooks->wc_fill(hooks->ctx, p, va, &res->s1, start ? start->level : p->start_level);
 		if (rc) {
 			if (rc == 1)
 				res->fault = res->s1.fault;
@@ -208,7 +254,7 @@ int mmu_translate(const struct mmu_ctx *c, const struct mmu_mem *mem, uint64_t v
 		return 0;
 
 	t.s2_for = MMU_REF_FOR_FINAL;
-	rc = walk_stage(&c->s2, ipa, acc, NULL, &t.phys_io, &res->s2);
+	rc = s2_translate(&t, ipa, acc, &res->s2);
 	res->s2_walked = true;
 	if (rc) {
 		if (rc == 1)

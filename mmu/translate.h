@@ -52,6 +52,35 @@ struct mmu_result {
 	unsigned s1_reads;              /* stage-1 descriptor reads */
 	unsigned s2_reads;              /* stage-2 descriptor reads, all purposes */
 	unsigned writes;                /* hardware updates written back */
+	unsigned s1_saved;              /* stage-1 reads the walk caches supplied */
+	unsigned s2_saved;              /* stage-2 reads the walk caches and stage-2 TLB supplied */
+};
+
+/*
+ * Translation caches a walk may use, supplied by the simulator (mmu/ knows
+ * nothing of their organisation).  Any hook may be NULL.
+ *
+ * s2_lookup: an IPA->PA entry covering @ipa (a stage-2 TLB); on a hit fill
+ *            @out with the translation of @ipa (oa, desc, level, shift,
+ *            prot) and return true.  A hit whose permissions do not allow
+ *            the access is ignored and the walk made, so faults are never
+ *            served from a cache.
+ * s2_fill:   a successful stage-2 walk of @ipa, to be cached.
+ * wc_lookup: the deepest cached table descriptor on @p's walk of @ia; fill
+ *            @st (level of the table it points to, its address, the table
+ *            attributes above it) and return true.
+ * wc_fill:   a successful walk of @ia on @p whose reads began at level
+ *            @from: out->table[L] for L in (from, out->level] are the
+ *            tables it found.
+ */
+struct mmu_hooks {
+	bool (*s2_lookup)(void *ctx, uint64_t ipa, struct walk_out *out);
+	void (*s2_fill)(void *ctx, uint64_t ipa, const struct walk_out *out);
+	bool (*wc_lookup)(void *ctx, const struct walk_params *p, uint64_t ia,
+			  struct walk_start *st);
+	void (*wc_fill)(void *ctx, const struct walk_params *p, uint64_t ia,
+			const struct walk_out *out, int from);
+	void *ctx;
 };
 
 /*
@@ -69,5 +98,12 @@ struct mmu_result {
 int mmu_translate(const struct mmu_ctx *c, const struct mmu_mem *mem, uint64_t va,
 		  struct mmu_access acc, bool two_stage, struct mmu_result *res,
 		  struct mmu_refs *refs);
+
+/* mmu_translate() with translation caches: the walk starts from the
+ * deepest cached level of each stage and stage-2 translations may come from
+ * a stage-2 TLB; res->s1_saved/s2_saved count the reads they supplied. */
+int mmu_translate_cached(const struct mmu_ctx *c, const struct mmu_mem *mem,
+			 const struct mmu_hooks *hooks, uint64_t va, struct mmu_access acc,
+			 bool two_stage, struct mmu_result *res, struct mmu_refs *refs);
 
 #endif /* MMUSIM_MMU_TRANSLATE_H */
