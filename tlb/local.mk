@@ -1,1 +1,18 @@
 # tlb/: see the top-level Makefile.am for the shared variables.
+# TLBs, walk caches, TLB maintenance and the TLB hierarchy.
+
+libmmusim_a_SOURCES += \
+	tlb/tlb_key.h \
+	tlb/repl.h tlb/repl.c \
+	tlb/setassoc.h tlb/setassoc.c \
+	tlb/tlb.h tlb/tlb.c \
+	tlb/walkcache.h tlb/walkcache.c \
+	tlb/tlbi.h tlb/tlbi.c \
+	tlb/hier.h tlb/hier.c
+
+check_PROGRAMS += tests/test_tlb
+TESTS += tests/test_tlb
+
+tests_test_tlb_SOURCES = tests/test_tlb.c
+tests_test_tlb_CFLAGS = $(TEST_CFLAGS)
+tests_test_tlb_LDADD = $(TEST_LIBS)
