@@ -7,3 +7,9 @@ libmmusim_a_SOURCES += \
 	mmu/regime.h mmu/regime.c \
 	mmu/translate.h mmu/translate.c \
 	mmu/scenario.h mmu/scenario.c
+
+check_PROGRAMS += tests/test_geom
+TESTS += tests/test_geom
+tests_test_geom_SOURCES = tests/test_geom.c
+tests_test_geom_CFLAGS = $(TEST_CFLAGS)
+tests_test_geom_LDADD = $(TEST_LIBS)

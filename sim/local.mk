@@ -7,3 +7,4 @@ mmusim_SOURCES += sim/main.c
 
 libmmusim_a_SOURCES += sim/readfile.h sim/readfile.c
 mmusim_SOURCES += sim/cmd_walk.c sim/cmd_layout.c
+libmmusim_a_SOURCES += sim/ptcache.h sim/ptcache.c

@@ -1,0 +1,55 @@
+/*
+ * sim/ptcache.h - the cost of a page-table walk's memory references.
+ *
+ * Walks mostly hit in the data caches, and neighbouring descriptors share a
+ * line, so each descriptor read or update is charged through a small model
+ * of the cache hierarchy: up to PTC_LEVELS_MAX levels, each set-associative
+ * with true LRU and a fixed hit latency (load-to-use, not additive), then
+ * main memory.  A miss fills the line into every level (inclusive).  Only
+ * page-table references go through it, so it models the share of the caches
+ * the walker's lines would hold; data traffic is not simulated.
+ */
+#ifndef MMUSIM_SIM_PTCACHE_H
+#define MMUSIM_SIM_PTCACHE_H
+
+#include <stdint.h>
+
+#include "sim/err.h"
+
+#define PTC_LEVELS_MAX 4
+
+struct ptc_level_geom {
+	uint64_t size;          /* bytes */
+	unsigned ways;
+	unsigned line;          /* bytes, a power of two */
+	unsigned latency;       /* cycles for a hit here */
+};
+
+struct ptc_level {
+	unsigned sets, ways, line_shift, latency;
+	uint64_t *tag;          /* sets * ways; line number + 1, 0 = empty */
+	uint64_t *stamp;        /* LRU: last use time */
+	uint64_t hits;
+};
+
+struct ptcache {
+	unsigned nlevels;
+	struct ptc_level lv[PTC_LEVELS_MAX];
+	unsigned mem_latency;
+	uint64_t now;
+	uint64_t mem_reads;     /* references that missed every level */
+};
+
+/**
+ * ptc_init() - build the model; @n levels (0 = every reference goes to
+ * memory).  Return 0, SIM_E_CONFIG (bad geometry, message in @e) or
+ * SIM_E_NOMEM.
+ */
+int ptc_init(struct ptcache *c, const struct ptc_level_geom *g, unsigned n,
+	     unsigned mem_latency, struct sim_error *e);
+void ptc_destroy(struct ptcache *c);
+
+/* ptc_access() - charge one reference to @pa; returns its cycles. */
+unsigned ptc_access(struct ptcache *c, uint64_t pa);
+
+#endif /* MMUSIM_SIM_PTCACHE_H */
