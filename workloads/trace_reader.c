@@ -280,6 +280,13 @@ static int detect_compression(struct trace_reader *r, struct sim_error *err)
 		s->bytes_in = have;
 	}
 
+	/* A whole input that is only the start of a magic is a cut stream. */
+	if (s->raw_eof && have > 0 &&
+	    ((have < 2 && !memcmp(head, gz_magic, have)) ||
+	     (have < 4 && !memcmp(head, zstd_magic, have))))
+		return open_fail(r, err, SIM_E_TRUNCATED,
+				 head[0] == gz_magic[0] ? "truncated gzip stream (the input ends inside it)"
+				 : "truncated zstd stream (the input ends inside a frame)");
 	if (have >= 2 && !memcmp(head, gz_magic, 2))
 		s->comp = TRACE_COMP_GZIP;
 	else if (have >= 4 && !memcmp(head, zstd_magic, 4))
@@ -337,8 +344,10 @@ static int detect_format(struct trace_reader *r, struct sim_error *err)
 
 	while ((size_t)(s->end - s->p) < TRACE_NATIVE_MAGIC_LEN) {
 		rc = trace_stream_more(s);
-		if (rc < 0)
-			return open_fail(r, err, rc, s->why);
+		if (rc < 0) {
+			snprintf(msg, sizeof(msg), "at the start of the input: %s", s->why);
+			return open_fail(r, err, rc, msg);
+		}
 		if (rc == 0)
 			break;
 	}
