@@ -1,0 +1,344 @@
+/*
+ * sim/config.h - the one configuration of a mmusim run.
+ *
+ * struct sim_config holds every setting, nested one sub-struct per INI
+ * section.  It is filled in this order and is const once the run starts:
+ *
+ *   cfg_init_defaults()   option-table defaults plus the Neoverse N1 TLB,
+ *                         walk-cache and cache parameters (see sim/CONFIG.md)
+ *   cfg_load_preset()     --preset NAME: replaces everything with a preset
+ *   cfg_load_file()       an INI file (libinih), keys applied in file order
+ *   cfg_set()             --set section.key=value overrides, in order
+ *   cfg_finalize()        derives what depends on other keys (the one-level
+ *                         preset's mapping, "ways = 0" -> entries) and
+ *                         validates across fields
+ *
+ * One option table in sim/config.c drives parsing, --help-config, the
+ * range checks and the configuration echo, so every key has exactly one
+ * name, type, default and help line.  Per-level sections ([tlb.NAME],
+ * [cache.NAME]) use templated rows: the level names come from tlb.levels and
+ * cache.levels, which must be set before the level sections are written.
+ *
+ * Choices made here:
+ *  - Fields keep what was asked for ("auto" start levels stay CFG_LEVEL_AUTO);
+ *    cfg_start_level() and cfg_block_level() give the effective geometry.
+ *  - Fractions are stored in parts per million, never as double, so the
+ *    echo is exact and round-trips.
+ *  - A failed load leaves the configuration unchanged: files and overrides
+ *    are applied to a copy that replaces the original only on success.
+ */
+#ifndef MMUSIM_SIM_CONFIG_H
+#define MMUSIM_SIM_CONFIG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "sim/err.h"
+#include "sim/types.h"
+
+#define CFG_NAME_MAX            16      /* level names, NUL included */
+#define CFG_PRESET_NAME_MAX     32
+#define CFG_TLB_LEVELS_MAX      8
+#define CFG_CACHE_LEVELS_MAX    4
+#define CFG_LEVEL_AUTO          (-1)    /* start_level = auto */
+#define CFG_PPM_ONE             1000000u
+
+enum cfg_mode {
+	CFG_MODE_NATIVE = 0,    /* stage 1 only */
+	CFG_MODE_VIRT = 1,      /* stage 1 + stage 2 */
+	CFG_MODE_S2ONLY = 2,    /* stage 2 only: trace addresses are IPAs */
+};
+
+/* An access that crosses a page boundary. */
+enum cfg_crossing {
+	CFG_CROSSING_SPLIT = 0, /* look up every page it touches, lowest first */
+	CFG_CROSSING_FIRST = 1, /* look up the page of its first byte only */
+};
+
+/* The largest mappings the page-table builder uses where alignment allows. */
+enum cfg_blocks {
+	CFG_BLOCKS_NONE = 0,    /* base pages only */
+	CFG_BLOCKS_L2 = 1,      /* level-2 blocks: 2M / 32M / 512M */
+	CFG_BLOCKS_L1 = 2,      /* level-1 blocks where legal (1G with 4K), else L2 */
+};
+
+enum cfg_repl {
+	CFG_REPL_LRU = 0,
+	CFG_REPL_PLRU = 1,      /* tree pseudo-LRU: ways must be a power of two */
+	CFG_REPL_FIFO = 2,
+	CFG_REPL_RANDOM = 3,    /* seeded from run.seed */
+};
+
+/* What a TLB level holds; a bit mask, so "serves everything X serves" is
+ * (a & ~b) == 0. */
+enum cfg_serves {
+	CFG_SERVES_INST = 1,
+	CFG_SERVES_DATA = 2,
+	CFG_SERVES_UNIFIED = 3,
+};
+
+/* How a TLB level stores its page sizes. */
+enum cfg_org {
+	CFG_ORG_SHARED = 0,     /* one array holds every size in sizes */
+	CFG_ORG_SPLIT = 1,      /* one array per size, each entries x ways */
+};
+
+struct cfg_run {
+	char preset[CFG_PRESET_NAME_MAX];  /* "none" or the preset loaded */
+	enum cfg_mode mode;
+	uint64_t seed;          /* for every random choice in the run */
+	uint64_t warmup;        /* accesses before statistics start */
+	uint64_t base_cycles;   /* base cost of an access without translation */
+	enum cfg_crossing crossing;
+	bool fast_path;         /* memo / MRU shortcuts; must not change results */
+};
+
+/* One translation stage.  ia_bits is va_bits (stage 1) or ipa_bits (stage 2). */
+struct cfg_stage {
+	unsigned granule_shift; /* 12, 14 or 16 */
+	unsigned ia_bits;
+	int start_level;        /* CFG_LEVEL_AUTO or 0..3 */
+	enum cfg_blocks blocks;
+	unsigned pa_bits;       /* output size: 32,36,40,42,44,48,52 */
+	uint32_t huge_ppm;      /* stage 2: host memory in huge pages, ppm */
+	bool ha;                /* hardware access-flag update */
+};
+
+struct cfg_tlb_level {
+	char name[CFG_NAME_MAX];
+	unsigned entries;
+	unsigned ways;          /* 0 until cfg_finalize(): = entries */
+	enum cfg_repl repl;
+	enum cfg_serves serves;
+	uint64_t sizes;         /* bit n set: holds pages of 2^n bytes */
+	enum cfg_org org;
+	unsigned latency;       /* cycles for a lookup at this level */
+	char next[CFG_NAME_MAX];  /* next level's name, "" for none */
+};
+
+struct cfg_tlb {
+	unsigned nlevels;
+	struct cfg_tlb_level level[CFG_TLB_LEVELS_MAX];
+};
+
+/* A walk cache or the stage-2 TLB; entries == 0 means absent. */
+struct cfg_wcache {
+	unsigned entries;
+	unsigned ways;          /* 0 until cfg_finalize(): = entries */
+	enum cfg_repl repl;
+	unsigned latency;
+};
+
+struct cfg_cache_level {
+	char name[CFG_NAME_MAX];
+	uint64_t size;          /* bytes */
+	unsigned ways;
+	unsigned line;          /* bytes */
+	unsigned latency;       /* cycles for a hit at this level */
+};
+
+/* The caches a page-table walk's descriptor reads go through. */
+struct cfg_cache {
+	unsigned nlevels;
+	struct cfg_cache_level level[CFG_CACHE_LEVELS_MAX];
+};
+
+struct cfg_memory {
+	unsigned latency;       /* cycles for a read that misses every cache */
+};
+
+/* The one-level preset's own keys (sim/CONFIG.md, spec one-level-preset.md). */
+struct cfg_one_level {
+	unsigned entries;
+	unsigned ways;          /* 0 until cfg_finalize(): = entries */
+	unsigned page_shift;    /* 12, 14, 16, or 21 (2M blocks of the 4K granule) */
+	bool split;             /* L1I + L1D instead of one L1 */
+	enum cfg_crossing crossing;
+};
+
+struct sim_config {
+	struct cfg_run run;
+	struct cfg_stage stage1;
+	struct cfg_stage stage2;
+	struct cfg_tlb tlb;
+	struct cfg_wcache wc_s1;        /* [walkcache.s1] */
+	struct cfg_wcache wc_s2;        /* [walkcache.s2] */
+	struct cfg_wcache s2tlb;        /* [s2tlb] */
+	struct cfg_cache cache;
+	struct cfg_memory memory;
+	struct cfg_one_level one_level;
+};
+
+/* A built-in preset: INI text applied over the defaults. */
+struct cfg_preset {
+	const char *name;
+	const char *summary;    /* one line for --help-config */
+	const char *ini;
+};
+
+/* The presets, terminated by an entry whose name is NULL (sim/presets.c). */
+extern const struct cfg_preset cfg_presets[];
+
+/**
+ * cfg_preset_find() - look a preset up by name.
+ * Return: the preset, or NULL if there is none of that name.
+ */
+const struct cfg_preset *cfg_preset_find(const char *name);
+
+/**
+ * cfg_init_defaults() - fill @cfg with the default configuration.
+ * @cfg: overwritten entirely.
+ *
+ * The defaults are the option table's defaults plus the Neoverse N1 TLB,
+ * walk-cache and cache parameters; run.preset is "none".
+ * Return: 0, or a negative enum sim_err if a built-in text is broken (a bug).
+ */
+int cfg_init_defaults(struct sim_config *cfg);
+
+/**
+ * cfg_load_preset() - replace @cfg with the defaults plus preset @name.
+ * @cfg:  on error left unchanged.
+ * @name: a cfg_presets[] name, or "none" for the plain defaults.
+ * @err:  filled on error; may be NULL.
+ *
+ * Equivalent to cfg_set(cfg, "run.preset=NAME", err): everything set before
+ * is lost, so load the preset first.
+ * Return: 0, or -SIM_E_CONFIG for an unknown name.
+ */
+int cfg_load_preset(struct sim_config *cfg, const char *name, struct sim_error *err);
+
+/**
+ * cfg_load_file() - apply an INI file to @cfg, key by key in file order.
+ * @cfg:  on error left unchanged.
+ * @path: the file; its name appears in messages as "PATH:LINE: ...".
+ * @err:  filled on error; may be NULL.
+ *
+ * Unknown sections and keys, bad and out-of-range values are errors naming
+ * PATH:LINE.  [tlb] levels (and [cache] levels) must come before the level
+ * sections they name.  Setting run.preset loads that preset at that point.
+ * Return: 0, -SIM_E_IO if the file cannot be read, -SIM_E_PARSE for a
+ * malformed line, -SIM_E_CONFIG for a bad key or value.
+ */
+int cfg_load_file(struct sim_config *cfg, const char *path, struct sim_error *err);
+
+/**
+ * cfg_load_string() - as cfg_load_file(), from INI text in memory.
+ * @origin: the name messages use in place of a path.
+ */
+int cfg_load_string(struct sim_config *cfg, const char *text, const char *origin,
+		    struct sim_error *err);
+
+/**
+ * cfg_set() - apply one override "section.key=value".
+ * @assignment: e.g. "tlb.L1D.entries=64" or "one_level.page=2m"; the
+ *              section is everything before the last '.' preceding '='.
+ *
+ * Messages name the override: "--set 'ASSIGNMENT': ...".
+ * Return: 0, -SIM_E_PARSE if there is no '=' or no section, -SIM_E_CONFIG
+ * for an unknown key or a bad value.  On error @cfg is unchanged.
+ */
+int cfg_set(struct sim_config *cfg, const char *assignment, struct sim_error *err);
+
+/**
+ * cfg_finalize() - derive dependent values, then cfg_validate().
+ *
+ * With run.preset = one-level, maps the [one_level] keys onto run.mode,
+ * run.crossing, [stage1] and the TLB levels (replacing what was there) and
+ * removes the walk caches.  Every "ways = 0" becomes "ways = entries".
+ * Call once, after the last cfg_set(); the result is what the run uses and
+ * what the echo prints.
+ * Return: 0, or -SIM_E_CONFIG with a message naming the offending keys.
+ */
+int cfg_finalize(struct sim_config *cfg, struct sim_error *err);
+
+/**
+ * cfg_validate() - check a configuration across fields.
+ *
+ * Checks: TLB geometry (ways divide entries into a power-of-two number of
+ * sets), next names a defined level, no cycles, every access kind has
+ * exactly one first level, serves/sizes consistency, va_bits and the stage-1
+ * start level for the granule, stage-2 geometry legal for the IPA and PA
+ * sizes (at most 16 concatenated tables), cache geometry.  A ways value of
+ * 0 is accepted as "fully associative".  Stage 1 is not checked in s2only
+ * mode, stage 2 not in native mode.
+ * Return: 0, or -SIM_E_CONFIG with a message naming the keys.
+ */
+int cfg_validate(const struct sim_config *cfg, struct sim_error *err);
+
+/**
+ * cfg_start_level() - the effective start level of a stage.
+ * @st:    &cfg->stage1 or &cfg->stage2.
+ * @stage: which one it is (the auto rules differ).
+ *
+ * Stage 1: 4 - floor((va_bits - 4) / (granule_shift - 3)).  Stage 2, auto:
+ * the fewest levels that need at most 16 concatenated tables, never fewer
+ * than two (KVM's choice).
+ * Return: 0..3, or -1 if an explicit start level is illegal.
+ */
+int cfg_start_level(const struct cfg_stage *st, enum mmu_stage stage);
+
+/**
+ * cfg_block_level() - the shallowest level at which the page-table builder
+ * places blocks: 1, 2, or 3 when only pages are used.  blocks = l1 falls back
+ * to level 2 for the 16K and 64K granules; no block is placed above the start
+ * level.
+ */
+int cfg_block_level(const struct cfg_stage *st, enum mmu_stage stage);
+
+/**
+ * cfg_min_page_shift() - log2 of the smallest page a TLB entry describes in
+ * @cfg's mode.  Stage 1 maps every page with its block size when blocks is
+ * not none (that is what the one-level preset's page = 2m needs); stage 2
+ * does so only when huge_fraction is 1; a combined entry has the smaller of
+ * the two stages' sizes.  Every TLB level must hold this size.
+ */
+unsigned cfg_min_page_shift(const struct sim_config *cfg);
+
+/**
+ * cfg_tlb_find() - index of the TLB level named @name, or -1.
+ */
+int cfg_tlb_find(const struct cfg_tlb *tlb, const char *name);
+
+/* How an echoed value is typed in JSON. */
+enum cfg_item_kind {
+	CFG_ITEM_STRING = 0,
+	CFG_ITEM_INT,           /* ival holds it */
+	CFG_ITEM_BOOL,          /* ival is 0 or 1 */
+	CFG_ITEM_NUMBER,        /* value is a decimal number, e.g. "0.25" */
+};
+
+/* One key of the configuration echo. */
+struct cfg_item {
+	const char *section;    /* "run", "tlb.L1D", ... */
+	const char *key;
+	const char *value;      /* as it would be written in an INI file */
+	enum cfg_item_kind kind;
+	uint64_t ival;
+};
+
+/**
+ * cfg_foreach() - call @fn for every key with its effective value, in the
+ * stable order of the option table (sections in table order, TLB and cache
+ * levels in list order).  Stops at the first non-zero return of @fn.
+ * Return: 0, or what @fn returned.
+ */
+int cfg_foreach(const struct sim_config *cfg,
+		int (*fn)(void *ctx, const struct cfg_item *item), void *ctx);
+
+/**
+ * cfg_echo() - write the configuration as INI text that cfg_load_string()
+ * reads back to the same configuration.
+ * @prefix: written before every line ("# " to embed it as comments); may be
+ *          NULL.
+ * Return: 0, or -SIM_E_IO if writing failed.
+ */
+int cfg_echo(const struct sim_config *cfg, FILE *f, const char *prefix);
+
+/**
+ * cfg_print_help() - --help-config: every key with its type, range,
+ * default and help line, then the presets.
+ */
+void cfg_print_help(FILE *f);
+
+#endif /* MMUSIM_SIM_CONFIG_H */

@@ -1,0 +1,20 @@
+# sim/config.mk: configuration, presets, statistics registry and emitters
+# (sim/config.*, sim/presets.c, sim/stats.*, sim/emit.*) and their tests.
+
+libmmusim_a_SOURCES += \
+	sim/config.h sim/config.c sim/presets.c
+
+EXTRA_DIST += \
+	tests/data/config/good.ini tests/data/config/unknown_key.ini \
+	tests/data/config/unknown_section.ini tests/data/config/out_of_range.ini \
+	tests/data/config/syntax.ini tests/data/config/level_before_list.ini \
+	tests/data/config/bad_geometry.ini
+
+check_PROGRAMS += tests/test_config
+TESTS += tests/test_config
+
+tests_test_config_SOURCES = tests/test_config.c
+tests_test_config_CPPFLAGS = $(AM_CPPFLAGS) \
+	-DCONFIG_TEST_DATA='"$(abs_top_srcdir)/tests/data/config"'
+tests_test_config_CFLAGS = $(TEST_CFLAGS)
+tests_test_config_LDADD = $(TEST_LIBS)

@@ -1,0 +1,888 @@
+/*
+ * tests/test_config.c - the configuration: defaults, presets, the one-level
+ * mapping, --set overrides, INI files with FILE:LINE errors, range and
+ * cross-field checks, the geometry helpers and the echo round trip.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/bits.h"
+#include "sim/config.h"
+#include "sim/err.h"
+
+#ifndef CONFIG_TEST_DATA
+#define CONFIG_TEST_DATA "tests/data/config"
+#endif
+
+struct fx {
+	struct sim_config cfg;
+	struct sim_error err;
+};
+
+/* Fresh defaults and a cleared error for each test. */
+static void fx_init(struct fx *f)
+{
+	memset(f, 0, sizeof(*f));
+	ck_assert_int_eq(cfg_init_defaults(&f->cfg), 0);
+	sim_error_clear(&f->err);
+}
+
+static void set_ok(struct fx *f, const char *a)
+{
+	int rc = cfg_set(&f->cfg, a, &f->err);
+
+	ck_assert_msg(rc == 0, "cfg_set(%s): %s", a, f->err.msg);
+}
+
+/* Apply overrides, finalize, and expect an error whose message has want. */
+static void expect_invalid(const char *const *sets, size_t n, const char *want)
+{
+	struct fx f;
+	int rc;
+
+	fx_init(&f);
+	for (size_t i = 0; i < n; i++)
+		set_ok(&f, sets[i]);
+	rc = cfg_finalize(&f.cfg, &f.err);
+	ck_assert_int_eq(rc, SIM_E_CONFIG);
+	ck_assert_msg(strstr(f.err.msg, want), "message '%s' lacks '%s'", f.err.msg, want);
+}
+
+static char *path_of(const char *name)
+{
+	static const char dir[] = CONFIG_TEST_DATA;
+	char *p = malloc(sizeof(dir) + strlen(name) + 2);
+
+	ck_assert_ptr_nonnull(p);
+	sprintf(p, "%s/%s", dir, name);
+	return p;
+}
+
+static char *echo_text(const struct sim_config *cfg)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *mf = open_memstream(&buf, &len);
+
+	ck_assert_ptr_nonnull(mf);
+	ck_assert_int_eq(cfg_echo(cfg, mf, NULL), 0);
+	fclose(mf);
+	return buf;
+}
+
+/* ---- defaults ---------------------------------------------------------- */
+
+START_TEST(test_defaults)
+{
+	struct fx f;
+	const struct sim_config *c = &f.cfg;
+
+	fx_init(&f);
+	ck_assert_str_eq(c->run.preset, "none");
+	ck_assert_int_eq(c->run.mode, CFG_MODE_VIRT);
+	ck_assert_uint_eq(c->run.seed, 1);
+	ck_assert_uint_eq(c->run.warmup, 0);
+	ck_assert_uint_eq(c->run.base_cycles, 4);
+	ck_assert_int_eq(c->run.crossing, CFG_CROSSING_SPLIT);
+	ck_assert(c->run.fast_path);
+	ck_assert_uint_eq(c->stage1.granule_shift, 12);
+	ck_assert_uint_eq(c->stage1.ia_bits, 48);
+	ck_assert_int_eq(c->stage1.start_level, CFG_LEVEL_AUTO);
+	ck_assert_uint_eq(c->stage2.granule_shift, 12);
+	ck_assert_uint_eq(c->stage2.ia_bits, 40);
+	ck_assert_uint_eq(c->stage2.pa_bits, 48);
+	ck_assert_uint_eq(c->stage2.huge_ppm, CFG_PPM_ONE);
+	ck_assert_uint_eq(c->tlb.nlevels, 3);
+	ck_assert_str_eq(c->tlb.level[0].name, "L1I");
+	ck_assert_uint_eq(c->tlb.level[0].entries, 48);
+	ck_assert_int_eq(c->tlb.level[0].serves, CFG_SERVES_INST);
+	ck_assert_str_eq(c->tlb.level[0].next, "L2");
+	ck_assert_str_eq(c->tlb.level[1].name, "L1D");
+	ck_assert_uint_eq(c->tlb.level[1].sizes, BIT(12) | BIT(14) | BIT(16) | BIT(21) | BIT(29));
+	ck_assert_str_eq(c->tlb.level[2].name, "L2");
+	ck_assert_uint_eq(c->tlb.level[2].entries, 1280);
+	ck_assert_uint_eq(c->tlb.level[2].ways, 5);
+	ck_assert_str_eq(c->tlb.level[2].next, "");
+	ck_assert_uint_eq(c->wc_s1.entries, 64);
+	ck_assert_uint_eq(c->s2tlb.ways, 4);
+	ck_assert_uint_eq(c->cache.nlevels, 3);
+	ck_assert_uint_eq(c->cache.level[1].size, 1u << 20);
+	ck_assert_uint_eq(c->memory.latency, 200);
+	ck_assert_uint_eq(c->one_level.entries, 64);
+
+	ck_assert_int_eq(cfg_finalize(&f.cfg, &f.err), 0);
+	ck_assert_uint_eq(c->tlb.level[0].ways, 48);   /* 0 -> entries */
+	ck_assert_int_eq(cfg_start_level(&c->stage1, MMU_STAGE1), 0);
+	ck_assert_int_eq(cfg_start_level(&c->stage2, MMU_STAGE2), 1);
+	ck_assert_int_eq(cfg_tlb_find(&c->tlb, "L2"), 2);
+	ck_assert_int_eq(cfg_tlb_find(&c->tlb, "L3"), -1);
+}
+END_TEST
+
+START_TEST(test_help_lists_every_key)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *mf = open_memstream(&buf, &len);
+	static const char *const want[] = {
+		"run.preset:", "run.mode: native|virt|s2only (default: virt)",
+		"run.base_cycles: integer 1..1000000 (default: 4)",
+		"stage1.va_bits: integer 25..48 (default: 48)",
+		"stage2.huge_fraction: fraction 0..1 (default: 1)",
+		"tlb.levels: list of names (default: L1I,L1D,L2)",
+		"tlb.NAME.entries: integer 1..1048576 (default: 64)", "tlb.NAME.next:",
+		"walkcache.s1.entries: integer 0..1048576 (default: 64)", "s2tlb.latency:",
+		"cache.NAME.size:", "memory.latency:", "one_level.crossing: split|first",
+		"cortex-a57", "neoverse-n1",
+	};
+
+	ck_assert_ptr_nonnull(mf);
+	cfg_print_help(mf);
+	fclose(mf);
+	for (size_t i = 0; i < ARRAY_SIZE(want); i++)
+		ck_assert_msg(strstr(buf, want[i]), "help lacks '%s'", want[i]);
+	free(buf);
+}
+END_TEST
+
+/* ---- presets ------------------------------------------------------------ */
+
+START_TEST(test_every_preset_validates)
+{
+	for (const struct cfg_preset *p = cfg_presets; p->name; p++) {
+		struct fx f;
+		int rc;
+
+		fx_init(&f);
+		rc = cfg_load_preset(&f.cfg, p->name, &f.err);
+		ck_assert_msg(rc == 0, "preset %s: %s", p->name, f.err.msg);
+		ck_assert_str_eq(f.cfg.run.preset, p->name);
+		rc = cfg_finalize(&f.cfg, &f.err);
+		ck_assert_msg(rc == 0, "preset %s: %s", p->name, f.err.msg);
+		ck_assert_ptr_eq(cfg_preset_find(p->name), p);
+	}
+}
+END_TEST
+
+START_TEST(test_preset_values)
+{
+	struct fx f;
+
+	fx_init(&f);
+	ck_assert_int_eq(cfg_load_preset(&f.cfg, "cortex-a72", &f.err), 0);
+	ck_assert_uint_eq(f.cfg.tlb.level[0].entries, 48);
+	ck_assert_uint_eq(f.cfg.tlb.level[1].entries, 32);
+	ck_assert_uint_eq(f.cfg.tlb.level[2].entries, 1024);
+	ck_assert_uint_eq(f.cfg.tlb.level[2].ways, 4);
+	ck_assert(!f.cfg.stage1.ha);
+	ck_assert_uint_eq(f.cfg.cache.nlevels, 2);
+
+	fx_init(&f);
+	ck_assert_int_eq(cfg_load_preset(&f.cfg, "cortex-a76", &f.err), 0);
+	ck_assert_uint_eq(f.cfg.tlb.level[1].entries, 48);
+	ck_assert_uint_eq(f.cfg.tlb.level[2].entries, 1280);
+	ck_assert_uint_eq(f.cfg.tlb.level[2].sizes, BIT(12) | BIT(14) | BIT(16) | BIT(21) |
+			  BIT(25) | BIT(29) | BIT(30));
+	ck_assert_uint_eq(f.cfg.cache.level[1].size, 512u << 10);
+}
+END_TEST
+
+START_TEST(test_preset_errors)
+{
+	struct fx f;
+	struct sim_config before;
+
+	fx_init(&f);
+	before = f.cfg;
+	ck_assert_int_eq(cfg_load_preset(&f.cfg, "cortex-a99", &f.err), SIM_E_CONFIG);
+	ck_assert_ptr_nonnull(strstr(f.err.msg, "--preset 'cortex-a99'"));
+	ck_assert_ptr_nonnull(strstr(f.err.msg, "cortex-a76"));
+	ck_assert_int_eq(memcmp(&before, &f.cfg, sizeof(before)), 0);
+
+	/* the A57 has no 16K granule: its TLBs do not hold 16K pages */
+	fx_init(&f);
+	ck_assert_int_eq(cfg_load_preset(&f.cfg, "cortex-a57", &f.err), 0);
+	set_ok(&f, "stage1.granule=16k");
+	set_ok(&f, "stage2.granule=16k");
+	ck_assert_int_eq(cfg_finalize(&f.cfg, &f.err), SIM_E_CONFIG);
+	ck_assert_str_eq(f.err.msg, "[tlb.L1I] sizes: must include 16k, the smallest page "
+			 "this configuration's translations produce (see stage1/stage2 "
+			 "granule and blocks)");
+	/* stage 2 maps everything with 2M blocks: combined entries are still 16K */
+	set_ok(&f, "stage2.granule=4k");
+	ck_assert_int_eq(cfg_finalize(&f.cfg, &f.err), SIM_E_CONFIG);
+	/* with fragmented host memory some combined entries are 4K */
+	set_ok(&f, "stage2.huge_fraction=0.5");
+	ck_assert_uint_eq(cfg_min_page_shift(&f.cfg), 12);
+	ck_assert_int_eq(cfg_finalize(&f.cfg, &f.err), 0);
+}
+END_TEST
+
+START_TEST(test_preset_replaces_earlier_settings)
+{
+	struct fx f;
+
+	fx_init(&f);
+	set_ok(&f, "run.seed=99");
+	set_ok(&f, "run.preset=cortex-a72");
+	ck_assert_uint_eq(f.cfg.run.seed, 1);
+	ck_assert_str_eq(f.cfg.run.preset, "cortex-a72");
+	set_ok(&f, "run.preset=none");
+	ck_assert_uint_eq(f.cfg.tlb.level[1].entries, 48);
+}
+END_TEST
+
+/* ---- one-level ----------------------------------------------------------- */
+
+START_TEST(test_one_level_default)
+{
+	struct fx f;
+	const struct cfg_tlb_level *l;
+
+	fx_init(&f);
+	ck_assert_int_eq(cfg_load_preset(&f.cfg, "one-level", &f.err), 0);
+	ck_assert_int_eq(cfg_finalize(&f.cfg, &f.err), 0);
+	ck_assert_int_eq(f.cfg.run.mode, CFG_MODE_NATIVE);
+	ck_assert_int_eq(f.cfg.run.crossing, CFG_CROSSING_SPLIT);
+	ck_assert_uint_eq(f.cfg.tlb.nlevels, 1);
+	l = &f.cfg.tlb.level[0];
+	ck_assert_str_eq(l->name, "L1");
+	ck_assert_uint_eq(l->entries, 64);
+	ck_assert_uint_eq(l->ways, 64);
+	ck_assert_int_eq(l->repl, CFG_REPL_LRU);
+	ck_assert_int_eq(l->serves, CFG_SERVES_UNIFIED);
+	ck_assert_uint_eq(l->sizes, BIT(12));
+	ck_assert_str_eq(l->next, "");
+	ck_assert_uint_eq(f.cfg.stage1.granule_shift, 12);
+	ck_assert_int_eq(f.cfg.stage1.blocks, CFG_BLOCKS_NONE);
+	ck_assert_uint_eq(f.cfg.wc_s1.entries, 0);
+	ck_assert_uint_eq(f.cfg.wc_s2.entries, 0);
+	ck_assert_uint_eq(f.cfg.s2tlb.entries, 0);
+	ck_assert_uint_eq(f.cfg.one_level.ways, 64);
+}
+END_TEST
+
+START_TEST(test_one_level_overrides)
+{
+	struct fx f;
+
+	fx_init(&f);
+	ck_assert_int_eq(cfg_load_preset(&f.cfg, "one-level", &f.err), 0);
+	set_ok(&f, "one_level.entries=256");
+	set_ok(&f, "one_level.ways=4");
+	set_ok(&f, "one_level.page=2m");
+	set_ok(&f, "one_level.split=1");
+	set_ok(&f, "one_level.crossing=first");
+	ck_assert_int_eq(cfg_finalize(&f.cfg, &f.err), 0);
+	ck_assert_uint_eq(f.cfg.tlb.nlevels, 2);
+	for (unsigned i = 0; i < 2; i++) {
+		const struct cfg_tlb_level *l = &f.cfg.tlb.level[i];
+
+		ck_assert_str_eq(l->name, i ? "L1D" : "L1I");
+		ck_assert_int_eq(l->serves, i ? CFG_SERVES_DATA : CFG_SERVES_INST);
+		ck_assert_uint_eq(l->entries, 256);
+		ck_assert_uint_eq(l->ways, 4);
+		ck_assert_uint_eq(l->sizes, BIT(21));
+		ck_assert_str_eq(l->next, "");
+	}
+	ck_assert_uint_eq(f.cfg.stage1.granule_shift, 12);
+	ck_assert_int_eq(f.cfg.stage1.blocks, CFG_BLOCKS_L2);
+	ck_assert_int_eq(cfg_block_level(&f.cfg.stage1, MMU_STAGE1), 2);
+	ck_assert_int_eq(f.cfg.run.crossing, CFG_CROSSING_FIRST);
+
+	fx_init(&f);
+	ck_assert_int_eq(cfg_load_preset(&f.cfg, "one-level", &f.err), 0);
+	set_ok(&f, "one_level.page=64k");
+	set_ok(&f, "one_level.entries=16");
+	ck_assert_int_eq(cfg_finalize(&f.cfg, &f.err), 0);
+	ck_assert_uint_eq(f.cfg.stage1.granule_shift, 16);
+	ck_assert_uint_eq(f.cfg.tlb.level[0].sizes, BIT(16));
+	ck_assert_uint_eq(f.cfg.tlb.level[0].ways, 16);
+	ck_assert_int_eq(cfg_start_level(&f.cfg.stage1, MMU_STAGE1), 1);
+}
+END_TEST
+
+START_TEST(test_one_level_errors)
+{
+	struct fx f;
+
+	fx_init(&f);
+	ck_assert_int_eq(cfg_load_preset(&f.cfg, "one-level", &f.err), 0);
+	set_ok(&f, "one_level.entries=48");
+	ck_assert_int_eq(cfg_finalize(&f.cfg, &f.err), SIM_E_CONFIG);
+	ck_assert_str_eq(f.err.msg, "[one_level] entries = 48: must be a power of two");
+
+	fx_init(&f);
+	ck_assert_int_eq(cfg_load_preset(&f.cfg, "one-level", &f.err), 0);
+	set_ok(&f, "one_level.ways=128");
+	ck_assert_int_eq(cfg_finalize(&f.cfg, &f.err), SIM_E_CONFIG);
+	ck_assert_str_eq(f.err.msg, "[one_level] ways = 128: must be a power of two "
+			 "dividing entries = 64");
+
+	fx_init(&f);
+	ck_assert_int_eq(cfg_set(&f.cfg, "one_level.page=1g", &f.err), SIM_E_CONFIG);
+	ck_assert_str_eq(f.err.msg, "--set 'one_level.page=1g': [one_level] page: expected "
+			 "one of 4k|16k|64k|2m, got '1g'");
+}
+END_TEST
+
+/* ---- --set --------------------------------------------------------------- */
+
+START_TEST(test_set_values)
+{
+	struct fx f;
+
+	fx_init(&f);
+	set_ok(&f, "run.mode=native");
+	set_ok(&f, " run.warmup = 0x100 ");
+	set_ok(&f, "run.fast_path=off");
+	set_ok(&f, "stage2.huge_fraction=0.25");
+	set_ok(&f, "cache.L2.size=2m");
+	set_ok(&f, "tlb.L1D.sizes=4K, 2M");
+	set_ok(&f, "tlb.L1D.next=none");
+	ck_assert_int_eq(f.cfg.run.mode, CFG_MODE_NATIVE);
+	ck_assert_uint_eq(f.cfg.run.warmup, 256);
+	ck_assert(!f.cfg.run.fast_path);
+	ck_assert_uint_eq(f.cfg.stage2.huge_ppm, 250000);
+	ck_assert_uint_eq(f.cfg.cache.level[1].size, 2u << 20);
+	ck_assert_uint_eq(f.cfg.tlb.level[1].sizes, BIT(12) | BIT(21));
+	ck_assert_str_eq(f.cfg.tlb.level[1].next, "");
+	/* later overrides win */
+	set_ok(&f, "run.mode=s2only");
+	ck_assert_int_eq(f.cfg.run.mode, CFG_MODE_S2ONLY);
+}
+END_TEST
+
+START_TEST(test_set_levels_keeps_existing)
+{
+	struct fx f;
+
+	fx_init(&f);
+	set_ok(&f, "tlb.levels=L1D,L3,L1I");
+	ck_assert_uint_eq(f.cfg.tlb.nlevels, 3);
+	ck_assert_str_eq(f.cfg.tlb.level[0].name, "L1D");
+	ck_assert_uint_eq(f.cfg.tlb.level[0].entries, 48);      /* kept */
+	ck_assert_str_eq(f.cfg.tlb.level[1].name, "L3");
+	ck_assert_uint_eq(f.cfg.tlb.level[1].entries, 64);      /* template */
+	ck_assert_int_eq(f.cfg.tlb.level[1].serves, CFG_SERVES_UNIFIED);
+	ck_assert_str_eq(f.cfg.tlb.level[2].name, "L1I");
+	set_ok(&f, "tlb.L1D.next=L3");
+	set_ok(&f, "tlb.L1I.next=L3");
+	set_ok(&f, "tlb.L3.entries=512");
+	set_ok(&f, "tlb.L3.ways=8");
+	ck_assert_int_eq(cfg_finalize(&f.cfg, &f.err), 0);
+
+	fx_init(&f);
+	set_ok(&f, "cache.levels=none");
+	ck_assert_uint_eq(f.cfg.cache.nlevels, 0);
+	ck_assert_int_eq(cfg_finalize(&f.cfg, &f.err), 0);
+}
+END_TEST
+
+struct set_err_case {
+	const char *assignment;
+	int rc;
+	const char *msg;
+};
+
+static const struct set_err_case set_errors[] = {
+	{ "run.mode", SIM_E_PARSE, "--set 'run.mode': expected section.key=value" },
+	{ "mode=virt", SIM_E_PARSE, "--set 'mode=virt': expected section.key=value" },
+	{ "run.bogus=1", SIM_E_CONFIG, "--set 'run.bogus=1': [run]: unknown key 'bogus'; "
+	  "expected one of preset, mode, seed, warmup, base_cycles, crossing, fast_path" },
+	{ "tlb.L1D.entries=abc", SIM_E_CONFIG, "--set 'tlb.L1D.entries=abc': [tlb.L1D] "
+	  "entries: expected an integer in 1..1048576, got 'abc'" },
+	{ "tlb.L1D.entries=0", SIM_E_CONFIG, "--set 'tlb.L1D.entries=0': [tlb.L1D] "
+	  "entries: expected an integer in 1..1048576, got '0'" },
+	{ "tlb.L1D.entries=-4", SIM_E_CONFIG, "--set 'tlb.L1D.entries=-4': [tlb.L1D] "
+	  "entries: expected an integer in 1..1048576, got '-4'" },
+	{ "stage1.va_bits=24", SIM_E_CONFIG, "--set 'stage1.va_bits=24': [stage1] va_bits: "
+	  "expected an integer in 25..48, got '24'" },
+	{ "stage2.huge_fraction=1.5", SIM_E_CONFIG, "--set 'stage2.huge_fraction=1.5': "
+	  "[stage2] huge_fraction: expected a fraction 0..1 with at most 6 decimals, got '1.5'" },
+	{ "run.fast_path=maybe", SIM_E_CONFIG, "--set 'run.fast_path=maybe': [run] "
+	  "fast_path: expected 0 or 1 (true/false, yes/no, on/off), got 'maybe'" },
+	{ "stage2.pa_bits=46", SIM_E_CONFIG, "--set 'stage2.pa_bits=46': [stage2] pa_bits: "
+	  "expected one of 32|36|40|42|44|48|52, got '46'" },
+	{ "tlb.L3.entries=4", SIM_E_CONFIG, "--set 'tlb.L3.entries=4': [tlb.L3]: no TLB "
+	  "level named 'L3' (tlb.levels = L1I,L1D,L2); list it in [tlb] levels first" },
+	{ "tlbs.levels=L1", SIM_E_CONFIG, "--set 'tlbs.levels=L1': [tlbs]: unknown section" },
+	{ "tlb.levels=L1,L1", SIM_E_CONFIG, "--set 'tlb.levels=L1,L1': [tlb] levels: level "
+	  "'L1' listed twice, got 'L1,L1'" },
+	{ "tlb.levels=A,B,C,D,E,F,G,H,I", SIM_E_CONFIG, "at most 8 levels" },
+	{ "tlb.L1D.sizes=4k,3m", SIM_E_CONFIG, "expected a comma list of page sizes" },
+	{ "cache.L2.size=12q", SIM_E_CONFIG, "[cache.L2] size: expected a size (k/m/g "
+	  "suffixes) in 64..1099511627776, got '12q'" },
+	{ "run.preset=cortex-a99", SIM_E_CONFIG, "[run] preset: expected none, one-level, "
+	  "cortex-a57, cortex-a72, cortex-a76, neoverse-n1, got 'cortex-a99'" },
+};
+
+START_TEST(test_set_errors)
+{
+	const struct set_err_case *c = &set_errors[_i];
+	struct fx f;
+	struct sim_config before;
+
+	fx_init(&f);
+	before = f.cfg;
+	ck_assert_int_eq(cfg_set(&f.cfg, c->assignment, &f.err), c->rc);
+	ck_assert_int_eq(f.err.code, c->rc);
+	ck_assert_msg(strstr(f.err.msg, c->msg), "'%s': message '%s' lacks '%s'",
+		      c->assignment, f.err.msg, c->msg);
+	ck_assert_int_eq(memcmp(&before, &f.cfg, sizeof(before)), 0);
+}
+END_TEST
+
+/* ---- files ---------------------------------------------------------------- */
+
+START_TEST(test_file_good)
+{
+	struct fx f;
+	char *p = path_of("good.ini");
+
+	fx_init(&f);
+	ck_assert_msg(cfg_load_file(&f.cfg, p, &f.err) == 0, "%s", f.err.msg);
+	ck_assert_int_eq(cfg_finalize(&f.cfg, &f.err), 0);
+	ck_assert_int_eq(f.cfg.run.mode, CFG_MODE_NATIVE);
+	ck_assert_uint_eq(f.cfg.run.seed, 42);
+	ck_assert_uint_eq(f.cfg.stage1.granule_shift, 14);
+	ck_assert_int_eq(cfg_start_level(&f.cfg.stage1, MMU_STAGE1), 1);
+	ck_assert_int_eq(cfg_block_level(&f.cfg.stage1, MMU_STAGE1), 2);
+	ck_assert_uint_eq(f.cfg.tlb.nlevels, 3);
+	ck_assert_str_eq(f.cfg.tlb.level[1].name, "DTLB");
+	ck_assert_int_eq(f.cfg.tlb.level[1].repl, CFG_REPL_PLRU);
+	ck_assert_uint_eq(f.cfg.tlb.level[1].ways, 8);
+	ck_assert_uint_eq(f.cfg.tlb.level[0].ways, 32);
+	ck_assert_uint_eq(f.cfg.tlb.level[2].latency, 7);
+	ck_assert_uint_eq(f.cfg.cache.nlevels, 2);
+	ck_assert_uint_eq(f.cfg.cache.level[0].size, 64u << 10);        /* kept */
+	ck_assert_uint_eq(f.cfg.cache.level[1].size, 512u << 10);
+	free(p);
+}
+END_TEST
+
+struct file_err_case {
+	const char *file;
+	int rc;
+	const char *msg;        /* after "DIR/" */
+};
+
+static const struct file_err_case file_errors[] = {
+	{ "unknown_key.ini", SIM_E_CONFIG, "unknown_key.ini:4: [run]: unknown key 'warmpu'" },
+	{ "unknown_section.ini", SIM_E_CONFIG, "unknown_section.ini:5: [tlbs]: unknown section" },
+	{ "out_of_range.ini", SIM_E_CONFIG, "out_of_range.ini:3: [stage1] va_bits: expected "
+	  "an integer in 25..48, got '52'" },
+	{ "syntax.ini", SIM_E_PARSE, "syntax.ini:3: expected '[section]', 'key = value' or "
+	  "a comment" },
+	{ "level_before_list.ini", SIM_E_CONFIG, "level_before_list.ini:2: [tlb.L3]: no TLB "
+	  "level named 'L3'" },
+	{ "no_such_file.ini", SIM_E_IO, "no_such_file.ini: cannot open configuration file" },
+};
+
+START_TEST(test_file_errors)
+{
+	const struct file_err_case *c = &file_errors[_i];
+	struct fx f;
+	struct sim_config before;
+	char *p = path_of(c->file);
+	char want[512];
+
+	fx_init(&f);
+	before = f.cfg;
+	ck_assert_int_eq(cfg_load_file(&f.cfg, p, &f.err), c->rc);
+	snprintf(want, sizeof(want), "%s/%s", CONFIG_TEST_DATA, c->msg);
+	ck_assert_msg(!strncmp(f.err.msg, want, strlen(want)), "message '%s' is not '%s...'",
+		      f.err.msg, want);
+	ck_assert_int_eq(memcmp(&before, &f.cfg, sizeof(before)), 0);
+	free(p);
+}
+END_TEST
+
+START_TEST(test_file_then_finalize_error)
+{
+	struct fx f;
+	char *p = path_of("bad_geometry.ini");
+
+	fx_init(&f);
+	ck_assert_int_eq(cfg_load_file(&f.cfg, p, &f.err), 0);
+	ck_assert_int_eq(cfg_finalize(&f.cfg, &f.err), SIM_E_CONFIG);
+	ck_assert_str_eq(f.err.msg, "[tlb.L1D]: ways = 32 does not divide entries = 48");
+	free(p);
+}
+END_TEST
+
+START_TEST(test_string_line_numbers)
+{
+	struct fx f;
+
+	fx_init(&f);
+	ck_assert_int_eq(cfg_load_string(&f.cfg, "[run]\nseed = 3\n\n[memory]\nlatency = x\n",
+					 "inline", &f.err), SIM_E_CONFIG);
+	ck_assert_str_eq(f.err.msg, "inline:5: [memory] latency: expected an integer in "
+			 "0..1000000, got 'x'");
+	fx_init(&f);
+	ck_assert_int_eq(cfg_load_string(&f.cfg, "seed = 3\n", "inline", &f.err), SIM_E_CONFIG);
+	ck_assert_str_eq(f.err.msg, "inline:1: key 'seed' outside any section; expected a "
+			 "[section] line first");
+}
+END_TEST
+
+/* ---- cross-field validation ---------------------------------------------- */
+
+START_TEST(test_validate_tlb)
+{
+	{
+		const char *s[] = { "tlb.L1D.ways=5" };
+		expect_invalid(s, 1, "[tlb.L1D]: ways = 5 does not divide entries = 48");
+	}
+	{
+		const char *s[] = { "tlb.L1D.ways=2" };
+		expect_invalid(s, 1, "[tlb.L1D]: entries / ways = 48 / 2 = 24 sets; the "
+			       "number of sets must be a power of two");
+	}
+	{
+		const char *s[] = { "tlb.L2.repl=plru" };
+		expect_invalid(s, 1, "[tlb.L2]: repl = plru needs a power-of-two number of "
+			       "ways, got 5");
+	}
+	{
+		const char *s[] = { "tlb.L1D.next=L9" };
+		expect_invalid(s, 1, "[tlb.L1D] next = L9: no such level in tlb.levels");
+	}
+	{
+		const char *s[] = { "tlb.L2.next=L2" };
+		expect_invalid(s, 1, "[tlb.L2] next: a level cannot be its own next level");
+	}
+	{
+		const char *s[] = { "tlb.levels=L1I,L1D,L2,L3", "tlb.L2.next=L3", "tlb.L3.next=L2" };
+		expect_invalid(s, 3, "next: the chain of next levels loops");
+	}
+	{
+		const char *s[] = { "tlb.L2.next=L1D" };
+		expect_invalid(s, 1, "[tlb.L2] next = L1D: serves unified but L1D serves only data");
+	}
+	{
+		const char *s[] = { "tlb.L1I.serves=data" };
+		expect_invalid(s, 1, "[tlb.L1D] serves = data: another first level");
+	}
+	{
+		const char *s[] = { "tlb.levels=L1D,L2" };
+		expect_invalid(s, 1, "[tlb] levels: no first level serves instruction accesses");
+	}
+	{
+		const char *s[] = { "tlb.L2.sizes=2m,1g" };
+		expect_invalid(s, 1, "[tlb.L2] sizes: must include 4k");
+	}
+	{
+		const char *s[] = { "walkcache.s1.ways=3" };
+		expect_invalid(s, 1, "[walkcache.s1]: ways = 3 does not divide entries = 64");
+	}
+	{
+		const char *s[] = { "cache.L2.size=1000k" };
+		expect_invalid(s, 1, "[cache.L2]: size / (ways x line) = 2000 sets; must be a "
+			       "power of two");
+	}
+	{
+		const char *s[] = { "cache.L2.size=100000" };
+		expect_invalid(s, 1, "[cache.L2] size = 100000 is not a multiple of ways x "
+			       "line = 512");
+	}
+}
+END_TEST
+
+START_TEST(test_validate_stages)
+{
+	{
+		const char *s[] = { "stage2.ipa_bits=48", "stage2.start_level=2" };
+		expect_invalid(s, 2, "[stage2] start_level = 2 with ipa_bits = 48 and the 4k "
+			       "granule needs 262144 concatenated tables; at most 16 are allowed");
+	}
+	{
+		const char *s[] = { "stage2.start_level=3" };
+		expect_invalid(s, 1, "[stage2] start_level = 3 does not exist for the 4k granule");
+	}
+	{
+		const char *s[] = { "stage2.ipa_bits=44", "stage2.pa_bits=40" };
+		expect_invalid(s, 2, "[stage2] ipa_bits = 44 exceeds pa_bits = 40");
+	}
+	{
+		const char *s[] = { "stage2.ipa_bits=52" };
+		expect_invalid(s, 1, "[stage2] ipa_bits = 52 needs granule = 64k and pa_bits = 52");
+	}
+	{
+		const char *s[] = { "stage2.pa_bits=52" };
+		expect_invalid(s, 1, "[stage2] pa_bits = 52 needs the 64k granule");
+	}
+	{
+		const char *s[] = { "stage2.pa_bits=40", "stage2.start_level=0" };
+		expect_invalid(s, 2, "[stage2] start_level = 0 with the 4k granule needs "
+			       "pa_bits >= 44, got 40");
+	}
+	{
+		const char *s[] = { "stage2.granule=16k", "stage2.ipa_bits=42",
+				    "stage2.pa_bits=40", "stage2.start_level=1" };
+		expect_invalid(s, 4, "ipa_bits = 42 exceeds pa_bits = 40");
+	}
+	{
+		const char *s[] = { "stage2.granule=16k", "stage2.ipa_bits=40",
+				    "stage2.pa_bits=40", "stage2.start_level=1" };
+		expect_invalid(s, 4, "[stage2] start_level = 1 with the 16k granule needs "
+			       "pa_bits >= 42, got 40");
+	}
+	{
+		const char *s[] = { "stage1.va_bits=39", "stage1.start_level=0" };
+		expect_invalid(s, 2, "[stage1] start_level = 0: va_bits = 39 with the 4k "
+			       "granule starts at level 1; use auto");
+	}
+}
+END_TEST
+
+START_TEST(test_validate_mode_scopes)
+{
+	struct fx f;
+
+	/* stage 2 is not checked in native mode, stage 1 not in s2only mode */
+	fx_init(&f);
+	set_ok(&f, "run.mode=native");
+	set_ok(&f, "stage2.start_level=3");
+	ck_assert_int_eq(cfg_finalize(&f.cfg, &f.err), 0);
+	fx_init(&f);
+	set_ok(&f, "run.mode=s2only");
+	set_ok(&f, "stage1.va_bits=39");
+	set_ok(&f, "stage1.start_level=0");
+	ck_assert_int_eq(cfg_finalize(&f.cfg, &f.err), 0);
+	/* 64K stage 2 with a 52-bit IPA is legal */
+	fx_init(&f);
+	set_ok(&f, "stage2.granule=64k");
+	set_ok(&f, "stage2.pa_bits=52");
+	set_ok(&f, "stage2.ipa_bits=52");
+	set_ok(&f, "stage1.granule=64k");
+	ck_assert_msg(cfg_finalize(&f.cfg, &f.err) == 0, "%s", f.err.msg);
+	ck_assert_int_eq(cfg_start_level(&f.cfg.stage2, MMU_STAGE2), 1);
+	ck_assert_uint_eq(cfg_min_page_shift(&f.cfg), 16);
+}
+END_TEST
+
+/* ---- geometry helpers ----------------------------------------------------- */
+
+struct level_case {
+	unsigned granule, ia, pa;
+	int start;              /* CFG_LEVEL_AUTO or explicit */
+	enum mmu_stage stage;
+	int want;
+};
+
+/* Expected values from ARCH-NOTES section 1.2 and the KVM column of 4.4. */
+static const struct level_case level_cases[] = {
+	{ 12, 48, 48, CFG_LEVEL_AUTO, MMU_STAGE1, 0 },
+	{ 12, 39, 48, CFG_LEVEL_AUTO, MMU_STAGE1, 1 },
+	{ 12, 30, 48, CFG_LEVEL_AUTO, MMU_STAGE1, 2 },
+	{ 14, 48, 48, CFG_LEVEL_AUTO, MMU_STAGE1, 0 },
+	{ 14, 47, 48, CFG_LEVEL_AUTO, MMU_STAGE1, 1 },
+	{ 14, 36, 48, CFG_LEVEL_AUTO, MMU_STAGE1, 2 },
+	{ 16, 48, 48, CFG_LEVEL_AUTO, MMU_STAGE1, 1 },
+	{ 16, 42, 48, CFG_LEVEL_AUTO, MMU_STAGE1, 2 },
+	{ 16, 25, 48, CFG_LEVEL_AUTO, MMU_STAGE1, 3 },
+	{ 12, 32, 48, CFG_LEVEL_AUTO, MMU_STAGE2, 2 },
+	{ 12, 34, 48, CFG_LEVEL_AUTO, MMU_STAGE2, 2 },
+	{ 12, 35, 48, CFG_LEVEL_AUTO, MMU_STAGE2, 1 },
+	{ 12, 40, 48, CFG_LEVEL_AUTO, MMU_STAGE2, 1 },
+	{ 12, 43, 48, CFG_LEVEL_AUTO, MMU_STAGE2, 1 },
+	{ 12, 44, 48, CFG_LEVEL_AUTO, MMU_STAGE2, 0 },
+	{ 12, 48, 48, CFG_LEVEL_AUTO, MMU_STAGE2, 0 },
+	{ 14, 32, 48, CFG_LEVEL_AUTO, MMU_STAGE2, 2 },
+	{ 14, 40, 48, CFG_LEVEL_AUTO, MMU_STAGE2, 2 },
+	{ 14, 41, 48, CFG_LEVEL_AUTO, MMU_STAGE2, 1 },
+	{ 14, 48, 48, CFG_LEVEL_AUTO, MMU_STAGE2, 1 },
+	{ 16, 32, 48, CFG_LEVEL_AUTO, MMU_STAGE2, 2 },
+	{ 16, 46, 48, CFG_LEVEL_AUTO, MMU_STAGE2, 2 },
+	{ 16, 47, 48, CFG_LEVEL_AUTO, MMU_STAGE2, 1 },
+	{ 12, 40, 48, 0, MMU_STAGE2, 0 },               /* L0 x1, PAMax >= 44 */
+	{ 12, 40, 40, 0, MMU_STAGE2, -1 },              /* L0 needs PAMax >= 44 */
+	{ 12, 36, 48, 2, MMU_STAGE2, -1 },              /* 32 tables */
+	{ 16, 32, 48, 3, MMU_STAGE2, 3 },               /* L3 x8 */
+	{ 12, 39, 48, 1, MMU_STAGE1, 1 },
+	{ 12, 39, 48, 2, MMU_STAGE1, -1 },
+};
+
+START_TEST(test_start_levels)
+{
+	const struct level_case *c = &level_cases[_i];
+	struct cfg_stage st = { .granule_shift = c->granule, .ia_bits = c->ia,
+				.pa_bits = c->pa, .start_level = c->start };
+
+	ck_assert_int_eq(cfg_start_level(&st, c->stage), c->want);
+}
+END_TEST
+
+START_TEST(test_block_levels)
+{
+	struct cfg_stage st = { .granule_shift = 12, .ia_bits = 48, .pa_bits = 48,
+				.start_level = CFG_LEVEL_AUTO, .blocks = CFG_BLOCKS_L1 };
+
+	ck_assert_int_eq(cfg_block_level(&st, MMU_STAGE1), 1);
+	st.granule_shift = 14;
+	ck_assert_int_eq(cfg_block_level(&st, MMU_STAGE1), 2);  /* no L1 blocks */
+	st.blocks = CFG_BLOCKS_NONE;
+	ck_assert_int_eq(cfg_block_level(&st, MMU_STAGE1), 3);
+	st.granule_shift = 16;
+	st.ia_bits = 25;                                         /* starts at L3 */
+	st.blocks = CFG_BLOCKS_L2;
+	ck_assert_int_eq(cfg_block_level(&st, MMU_STAGE1), 3);
+}
+END_TEST
+
+/* ---- echo ------------------------------------------------------------------ */
+
+static void round_trip(const struct sim_config *orig)
+{
+	struct sim_config back;
+	struct sim_error err;
+	char *text = echo_text(orig), *text2;
+	int rc;
+
+	sim_error_clear(&err);
+	ck_assert_int_eq(cfg_init_defaults(&back), 0);
+	rc = cfg_load_string(&back, text, "echo", &err);
+	ck_assert_msg(rc == 0, "%s\n%s", err.msg, text);
+	ck_assert_msg(cfg_finalize(&back, &err) == 0, "%s", err.msg);
+	text2 = echo_text(&back);
+	ck_assert_str_eq(text2, text);
+	ck_assert_int_eq(memcmp(&back, orig, sizeof(back)), 0);
+	free(text);
+	free(text2);
+}
+
+START_TEST(test_echo_round_trip)
+{
+	struct fx f;
+
+	fx_init(&f);
+	ck_assert_int_eq(cfg_finalize(&f.cfg, &f.err), 0);
+	round_trip(&f.cfg);
+
+	fx_init(&f);
+	ck_assert_int_eq(cfg_load_preset(&f.cfg, "cortex-a72", &f.err), 0);
+	set_ok(&f, "stage2.huge_fraction=0.125");
+	set_ok(&f, "run.seed=18446744073709551615");
+	set_ok(&f, "tlb.levels=L1I,L1D,L2,L3");
+	set_ok(&f, "tlb.L2.next=L3");
+	set_ok(&f, "tlb.L3.entries=4096");
+	set_ok(&f, "tlb.L3.ways=8");
+	set_ok(&f, "tlb.L3.org=split");
+	set_ok(&f, "tlb.L3.sizes=4k,64k,2m");
+	set_ok(&f, "cache.levels=L1D");
+	set_ok(&f, "cache.L1D.size=48k");
+	set_ok(&f, "cache.L1D.ways=3");
+	ck_assert_msg(cfg_finalize(&f.cfg, &f.err) == 0, "%s", f.err.msg);
+	round_trip(&f.cfg);
+
+	fx_init(&f);
+	ck_assert_int_eq(cfg_load_preset(&f.cfg, "one-level", &f.err), 0);
+	set_ok(&f, "one_level.split=1");
+	set_ok(&f, "one_level.page=16k");
+	set_ok(&f, "one_level.entries=128");
+	set_ok(&f, "one_level.ways=2");
+	ck_assert_int_eq(cfg_finalize(&f.cfg, &f.err), 0);
+	round_trip(&f.cfg);
+}
+END_TEST
+
+START_TEST(test_echo_format)
+{
+	struct fx f;
+	char *text;
+
+	fx_init(&f);
+	ck_assert_int_eq(cfg_finalize(&f.cfg, &f.err), 0);
+	text = echo_text(&f.cfg);
+	ck_assert_msg(!strncmp(text, "[run]\npreset = none\nmode = virt\nseed = 1\n"
+			       "warmup = 0\nbase_cycles = 4\ncrossing = split\n"
+			       "fast_path = 1\n[stage1]\ngranule = 4k\n", 120), "%s", text);
+	ck_assert_ptr_nonnull(strstr(text, "[tlb]\nlevels = L1I,L1D,L2\n[tlb.L1I]\n"
+				     "entries = 48\nways = 48\nrepl = lru\nserves = inst\n"
+				     "sizes = 4k,16k,64k,2m,32m\norg = shared\nlatency = 1\n"
+				     "next = L2\n[tlb.L1D]\n"));
+	ck_assert_ptr_nonnull(strstr(text, "[cache.L2]\nsize = 1m\nways = 8\nline = 64\n"));
+	ck_assert_ptr_nonnull(strstr(text, "huge_fraction = 1\n"));
+	free(text);
+}
+END_TEST
+
+START_TEST(test_two_configs_are_independent)
+{
+	struct fx a, b;
+
+	fx_init(&a);
+	fx_init(&b);
+	set_ok(&a, "tlb.L1D.entries=16");
+	ck_assert_uint_eq(b.cfg.tlb.level[1].entries, 48);
+	ck_assert_int_eq(cfg_load_preset(&b.cfg, "one-level", &b.err), 0);
+	ck_assert_uint_eq(a.cfg.tlb.nlevels, 3);
+}
+END_TEST
+
+static Suite *config_suite(void)
+{
+	Suite *s = suite_create("config");
+	TCase *tc;
+
+	tc = tcase_create("defaults");
+	tcase_add_test(tc, test_defaults);
+	tcase_add_test(tc, test_help_lists_every_key);
+	tcase_add_test(tc, test_two_configs_are_independent);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("presets");
+	tcase_add_test(tc, test_every_preset_validates);
+	tcase_add_test(tc, test_preset_values);
+	tcase_add_test(tc, test_preset_errors);
+	tcase_add_test(tc, test_preset_replaces_earlier_settings);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("one_level");
+	tcase_add_test(tc, test_one_level_default);
+	tcase_add_test(tc, test_one_level_overrides);
+	tcase_add_test(tc, test_one_level_errors);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("set");
+	tcase_add_test(tc, test_set_values);
+	tcase_add_test(tc, test_set_levels_keeps_existing);
+	tcase_add_loop_test(tc, test_set_errors, 0, (int)ARRAY_SIZE(set_errors));
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("files");
+	tcase_add_test(tc, test_file_good);
+	tcase_add_loop_test(tc, test_file_errors, 0, (int)ARRAY_SIZE(file_errors));
+	tcase_add_test(tc, test_file_then_finalize_error);
+	tcase_add_test(tc, test_string_line_numbers);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("validate");
+	tcase_add_test(tc, test_validate_tlb);
+	tcase_add_test(tc, test_validate_stages);
+	tcase_add_test(tc, test_validate_mode_scopes);
+	tcase_add_loop_test(tc, test_start_levels, 0, (int)ARRAY_SIZE(level_cases));
+	tcase_add_test(tc, test_block_levels);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("echo");
+	tcase_add_test(tc, test_echo_round_trip);
+	tcase_add_test(tc, test_echo_format);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(config_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
