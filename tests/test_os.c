@@ -1,0 +1,595 @@
+/*
+ * tests/test_os.c - the guest-OS/hypervisor mapping model.
+ *
+ * Frame addresses are predicted by hand from the bump allocators (tables
+ * and pages upwards from the RAM base in allocation order), counters are
+ * exact, and what was built is walked with mmu_translate(), which must
+ * reach the physical address os_touch() reported.
+ */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mmu/desc.h"
+#include "mmu/os.h"
+#include "mmu/translate.h"
+
+#define MiB (UINT64_C(1) << 20)
+#define GiB (UINT64_C(1) << 30)
+#define KVA(off) (UINT64_C(0xffff000000000000) + (off))
+
+struct fx {
+	struct pmem pm;
+	struct os os;
+	struct sim_error err;
+	struct os_vm *vm;
+	struct os_proc *p;
+};
+
+static struct fx fx;
+
+static void setup(void)
+{
+	memset(&fx, 0, sizeof(fx));
+	ck_assert_int_eq(pmem_init(&fx.pm, &fx.err), 0);
+}
+
+static void teardown(void)
+{
+	if (fx.os.host)
+		os_destroy(&fx.os);
+	pmem_destroy(&fx.pm);
+}
+
+static void os_up(const struct os_cfg *cfg)
+{
+	int rc = os_init(&fx.os, cfg, &fx.pm, &fx.err);
+
+	ck_assert_msg(rc == 0, "os_init: %s", fx.err.msg);
+}
+
+static struct os_vm *vm_up(const struct os_vm_cfg *cfg)
+{
+	struct os_vm *vm = NULL;
+	int rc = os_vm_create(&fx.os, cfg, &vm, &fx.err);
+
+	ck_assert_msg(rc == 0, "os_vm_create: %s", fx.err.msg);
+	return vm;
+}
+
+static struct os_proc *proc_up(struct os_vm *vm, const struct os_proc_cfg *cfg)
+{
+	static const struct os_proc_cfg dflt;
+	struct os_proc *p = NULL;
+	int rc = os_proc_create(&fx.os, vm, cfg ? cfg : &dflt, &p, &fx.err);
+
+	ck_assert_msg(rc == 0, "os_proc_create: %s", fx.err.msg);
+	return p;
+}
+
+static struct os_touch touch(struct os_proc *p, uint64_t va)
+{
+	struct os_touch t;
+	int rc = os_touch(&fx.os, p, va, &t, &fx.err);
+
+	ck_assert_msg(rc == 0, "os_touch(0x%llx): %s", (unsigned long long)va, fx.err.msg);
+	return t;
+}
+
+static uint64_t ctr(enum os_counter c)
+{
+	return fx.os.st.c[c];
+}
+
+/* Translate @va as @p would (two stages in a VM) and return the result. */
+static struct mmu_result translate(struct os_proc *p, uint64_t va)
+{
+	struct mmu_ctx c;
+	struct mmu_mem m = pmem_mem(&fx.pm);
+	struct mmu_access acc = { .type = MMU_ACC_READ, .el = 1 };
+	struct mmu_result r;
+	int rc;
+
+	os_proc_mmu_ctx(p, 5, (uint16_t)p->vm->id, &c);
+	rc = mmu_translate(&c, &m, va, acc, true, &r, NULL);
+	ck_assert_msg(rc == 0, "translate 0x%llx: rc %d, fault %d stage %u level %d s1ptw %d",
+		      (unsigned long long)va, rc, r.fault.type, r.fault.stage, r.fault.level,
+		      r.fault.s1ptw);
+	return r;
+}
+
+static const struct os_cfg base_cfg = { .ram_base = 0x80000000 };
+
+/* ---- native ---- */
+
+START_TEST(test_native_first_touch)
+{
+	struct os_touch t;
+	struct mmu_result r;
+
+	os_up(&base_cfg);
+	fx.p = proc_up(NULL, NULL);
+	/* Host frames: kernel root 0x80000000, process root 0x80001000. */
+	ck_assert_uint_eq(fx.os.host->kernel.root, 0x80000000);
+	ck_assert_uint_eq(fx.p->user.root, 0x80001000);
+	ck_assert_uint_eq(ctr(OS_C_S1_TABLES), 2);
+	/* First touch: the data frame 0x80002000 first, then the L1, L2 and
+	 * L3 tables on its path, 0x80003000..0x80005000. */
+	t = touch(fx.p, 0x400123);
+	ck_assert(t.s1_new);
+	ck_assert(!t.s2_new);
+	ck_assert_int_eq(t.s1_level, 3);
+	ck_assert_int_eq(t.s2_level, -1);
+	ck_assert_uint_eq(t.pa, 0x80002123);
+	ck_assert_uint_eq(t.ipa, t.pa);
+	ck_assert_uint_eq(ctr(OS_C_S1_TABLES), 5);
+	ck_assert_uint_eq(ctr(OS_C_S1_PAGES), 1);
+	ck_assert_uint_eq(ctr(OS_C_S1_FAULTS), 1);
+	/* Second touch of the page: nothing new. */
+	t = touch(fx.p, 0x400ff8);
+	ck_assert(!t.s1_new);
+	ck_assert_uint_eq(t.pa, 0x80002ff8);
+	ck_assert_uint_eq(ctr(OS_C_S1_TABLES), 5);
+	ck_assert_uint_eq(ctr(OS_C_S1_PAGES), 1);
+	ck_assert_uint_eq(ctr(OS_C_TOUCHES), 2);
+	/* The next page needs only a frame. */
+	t = touch(fx.p, 0x401000);
+	ck_assert_uint_eq(t.pa, 0x80006000);
+	ck_assert_uint_eq(ctr(OS_C_S1_TABLES), 5);
+	/* The walker agrees; a native walk reads one descriptor per level. */
+	r = translate(fx.p, 0x400123);
+	ck_assert_uint_eq(r.oa, 0x80002123);
+	ck_assert_uint_eq(r.s1_reads, 4);
+	ck_assert_uint_eq(r.s2_reads, 0);
+	ck_assert(!r.global);
+	ck_assert_uint_eq(fx.os.st.c[OS_C_S2_PAGES] + ctr(OS_C_S2_TABLES), 0);
+}
+END_TEST
+
+START_TEST(test_user_and_kernel_attributes)
+{
+	struct os_cfg cfg = base_cfg;
+	struct os_proc *q;
+	struct pgt_leaf leaf;
+	struct os_touch t;
+
+	os_up(&cfg);
+	fx.p = proc_up(NULL, NULL);
+	q = proc_up(NULL, NULL);
+	ck_assert_uint_eq(q->id, 1);
+	touch(fx.p, 0x1000);
+	ck_assert_int_eq(pgt_lookup(&fx.p->user, 0x1000, &leaf, &fx.err), 0);
+	ck_assert(leaf.mapped);
+	ck_assert_uint_eq(leaf.desc & (DESC_NG | DESC_AP_EL0 | DESC_PXN | DESC_AF | DESC_UXN),
+			  DESC_NG | DESC_AP_EL0 | DESC_PXN | DESC_AF);
+	/* Kernel VA: the shared TTBR1 tree, global, EL1 only, UXN. */
+	t = touch(fx.p, KVA(0x2000));
+	ck_assert(t.s1_new);
+	ck_assert_int_eq(pgt_lookup(&fx.os.host->kernel, 0x2000, &leaf, &fx.err), 0);
+	ck_assert(leaf.mapped);
+	ck_assert_uint_eq(leaf.desc & (DESC_NG | DESC_AP_EL0 | DESC_PXN | DESC_UXN),
+			  DESC_UXN);
+	/* Another process sees the same kernel page without a new mapping. */
+	t = touch(q, KVA(0x2008));
+	ck_assert(!t.s1_new);
+	ck_assert_uint_eq(t.pa, leaf.oa + 8);
+	ck_assert(translate(q, KVA(0x2008)).global);
+	/* Outside both ranges. */
+	ck_assert_int_eq(os_touch(&fx.os, fx.p, UINT64_C(1) << 48, NULL, &fx.err), SIM_E_INVAL);
+	sim_error_clear(&fx.err);
+	ck_assert_int_eq(os_touch(&fx.os, fx.p, UINT64_C(0xfffe000000000000), NULL, &fx.err),
+			 SIM_E_INVAL);
+}
+END_TEST
+
+START_TEST(test_kernel_non_global)
+{
+	struct os_cfg cfg = base_cfg;
+	struct pgt_leaf leaf;
+
+	cfg.host.kernel_ng = true;
+	os_up(&cfg);
+	fx.p = proc_up(NULL, NULL);
+	touch(fx.p, KVA(0x5000));
+	ck_assert_int_eq(pgt_lookup(&fx.os.host->kernel, 0x5000, &leaf, &fx.err), 0);
+	ck_assert(leaf.desc & DESC_NG);
+	ck_assert(!translate(fx.p, KVA(0x5000)).global);
+}
+END_TEST
+
+/* The nVHE hypervisor's space: one range of 48 bits while the host kernel
+ * uses 39 (the idmap's extra level), global mappings, AP[1] RES1. */
+START_TEST(test_el2_regime_extra_level)
+{
+	struct os_cfg cfg = base_cfg;
+	struct os_proc_cfg el2 = { .regime = MMU_REGIME_EL2, .va_bits = 48 };
+	struct walk_params wp;
+	struct pgt_leaf leaf;
+	struct os_touch t;
+	struct mmu_result r;
+
+	cfg.host.va_bits = 39;
+	os_up(&cfg);
+	fx.p = proc_up(NULL, &el2);
+	ck_assert_int_eq(fx.os.host->kernel.g.start_level, 1);
+	ck_assert_int_eq(os_proc_s1_params(fx.p, 0x8000000000, &wp, &fx.err), 0);
+	ck_assert_int_eq(wp.start_level, 0);
+	ck_assert_int_eq(wp.ia_bits, 48);
+	ck_assert_int_eq(wp.regime, MMU_REGIME_EL2);
+	ck_assert_uint_eq(wp.table_base, fx.p->user.root);
+	t = touch(fx.p, 0x8000000000);
+	ck_assert(t.s1_new);
+	ck_assert_int_eq(pgt_lookup(&fx.p->user, 0x8000000000, &leaf, &fx.err), 0);
+	ck_assert_uint_eq(leaf.desc & (DESC_NG | DESC_AP_EL0), DESC_AP_EL0);
+	r = translate(fx.p, 0x8000000000);
+	ck_assert_uint_eq(r.oa, t.pa);
+	ck_assert_uint_eq(r.s1_reads, 4);
+	/* A single range: upper-half VAs do not exist. */
+	ck_assert_int_eq(os_touch(&fx.os, fx.p, KVA(0), NULL, &fx.err), SIM_E_INVAL);
+	sim_error_clear(&fx.err);
+	/* And VMs cannot own an EL2 space. */
+	fx.vm = vm_up(&(struct os_vm_cfg){ .ipa_base = 0x40000000 });
+	ck_assert_int_eq(os_proc_create(&fx.os, fx.vm, &el2, &fx.p, &fx.err), SIM_E_CONFIG);
+}
+END_TEST
+
+/* ---- virtualized ---- */
+
+START_TEST(test_virt_first_touch_both_stages)
+{
+	struct os_vm_cfg vcfg = { .ipa_base = 0x40000000 };
+	struct os_touch t;
+	struct mmu_result r;
+	struct walk_params wp;
+
+	os_up(&base_cfg);
+	fx.vm = vm_up(&vcfg);
+	ck_assert_uint_eq(fx.vm->id, 1);
+	/* 4K, 40-bit IPA: KVM's start level 1, two tables aligned to 8K.  Host
+	 * frames: host kernel root 0x80000000, stage-2 root 0x80002000-0x80003fff. */
+	ck_assert_int_eq(os_vm_s2_params(fx.vm, &wp, &fx.err), 0);
+	ck_assert_int_eq(wp.start_level, 1);
+	ck_assert_uint_eq(wp.table_base, 0x80002000);
+	ck_assert_int_eq(wp.stage, MMU_STAGE2);
+	ck_assert_int_eq(wp.ia_bits, 40);
+	ck_assert_int_eq(wp.oa_bits, 48);
+	ck_assert_uint_eq(fx.vm->s2.root_tables, 2);
+	/* The guest kernel root is guest frame 0x40000000; the hypervisor
+	 * backs it with host frame 0x80004000 (then its L2 and L3 tables
+	 * 0x80005000, 0x80006000). */
+	ck_assert_uint_eq(fx.vm->kernel.root, 0x40000000);
+	ck_assert_uint_eq(ctr(OS_C_S2_PAGES), 1);
+	ck_assert_uint_eq(ctr(OS_C_S2_TABLES), 4);
+	fx.p = proc_up(fx.vm, NULL);
+	ck_assert_uint_eq(fx.p->user.root, 0x40001000);       /* backed by 0x80007000 */
+	/* First touch: guest data frame 0x40002000, then guest tables
+	 * 0x40003000-0x40005000 (backed by host 0x80008000-0x8000a000 as each
+	 * is allocated), then stage 2 for the data: host 0x8000b000.  The
+	 * host kernel root counts among the stage-1 tables too. */
+	t = touch(fx.p, 0x7f0000001234);
+	ck_assert(t.s1_new);
+	ck_assert(t.s2_new);
+	ck_assert_int_eq(t.s1_level, 3);
+	ck_assert_int_eq(t.s2_level, 3);
+	ck_assert_uint_eq(t.ipa, 0x40002234);
+	ck_assert_uint_eq(t.pa, 0x8000b234);
+	ck_assert_uint_eq(ctr(OS_C_S1_TABLES), 6);
+	ck_assert_uint_eq(ctr(OS_C_S2_PAGES), 6);
+	ck_assert_uint_eq(ctr(OS_C_S2_TABLES), 4);
+	ck_assert_uint_eq(ctr(OS_C_S1_FAULTS), 1);
+	ck_assert_uint_eq(ctr(OS_C_S2_FAULTS), 6);
+	/* Second touch: nothing new anywhere. */
+	t = touch(fx.p, 0x7f0000001000);
+	ck_assert(!t.s1_new && !t.s2_new);
+	ck_assert_uint_eq(t.pa, 0x8000b000);
+	ck_assert_uint_eq(ctr(OS_C_S2_PAGES), 6);
+	ck_assert_uint_eq(ctr(OS_C_S1_PAGES), 1);
+	/* The nested walk: 4 stage-1 levels over 3 stage-2 levels,
+	 * (4+1)(3+1)-1 = 19 reads. */
+	r = translate(fx.p, 0x7f0000001234);
+	ck_assert_uint_eq(r.oa, 0x8000b234);
+	ck_assert_uint_eq(r.ipa, 0x40002234);
+	ck_assert_uint_eq(r.s1_reads, 4);
+	ck_assert_uint_eq(r.s2_reads, 15);
+	ck_assert_uint_eq(r.vmid, 1);
+}
+END_TEST
+
+/* A 64K guest over 4K stage 2: each 64K guest table needs 16 stage-2 pages. */
+START_TEST(test_guest_tables_over_smaller_s2_pages)
+{
+	struct os_vm_cfg vcfg = { .ipa_base = 0x40000000, .guest.granule_shift = 16 };
+	struct os_touch t;
+
+	os_up(&base_cfg);
+	fx.vm = vm_up(&vcfg);
+	ck_assert_uint_eq(ctr(OS_C_S2_PAGES), 16);
+	ck_assert_uint_eq(ctr(OS_C_S1_TABLES), 2);     /* with the host kernel root */
+	fx.p = proc_up(fx.vm, NULL);
+	/* 48-bit VA with 64K: levels 1-3, so two more tables on first touch,
+	 * and the 64K data page is backed page by page (one 4K here). */
+	t = touch(fx.p, 0x123456789abc);
+	ck_assert_uint_eq(ctr(OS_C_S1_TABLES), 5);
+	ck_assert_uint_eq(ctr(OS_C_S2_PAGES), 16 * 4 + 1);
+	ck_assert_uint_eq(translate(fx.p, 0x123456789abc).oa, t.pa);
+	/* another 4K of the same 64K guest page: stage 2 only */
+	t = touch(fx.p, 0x12345678a000);
+	ck_assert(!t.s1_new && t.s2_new);
+	ck_assert_uint_eq(ctr(OS_C_S2_PAGES), 16 * 4 + 2);
+	ck_assert_uint_eq(translate(fx.p, 0x12345678a000).oa, t.pa);
+}
+END_TEST
+
+START_TEST(test_policies_and_splintering)
+{
+	struct os_cfg cfg = base_cfg;
+	struct os_vm_cfg pages = { .ipa_base = 0x40000000, .guest.policy = OS_MAP_L2 };
+	struct os_vm_cfg huge = pages;
+	struct os_vm *vm2;
+	struct os_proc *q;
+	struct os_touch t;
+
+	cfg.huge_fraction = 1.0;
+	os_up(&cfg);
+	/* VM 1: guest 2M blocks over stage-2 pages: splintered. */
+	fx.vm = vm_up(&pages);
+	fx.p = proc_up(fx.vm, NULL);
+	t = touch(fx.p, 0x200000 * 7 + 0x3456);
+	ck_assert_int_eq(t.s1_level, 2);
+	ck_assert_uint_eq(t.s1_shift, 21);
+	ck_assert_int_eq(t.s2_level, 3);
+	ck_assert(t.splintered);
+	ck_assert_uint_eq(t.ipa & (2 * MiB - 1), 0x3456);
+	ck_assert_uint_eq(ctr(OS_C_S1_BLOCKS_L2), 1);
+	ck_assert_uint_eq(ctr(OS_C_SPLINTERED), 1);
+	/* the rest of the guest block is faulted into stage 2 on touch */
+	t = touch(fx.p, 0x200000 * 7 + 0x1ff000);
+	ck_assert(!t.s1_new && t.s2_new && !t.splintered);
+	ck_assert_uint_eq(ctr(OS_C_S1_BLOCKS_L2), 1);
+	ck_assert_uint_eq(translate(fx.p, 0x200000 * 7 + 0x1ff000).oa, t.pa);
+
+	/* VM 2: 1G guest blocks over 1G huge stage-2 blocks: no splinter. */
+	huge.guest.policy = OS_MAP_L1;
+	huge.s2_policy = OS_MAP_L1;
+	vm2 = vm_up(&huge);
+	q = proc_up(vm2, NULL);
+	t = touch(q, 3 * GiB + 0x12345);
+	ck_assert_int_eq(t.s1_level, 1);
+	ck_assert_int_eq(t.s2_level, 1);
+	ck_assert(!t.splintered);
+	ck_assert_uint_eq(ctr(OS_C_S1_BLOCKS_L1), 1);
+	ck_assert_uint_ge(ctr(OS_C_S2_BLOCKS_L1), 2);   /* data, and guest tables */
+	ck_assert_uint_eq(t.pa & (GiB - 1), t.ipa & (GiB - 1));
+	ck_assert_uint_eq(translate(q, 3 * GiB + 0x12345).oa, t.pa);
+	ck_assert_uint_eq(ctr(OS_C_SPLINTERED), 1);
+}
+END_TEST
+
+/* Block levels follow the stage-2 geometry: 16K has no level-1 block; a 64K
+ * 42-bit IPA starts at level 2. */
+START_TEST(test_s2_block_levels_by_geometry)
+{
+	struct os_cfg cfg = base_cfg;
+	struct os_vm_cfg v16 = { .s2_granule_shift = 14, .s2_policy = OS_MAP_L1, .s2_only = true };
+	struct os_vm_cfg v64 = { .s2_granule_shift = 16, .ipa_bits = 42,
+				 .s2_policy = OS_MAP_L1, .s2_only = true };
+	struct os_vm_cfg v4 = { .ipa_bits = 40, .s2_start_forced = true, .s2_start_level = 0,
+				.s2_policy = OS_MAP_L1, .s2_only = true };
+	struct os_vm *a, *b, *c;
+	struct os_touch t;
+
+	cfg.huge_fraction = 1.0;
+	os_up(&cfg);
+	a = vm_up(&v16);
+	b = vm_up(&v64);
+	c = vm_up(&v4);
+	ck_assert_int_eq(b->s2.g.start_level, 2);
+	ck_assert_int_eq(os_touch_ipa(&fx.os, a, 0x123456789, &t, &fx.err), 0);
+	ck_assert_int_eq(t.s2_level, 2);
+	ck_assert_uint_eq(t.s2_shift, 25);
+	ck_assert_int_eq(os_touch_ipa(&fx.os, b, 0x123456789, &t, &fx.err), 0);
+	ck_assert_int_eq(t.s2_level, 2);
+	ck_assert_uint_eq(t.s2_shift, 29);
+	ck_assert_uint_eq(t.pa & ((UINT64_C(1) << 29) - 1), 0x123456789 & ((UINT64_C(1) << 29) - 1));
+	ck_assert_int_eq(os_touch_ipa(&fx.os, c, 0x123456789, &t, &fx.err), 0);
+	ck_assert_int_eq(t.s2_level, 1);
+	ck_assert_uint_eq(ctr(OS_C_S2_BLOCKS_L2), 2);
+	ck_assert_uint_eq(ctr(OS_C_S2_BLOCKS_L1), 1);
+	ck_assert_uint_eq(ctr(OS_C_S2_PAGES), 0);
+}
+END_TEST
+
+/* 256 IPAs in distinct 2M regions, stage 2 with 2M blocks allowed. */
+static void s2_only_regions(double fraction, uint64_t seed, uint64_t pas[256])
+{
+	struct os_cfg cfg = base_cfg;
+	struct os_vm_cfg v = { .s2_only = true, .s2_policy = OS_MAP_L2 };
+	struct os_touch t;
+
+	cfg.huge_fraction = fraction;
+	cfg.seed = seed;
+	os_up(&cfg);
+	fx.vm = vm_up(&v);
+	fx.p = proc_up(fx.vm, NULL);
+	for (unsigned i = 0; i < 256; i++) {
+		t = touch(fx.p, (uint64_t)i * 2 * MiB + 0x5000);
+		ck_assert_int_eq(t.s1_level, -1);
+		ck_assert_uint_eq(t.ipa, (uint64_t)i * 2 * MiB + 0x5000);
+		pas[i] = t.pa;
+	}
+}
+
+START_TEST(test_huge_fraction_zero_one)
+{
+	uint64_t pas[256];
+
+	s2_only_regions(0.0, 1, pas);
+	ck_assert_uint_eq(ctr(OS_C_S2_BLOCKS_L2), 0);
+	ck_assert_uint_eq(ctr(OS_C_S2_PAGES), 256);
+	teardown();
+	setup();
+	s2_only_regions(1.0, 1, pas);
+	ck_assert_uint_eq(ctr(OS_C_S2_BLOCKS_L2), 256);
+	ck_assert_uint_eq(ctr(OS_C_S2_PAGES), 0);
+	/* the touched IPA keeps its offset in the host block */
+	ck_assert_uint_eq(pas[9] & (2 * MiB - 1), 0x5000);
+}
+END_TEST
+
+START_TEST(test_huge_fraction_deterministic)
+{
+	uint64_t a[256], b[256], c[256];
+	uint64_t blocks_a, blocks_c;
+
+	s2_only_regions(0.5, 42, a);
+	blocks_a = ctr(OS_C_S2_BLOCKS_L2);
+	teardown();
+	setup();
+	s2_only_regions(0.5, 42, b);
+	ck_assert_uint_eq(ctr(OS_C_S2_BLOCKS_L2), blocks_a);
+	ck_assert_mem_eq(a, b, sizeof(a));
+	teardown();
+	setup();
+	s2_only_regions(0.5, 43, c);
+	blocks_c = ctr(OS_C_S2_BLOCKS_L2);
+	/* about half, by a wide margin (binomial sd 8) */
+	ck_assert_uint_ge(blocks_a, 96);
+	ck_assert_uint_le(blocks_a, 160);
+	ck_assert_uint_ge(blocks_c, 96);
+	ck_assert_uint_le(blocks_c, 160);
+	ck_assert(memcmp(a, c, sizeof(a)) != 0);
+}
+END_TEST
+
+START_TEST(test_vms_are_separate)
+{
+	struct os_vm_cfg v = { .s2_only = true };
+	struct os_vm *v1, *v2;
+	struct os_touch t1, t2;
+	struct walk_params w1, w2;
+
+	os_up(&base_cfg);
+	v1 = vm_up(&v);
+	v2 = vm_up(&v);
+	ck_assert_uint_eq(v2->id, 2);
+	ck_assert_int_eq(os_touch_ipa(&fx.os, v1, 0x1000, &t1, &fx.err), 0);
+	ck_assert_int_eq(os_touch_ipa(&fx.os, v2, 0x1000, &t2, &fx.err), 0);
+	ck_assert(t1.s2_new && t2.s2_new);
+	ck_assert_uint_ne(t1.pa, t2.pa);
+	ck_assert_int_eq(os_vm_s2_params(v1, &w1, &fx.err), 0);
+	ck_assert_int_eq(os_vm_s2_params(v2, &w2, &fx.err), 0);
+	ck_assert_uint_ne(w1.table_base, w2.table_base);
+	ck_assert_int_eq(os_vm_s2_params(fx.os.host, &w1, &fx.err), SIM_E_INVAL);
+	sim_error_clear(&fx.err);
+	ck_assert_int_eq(os_touch_ipa(&fx.os, v1, UINT64_C(1) << 40, &t1, &fx.err), SIM_E_INVAL);
+}
+END_TEST
+
+START_TEST(test_forced_start_level_concat)
+{
+	struct os_vm_cfg v = { .ipa_bits = 34, .s2_start_forced = true, .s2_start_level = 2,
+			       .s2_only = true };
+	struct os_vm_cfg bad = { .ipa_bits = 40, .s2_start_forced = true, .s2_start_level = 2 };
+	struct walk_params wp;
+	struct os_touch t;
+	struct os_vm *vm;
+
+	os_up(&base_cfg);
+	fx.vm = vm_up(&v);
+	/* 4K, 34-bit IPA at level 2: 13 bits, 16 tables, 64K aligned. */
+	ck_assert_uint_eq(fx.vm->s2.root_tables, 16);
+	ck_assert_int_eq(os_vm_s2_params(fx.vm, &wp, &fx.err), 0);
+	ck_assert_uint_eq(wp.table_base & 0xffff, 0);
+	ck_assert_int_eq(wp.start_level, 2);
+	ck_assert_uint_eq(ctr(OS_C_S2_TABLES), 16);
+	ck_assert_int_eq(os_touch_ipa(&fx.os, fx.vm, 0x3ffffffff, &t, &fx.err), 0);
+	ck_assert_uint_eq(ctr(OS_C_S2_TABLES), 17);
+	ck_assert_int_eq(os_vm_create(&fx.os, &bad, &vm, &fx.err), SIM_E_CONFIG);
+	ck_assert_ptr_nonnull(strstr(fx.err.msg, "16 concatenated"));
+}
+END_TEST
+
+/* Many touches in every mode; each translation must reach the touched PA,
+ * and every guest table is reachable through stage 2 (no S1PTW fault). */
+START_TEST(test_walk_everything_built)
+{
+	struct os_cfg cfg = base_cfg;
+	struct os_vm_cfg vcfg[3] = {
+		{ .ipa_base = 0x40000000, .guest.policy = OS_MAP_L2, .s2_policy = OS_MAP_L1 },
+		{ .ipa_base = 0x40000000, .s2_granule_shift = 16, .ipa_bits = 44,
+		  .guest.granule_shift = 14, .guest.va_bits = 47, .s2_policy = OS_MAP_L2 },
+		{ .s2_only = true, .s2_granule_shift = 14, .s2_policy = OS_MAP_L2 },
+	};
+	struct os_proc *procs[5];
+	uint64_t x = 12345;
+
+	cfg.huge_fraction = 0.3;
+	cfg.seed = 7;
+	os_up(&cfg);
+	procs[0] = proc_up(NULL, NULL);
+	for (unsigned i = 0; i < 3; i++)
+		procs[i + 1] = proc_up(vm_up(&vcfg[i]), NULL);
+	procs[4] = proc_up(fx.os.vms[1], NULL);
+	for (unsigned i = 0; i < 4000; i++) {
+		struct os_proc *p = procs[i % 5];
+		uint64_t va, pa;
+
+		x = x * UINT64_C(6364136223846793005) + 1442695040888963407u;
+		va = (x >> 20) & (p->has_s1 ? (UINT64_C(1) << 39) - 8 : (UINT64_C(1) << 36) - 8);
+		if (p->has_s1 && (x & 1))
+			va |= UINT64_C(0xffff800000000000);
+		pa = touch(p, va).pa;
+		ck_assert_uint_eq(translate(p, va).oa, pa);
+		ck_assert(!touch(p, va).s1_new);
+	}
+	ck_assert_uint_gt(ctr(OS_C_S2_BLOCKS_L1) + ctr(OS_C_S2_BLOCKS_L2), 0);
+	ck_assert_uint_gt(ctr(OS_C_SPLINTERED), 0);
+}
+END_TEST
+
+static Suite *os_suite(void)
+{
+	Suite *s = suite_create("os");
+	TCase *tc;
+
+	tc = tcase_create("native");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_native_first_touch);
+	tcase_add_test(tc, test_user_and_kernel_attributes);
+	tcase_add_test(tc, test_kernel_non_global);
+	tcase_add_test(tc, test_el2_regime_extra_level);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("virtualized");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_virt_first_touch_both_stages);
+	tcase_add_test(tc, test_guest_tables_over_smaller_s2_pages);
+	tcase_add_test(tc, test_vms_are_separate);
+	tcase_add_test(tc, test_forced_start_level_concat);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("policy");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_policies_and_splintering);
+	tcase_add_test(tc, test_s2_block_levels_by_geometry);
+	tcase_add_test(tc, test_huge_fraction_zero_one);
+	tcase_add_test(tc, test_huge_fraction_deterministic);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("walk");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_walk_everything_built);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(os_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
