@@ -10,9 +10,17 @@ libmmusim_a_SOURCES += \
 	tlb/tlbi.h tlb/tlbi.c \
 	tlb/hier.h tlb/hier.c
 
-check_PROGRAMS += tests/test_tlb
-TESTS += tests/test_tlb
+check_PROGRAMS += tests/test_tlb tests/test_tlbi tests/test_walkcache
+TESTS += tests/test_tlb tests/test_tlbi tests/test_walkcache
 
 tests_test_tlb_SOURCES = tests/test_tlb.c
 tests_test_tlb_CFLAGS = $(TEST_CFLAGS)
 tests_test_tlb_LDADD = $(TEST_LIBS)
+
+tests_test_tlbi_SOURCES = tests/test_tlbi.c
+tests_test_tlbi_CFLAGS = $(TEST_CFLAGS)
+tests_test_tlbi_LDADD = $(TEST_LIBS)
+
+tests_test_walkcache_SOURCES = tests/test_walkcache.c
+tests_test_walkcache_CFLAGS = $(TEST_CFLAGS)
+tests_test_walkcache_LDADD = $(TEST_LIBS)

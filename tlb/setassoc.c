@@ -63,7 +63,8 @@ struct tlb_entry *tlb_sa_insert(struct tlb_sa *a, const struct tlb_entry *ne,
 	enum tlb_sa_placed how = TLB_SA_FREE;
 
 	for (w = 0; w < a->ways; w++) {
-		if (s[w].tag == ne->tag && s[w].in_page == ne->in_page) {
+		if (!((s[w].tag ^ ne->tag) & TLB_TAG_ID_MASK) &&
+		    s[w].in_page == ne->in_page) {
 			way = w;
 			how = TLB_SA_REFRESH;
 			break;

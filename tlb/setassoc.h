@@ -7,7 +7,8 @@
  * that is the virtual page number of its size modulo the number of sets,
  * for a walk cache the input-address prefix of its level.  Insertion fills
  * the lowest invalid way of the set, else the policy's victim; an entry with
- * an identical tag and page is refreshed in place instead of duplicated.
+ * the same identity (tag but for the block size) and page is refreshed in
+ * place instead of duplicated.
  * The array keeps no counters: its owner counts.
  */
 #ifndef MMUSIM_TLB_SETASSOC_H

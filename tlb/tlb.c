@@ -192,7 +192,7 @@ int tlb_fill(struct tlb *t, const struct tlb_fill *f)
 {
 	struct tlb_entry ne;
 	enum tlb_sa_placed how;
-	unsigned s;
+	unsigned s, block;
 	int i;
 
 	/* Largest held size not larger than the translation. */
@@ -203,8 +203,13 @@ int tlb_fill(struct tlb *t, const struct tlb_fill *f)
 		return 1;
 	s = t->shift[i];
 	memset(&ne, 0, sizeof(ne));
-	ne.tag = (f->ctx & ~(TLB_TAG_SHIFT | TLB_TAG_GRANULE | TLB_TAG_TABLE)) |
-		FIELD_PREP(TLB_TAG_SHIFT, s) | TLB_TAG_VALID;
+	block = f->block_shift > f->shift ? f->block_shift : f->shift;
+	ne.tag = (f->ctx & ~(TLB_TAG_SHIFT | TLB_TAG_BLOCK | TLB_TAG_GRANULE |
+			     TLB_TAG_TABLE)) |
+		FIELD_PREP(TLB_TAG_SHIFT, s) | FIELD_PREP(TLB_TAG_BLOCK, block) |
+		TLB_TAG_VALID;
+	if (block > s)
+		t->pieces = true;
 	ne.in_page = f->in_addr >> s;
 	ne.out_addr = f->out_addr & ~bits_low_mask(s);
 	ne.attrs = f->attrs;
@@ -222,8 +227,9 @@ unsigned tlb_invalidate(struct tlb *t, const struct tlb_match *m)
 {
 	unsigned n = 0;
 
-	if (m->addr_mask == ~UINT64_C(0)) {
-		/* An entry covering addr sits in the set of its own size. */
+	if (m->addr_mask == ~UINT64_C(0) && (!t->pieces || !m->block_sel)) {
+		/* An entry covering addr sits in the set of its own size; a
+		 * piece of a block covering addr may sit anywhere. */
 		for (unsigned i = 0; i < t->nsizes; i++) {
 			struct tlb_sa *a = &t->arr[t->arr_of[i]];
 

@@ -18,6 +18,9 @@
  *    accessed address (output address offset accordingly).  A translation
  *    smaller than every held size is not stored.  The size of a combined
  *    stage-1+2 translation (min of the two stages) is the caller's choice.
+ *  - Every entry remembers the block it is a piece of (the translation, or
+ *    for a combined entry its stage-1 block): a TLBI by address anywhere in
+ *    the block removes every piece.
  *  - Allocation on every fill; tlb_fill() does not look for overlapping
  *    entries of another size or context (a caller that fills only after a
  *    miss never creates them), but an entry with the identical tag and page
@@ -123,6 +126,7 @@ struct tlb {
 	unsigned narr;
 	struct tlb_sa arr[TLB_MAX_SIZES];
 	bool memo_on;
+	bool pieces;                    /* holds entries smaller than their block */
 	struct tlb_memo memo;
 	struct tlb_stats st;
 };
@@ -133,6 +137,10 @@ struct tlb_fill {
 	uint64_t in_addr;       /* the accessed input address (VA, or IPA for S2) */
 	uint64_t out_addr;      /* the address in_addr translates to */
 	uint8_t shift;          /* size of the translation, log2 bytes */
+	/* Size of the block a TLBI by address must remove whole (the stage-1
+	 * block of a combined entry, whose size is min(stage 1, stage 2));
+	 * 0 or anything below shift means shift. */
+	uint8_t block_shift;
 	uint8_t s1_level;
 	uint8_t s2_level;
 	uint32_t attrs;

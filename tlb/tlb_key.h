@@ -6,7 +6,13 @@
  *  - Every entry carries regime, VMID, ASID, global (nG == 0), kind
  *    (stage-1 only, stage-2 only i.e. IPA->PA, or combined stage 1+2),
  *    whether it is an intermediate (table, i.e. walk-cache) entry, its size
- *    (log2 bytes covered) and, for table entries, the granule.
+ *    (log2 bytes covered), the size of the block it is a piece of, and for
+ *    table entries the granule.
+ *  - Lookups compare the address at the entry's own size.  TLBIs by VA or
+ *    IPA compare it at the block size: a splintered block, or a combined
+ *    entry smaller than its stage-1 block, is removed whole by a TLBI at
+ *    any address of the block (ARCH-NOTES 7.2: TLBI must remove all the
+ *    pieces).
  *  - A global entry matches any ASID but only within its VMID.
  *  - EL1&0 entries always compare the VMID, even with stage 2 off (the
  *    caller passes VMID 0 for a host without EL2 in use).
@@ -49,9 +55,13 @@ enum tlb_kind {
 #define TLB_TAG_KIND_S2  BIT(42)           /* the kind bit that says "IPA-indexed" */
 #define TLB_TAG_TABLE    BIT(44)           /* intermediate (walk-cache) entry */
 #define TLB_TAG_GLOBAL   BIT(45)           /* nG == 0 */
+#define TLB_TAG_BLOCK    GENMASK(51, 46)   /* log2 of the block, >= size */
 #define TLB_TAG_VALID    BIT(63)
 
 #define TLB_TAG_GLOBAL_BIT 45
+#define TLB_MATCH_BLOCK 63u     /* struct tlb_match.block_sel for TLBIs */
+/* The bits that identify an entry (all but the block size). */
+#define TLB_TAG_ID_MASK (~TLB_TAG_BLOCK)
 
 /* Tag bits a TLB lookup compares: not the size, granule or global bit. */
 #define TLB_LOOKUP_MASK (TLB_TAG_VALID | TLB_TAG_ASID | TLB_TAG_VMID | \
@@ -77,7 +87,8 @@ struct tlb_entry {
 /*
  * Which entries an operation selects: entry e matches when
  *   (e.tag ^ tag) & tag_mask & (e is global ? ~TLB_TAG_ASID : ~0) == 0
- * and, unless addr_mask is 0, e covers addr: (addr >> size(e)) == e.in_page.
+ * and, unless addr_mask is 0, e covers addr: at the entry's size for a
+ * lookup (block_sel 0), at its block size for a TLBI (TLB_MATCH_BLOCK).
  * tag_mask must include TLB_TAG_VALID (and tag has it set) so that invalid
  * entries never match.
  */
@@ -86,6 +97,7 @@ struct tlb_match {
 	uint64_t tag_mask;
 	uint64_t addr;          /* VA or IPA the entry must cover */
 	uint64_t addr_mask;     /* ~0: compare the address; 0: any address */
+	unsigned block_sel;     /* 0: compare at the size; TLB_MATCH_BLOCK: at the block */
 };
 
 /* Unpacked form of an entry's identity, for fills in tests and for dumps. */
@@ -98,12 +110,18 @@ struct tlb_key {
 	bool table;
 	uint8_t granule_shift;  /* 12/14/16 for table entries, 0 for leaves */
 	uint8_t page_shift;     /* log2 of the bytes the entry covers */
+	uint8_t block_shift;    /* log2 of the block it is a piece of (>= page_shift) */
 	uint64_t in_page;
 };
 
 static inline unsigned tlb_tag_shift(uint64_t tag)
 {
 	return (unsigned)FIELD_GET(TLB_TAG_SHIFT, tag);
+}
+
+static inline unsigned tlb_tag_block(uint64_t tag)
+{
+	return (unsigned)FIELD_GET(TLB_TAG_BLOCK, tag);
 }
 
 /**
@@ -120,10 +138,15 @@ static inline bool tlb_entry_matches(const struct tlb_entry *e,
 	/* A global entry does not compare its ASID. */
 	uint64_t care = m->tag_mask &
 		~(TLB_TAG_ASID & (UINT64_C(0) - ((t >> TLB_TAG_GLOBAL_BIT) & 1)));
+	unsigned sh = tlb_tag_shift(t);
+	/* Page numbers of the address and the entry at the entry's size;
+	 * for a TLBI, drop the bits below the block size as well. */
+	uint64_t diff = ((m->addr >> sh) ^ e->in_page) >>
+		((tlb_tag_block(t) - sh) & m->block_sel);
 
 	if ((t ^ m->tag) & care)
 		return false;
-	return !(((m->addr >> tlb_tag_shift(t)) ^ e->in_page) & m->addr_mask);
+	return !(diff & m->addr_mask);
 }
 
 /**
@@ -192,18 +215,22 @@ static inline void tlb_match_lookup(struct tlb_match *m, uint64_t ctx,
 	m->tag_mask = TLB_LOOKUP_MASK;
 	m->addr = addr;
 	m->addr_mask = ~UINT64_C(0);
+	m->block_sel = 0;
 }
 
 /**
  * tlb_key_pack() - tag word of an unpacked key (normalised as tlb_ctx()).
- * @k: key; page_shift, table and granule_shift are included.
+ * @k: key; page_shift, block_shift (raised to page_shift if smaller), table
+ * and granule_shift are included.
  */
 static inline uint64_t tlb_key_pack(const struct tlb_key *k)
 {
 	uint64_t tag = tlb_ctx(k->regime, k->kind, k->vmid, k->asid,
 			       k->global && !k->table);
 
-	tag |= FIELD_PREP(TLB_TAG_SHIFT, k->page_shift);
+	tag |= FIELD_PREP(TLB_TAG_SHIFT, k->page_shift) |
+		FIELD_PREP(TLB_TAG_BLOCK, k->block_shift > k->page_shift ?
+			   k->block_shift : k->page_shift);
 	if (k->table)
 		tag |= TLB_TAG_TABLE |
 			FIELD_PREP(TLB_TAG_GRANULE,
@@ -229,6 +256,7 @@ static inline void tlb_key_unpack(const struct tlb_entry *e, struct tlb_key *k)
 	k->granule_shift = (uint8_t)tlb_granule_shift(
 		(unsigned)FIELD_GET(TLB_TAG_GRANULE, t));
 	k->page_shift = (uint8_t)tlb_tag_shift(t);
+	k->block_shift = (uint8_t)tlb_tag_block(t);
 	k->in_page = e->in_page;
 }
 

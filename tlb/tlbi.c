@@ -22,6 +22,7 @@ static void sel_regime(struct tlb_match *m, enum mmu_regime regime,
 	m->tag_mask = TLB_TAG_VALID | TLB_TAG_REGIME | TLB_TAG_VMID;
 	m->addr = 0;
 	m->addr_mask = 0;
+	m->block_sel = TLB_MATCH_BLOCK;
 }
 
 static void sel_stage1(struct tlb_match *m)

@@ -49,10 +49,12 @@ static void level_match(struct tlb_match *m, uint64_t ctx, unsigned g,
 {
 	m->tag = (ctx & ~TLB_TAG_GLOBAL) | TLB_TAG_VALID | TLB_TAG_TABLE |
 		FIELD_PREP(TLB_TAG_SHIFT, wc_level_shift(g, level)) |
-		FIELD_PREP(TLB_TAG_GRANULE, tlb_granule_code(g));
+		FIELD_PREP(TLB_TAG_GRANULE, tlb_granule_code(g)) |
+		FIELD_PREP(TLB_TAG_BLOCK, wc_level_shift(g, level));
 	m->tag_mask = TLB_WC_LOOKUP_MASK;
 	m->addr = ia;
 	m->addr_mask = ~UINT64_C(0);
+	m->block_sel = 0;
 }
 
 bool wc_lookup(struct wc *w, uint64_t ctx, unsigned granule_shift,
