@@ -21,4 +21,5 @@ workloads_bench_trace_SOURCES = workloads/bench_trace.c
 workloads_bench_trace_LDADD = $(MMUSIM_LIBS)
 CLEANFILES += workloads/bench_trace
 
-EXTRA_DIST += workloads/FORMAT.md tests/data/trace
+EXTRA_DIST += workloads/FORMAT.md \
+	tests/data/trace/true.lackey tests/data/trace/true.mmt
