@@ -70,6 +70,13 @@ static void teardown(void)
 	pmem_destroy(&fx.pm);
 }
 
+/* A fresh fixture with table memory from @base, inside a test. */
+static void restart_at(uint64_t base)
+{
+	teardown();
+	setup_at(base);
+}
+
 static void build(enum mmu_stage stage, unsigned g, unsigned ia, int start, unsigned oa,
 		  unsigned pamax, const struct pgt_backing *b)
 {
@@ -262,8 +269,7 @@ START_TEST(test_64k48_l1_block_needs_lpa)
 {
 	build(MMU_STAGE1, 16, 48, 1, 48, 48, NULL);
 	map_refused(0xfc0000000000, 0, 1, "allows no block at level 1");
-	teardown();
-	setup();
+	restart_at(0x80000000);
 	/* PAMax 52: 4T blocks exist, and OA[51:48] goes to bits [15:12]:
 	 * OA 0x5000000000000 -> 0x5000 | block | AF.  L1 index 0x3f. */
 	build(MMU_STAGE1, 16, 48, 1, 52, 52, NULL);
@@ -276,7 +282,7 @@ END_TEST
 
 START_TEST(test_s2_4k40_two_tables)
 {
-	setup_at(0x80001000);   /* force the allocator to align the root */
+	restart_at(0x80001000);   /* force the allocator to align the root */
 	build(MMU_STAGE2, 12, 40, 1, 48, 48, NULL);
 	/* r = 40 - 30 = 10 bits: 1024 entries, two 4K tables, 8K aligned. */
 	ck_assert_uint_eq(fx.t.root_tables, 2);
@@ -299,7 +305,7 @@ START_TEST(test_s2_16k40_sixteen_tables)
 {
 	struct pgt_attrs dev = { .device = true, .read_only = true, .xn = true };
 
-	setup_at(0x80004000);
+	restart_at(0x80004000);
 	build(MMU_STAGE2, 14, 40, 2, 48, 48, NULL);
 	/* r = 40 - 25 = 15 bits: 32768 entries = 16 tables of 16K, 256K aligned. */
 	ck_assert_uint_eq(fx.t.root_tables, 16);
@@ -358,7 +364,7 @@ START_TEST(test_resolved_backing)
 {
 	struct pgt_leaf leaf;
 
-	setup_at(0x40000000);
+	restart_at(0x40000000);
 	fx.resolve_off = UINT64_C(0x100000000);
 	build(MMU_STAGE1, 12, 39, 1, 40, 48, &offset_backing);
 	ck_assert_uint_eq(fx.t.root, 0x40000000);
@@ -427,13 +433,11 @@ START_TEST(test_walk_hand_built)
 	walk_expect(0x123456789abc, 0x400003abc, 3, 4);
 	walk_expect(0x123456812345, 0x40012345, 2, 3);
 	walk_expect(0x7fc1234567, 0xc1234567, 1, 2);
-	teardown();
-	setup_at(0x80004000);
+	restart_at(0x80004000);
 	build(MMU_STAGE2, 14, 40, 2, 48, 48, NULL);
 	map_ok(0xabcdef4000, 0x400008000, 3, NULL);
 	walk_expect(0xabcdef4123, 0x400008123, 3, 2);
-	teardown();
-	setup();
+	restart_at(0x80000000);
 	build(MMU_STAGE1, 16, 48, 1, 52, 52, NULL);
 	map_ok(0xfc0000000000, UINT64_C(0x5000000000000), 1, NULL);
 	walk_expect(0xfc0000012345, UINT64_C(0x5000000012345), 1, 1);
@@ -465,8 +469,7 @@ START_TEST(test_walk_all_s2_geometries)
 
 				if (geom_s2_check(g, ia, sl, pamax))
 					continue;
-				teardown();
-				setup_at(0x80000000 + BIT(g));
+				restart_at(0x80000000 + BIT(g));
 				build(MMU_STAGE2, g, ia, sl, pamax, pamax, NULL);
 				start_bytes_log2 = geom_start_table_shift(g, ia, sl);
 				ck_assert_uint_eq(fx.t.root & (BIT(start_bytes_log2) - 1), 0);
@@ -515,8 +518,7 @@ START_TEST(test_walk_all_s1_geometries)
 			int sl = geom_s1_start_level(g, ia);
 			uint64_t top = (UINT64_C(1) << ia) - BIT(g);
 
-			teardown();
-			setup();
+			restart_at(0x80000000);
 			build(MMU_STAGE1, g, ia, sl, 48, 48, NULL);
 			map_ok(0, 0x10000000, 3, NULL);
 			map_ok(top, 0x30000000, 3, NULL);
