@@ -2,19 +2,29 @@
 # (sim/config.*, sim/presets.c, sim/stats.*, sim/emit.*) and their tests.
 
 libmmusim_a_SOURCES += \
-	sim/config.h sim/config.c sim/presets.c
+	sim/config.h sim/config.c sim/presets.c \
+	sim/stats.h sim/stats.c \
+	sim/emit.h sim/emit.c
 
-EXTRA_DIST += \
+EXTRA_DIST += sim/CONFIG.md \
 	tests/data/config/good.ini tests/data/config/unknown_key.ini \
 	tests/data/config/unknown_section.ini tests/data/config/out_of_range.ini \
 	tests/data/config/syntax.ini tests/data/config/level_before_list.ini \
 	tests/data/config/bad_geometry.ini
 
-check_PROGRAMS += tests/test_config
-TESTS += tests/test_config
+check_PROGRAMS += tests/test_config tests/test_stats tests/test_emit
+TESTS += tests/test_config tests/test_stats tests/test_emit
 
 tests_test_config_SOURCES = tests/test_config.c
 tests_test_config_CPPFLAGS = $(AM_CPPFLAGS) \
 	-DCONFIG_TEST_DATA='"$(abs_top_srcdir)/tests/data/config"'
 tests_test_config_CFLAGS = $(TEST_CFLAGS)
 tests_test_config_LDADD = $(TEST_LIBS)
+
+tests_test_stats_SOURCES = tests/test_stats.c
+tests_test_stats_CFLAGS = $(TEST_CFLAGS)
+tests_test_stats_LDADD = $(TEST_LIBS)
+
+tests_test_emit_SOURCES = tests/test_emit.c
+tests_test_emit_CFLAGS = $(TEST_CFLAGS)
+tests_test_emit_LDADD = $(TEST_LIBS)

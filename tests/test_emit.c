@@ -1,0 +1,495 @@
+/*
+ * tests/test_emit.c - the emitters: exact JSON for a small registry, the
+ * nesting of the configuration echo, validity of the whole document, the
+ * incomplete marker, atomic JSON files, CSV header/append rules and the
+ * text table.
+ */
+#include <check.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sim/bits.h"
+#include "sim/config.h"
+#include "sim/emit.h"
+#include "sim/err.h"
+#include "sim/stats.h"
+
+/* ---- a minimal JSON checker (RFC 8259 grammar, no semantics) ---------- */
+
+static const char *js_value(const char *p);
+
+static const char *js_ws(const char *p)
+{
+	while (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r')
+		p++;
+	return p;
+}
+
+static const char *js_string(const char *p)
+{
+	if (*p++ != '"')
+		return NULL;
+	while (*p && *p != '"') {
+		if ((unsigned char)*p < 0x20)
+			return NULL;
+		if (*p == '\\') {
+			p++;
+			if (*p == 'u') {
+				for (int i = 1; i <= 4; i++)
+					if (!strchr("0123456789abcdefABCDEF", p[i]) || !p[i])
+						return NULL;
+				p += 4;
+			} else if (!*p || !strchr("\"\\/bfnrt", *p)) {
+				return NULL;
+			}
+		}
+		p++;
+	}
+	return *p == '"' ? p + 1 : NULL;
+}
+
+static const char *js_number(const char *p)
+{
+	const char *s = p;
+
+	if (*p == '-')
+		p++;
+	if (*p == '0')
+		p++;
+	else if (*p >= '1' && *p <= '9')
+		while (*p >= '0' && *p <= '9')
+			p++;
+	else
+		return NULL;
+	if (*p == '.') {
+		p++;
+		if (!(*p >= '0' && *p <= '9'))
+			return NULL;
+		while (*p >= '0' && *p <= '9')
+			p++;
+	}
+	return p > s ? p : NULL;
+}
+
+static const char *js_seq(const char *p, char close, bool object)
+{
+	p = js_ws(p + 1);
+	if (*p == close)
+		return p + 1;
+	for (;;) {
+		if (object) {
+			p = js_string(js_ws(p));
+			if (!p)
+				return NULL;
+			p = js_ws(p);
+			if (*p++ != ':')
+				return NULL;
+		}
+		p = js_value(p);
+		if (!p)
+			return NULL;
+		p = js_ws(p);
+		if (*p == close)
+			return p + 1;
+		if (*p++ != ',')
+			return NULL;
+	}
+}
+
+static const char *js_value(const char *p)
+{
+	p = js_ws(p);
+	switch (*p) {
+	case '{': return js_seq(p, '}', true);
+	case '[': return js_seq(p, ']', false);
+	case '"': return js_string(p);
+	case 't': return strncmp(p, "true", 4) ? NULL : p + 4;
+	case 'f': return strncmp(p, "false", 5) ? NULL : p + 5;
+	case 'n': return strncmp(p, "null", 4) ? NULL : p + 4;
+	default: return js_number(p);
+	}
+}
+
+static bool json_valid(const char *s)
+{
+	const char *end = js_value(s);
+
+	return end && !*js_ws(end);
+}
+
+/* ---- fixture ------------------------------------------------------------ */
+
+static const char *const top_names[] = { "accesses" };
+static const char *const tlb_names[] = { "lookups", "hits" };
+static const char *const walk_names[] = { "walks" };
+
+struct fx {
+	struct stats_registry reg;
+	struct sim_error err;
+	struct sim_config cfg;
+	uint64_t top[1], l1d[2], l2[2], walks[1];
+	struct stats_hist refs;
+	char dir[64];
+};
+
+static void fx_init(struct fx *f)
+{
+	memset(f, 0, sizeof(*f));
+	sim_error_clear(&f->err);
+	stats_init(&f->reg);
+	ck_assert_int_eq(cfg_init_defaults(&f->cfg), 0);
+	ck_assert_int_eq(cfg_finalize(&f->cfg, &f->err), 0);
+	ck_assert_int_eq(stats_hist_init(&f->refs, 4), 0);
+	ck_assert_int_eq(stats_register(&f->reg, NULL, top_names, f->top, 1, &f->err), 0);
+	ck_assert_int_eq(stats_register(&f->reg, "tlb.L1D", tlb_names, f->l1d, 2, &f->err), 0);
+	ck_assert_int_eq(stats_register(&f->reg, "tlb.L2", tlb_names, f->l2, 2, &f->err), 0);
+	ck_assert_int_eq(stats_register(&f->reg, "", walk_names, f->walks, 1, &f->err), 0);
+	ck_assert_int_eq(stats_register_hist(&f->reg, "walk.refs", &f->refs, &f->err), 0);
+	ck_assert_int_eq(stats_register_ratio(&f->reg, "tlb.L1D.hit_rate", "tlb.L1D.hits",
+					      "tlb.L1D.lookups", 1, 1, &f->err), 0);
+	ck_assert_int_eq(stats_register_ratio(&f->reg, "tlb.L2.hit_rate", "tlb.L2.hits",
+					      "tlb.L2.lookups", 1, 1, &f->err), 0);
+	f->top[0] = 10;
+	f->l1d[0] = 10;
+	f->l1d[1] = 8;
+	f->l2[0] = 2;
+	f->walks[0] = 2;
+	stats_hist_add(&f->refs, 3);
+	stats_hist_add(&f->refs, 4);    /* overflow bucket */
+	snprintf(f->dir, sizeof(f->dir), "%s/emitXXXXXX",
+		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	ck_assert_ptr_nonnull(mkdtemp(f->dir));
+}
+
+static void fx_fini(struct fx *f)
+{
+	DIR *d = opendir(f->dir);
+	struct dirent *de;
+	char p[512];
+
+	while (d && (de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(p, sizeof(p), "%s/%s", f->dir, de->d_name);
+		unlink(p);
+	}
+	if (d)
+		closedir(d);
+	rmdir(f->dir);
+	stats_free(&f->reg);
+	stats_hist_free(&f->refs);
+}
+
+static char *render(int (*fn)(FILE *, const struct emit_run *, struct sim_error *),
+		    const struct emit_run *run)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *mf = open_memstream(&buf, &len);
+	struct sim_error err;
+
+	sim_error_clear(&err);
+	ck_assert_ptr_nonnull(mf);
+	ck_assert_int_eq(fn(mf, run, &err), 0);
+	fclose(mf);
+	return buf;
+}
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *buf = NULL;
+	size_t cap = 0, n;
+
+	ck_assert_ptr_nonnull(f);
+	buf = malloc(1 << 16);
+	ck_assert_ptr_nonnull(buf);
+	cap = 1 << 16;
+	n = fread(buf, 1, cap - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	return buf;
+}
+
+static unsigned count_lines(const char *s)
+{
+	unsigned n = 0;
+
+	for (; *s; s++)
+		n += *s == '\n';
+	return n;
+}
+
+/* ---- JSON -------------------------------------------------------------- */
+
+START_TEST(test_json_exact)
+{
+	struct fx f;
+	struct emit_run run = { .cfg = NULL, .complete = true };
+	char want[2048], *got;
+
+	fx_init(&f);
+	run.reg = &f.reg;
+	snprintf(want, sizeof(want),
+		 "{\n"
+		 "  \"mmusim_version\": \"%s\",\n"
+		 "  \"complete\": true,\n"
+		 "  \"accesses\": 10,\n"
+		 "  \"tlb\": {\n"
+		 "    \"L1D\": {\n"
+		 "      \"lookups\": 10,\n"
+		 "      \"hits\": 8,\n"
+		 "      \"hit_rate\": 0.800000\n"
+		 "    },\n"
+		 "    \"L2\": {\n"
+		 "      \"lookups\": 2,\n"
+		 "      \"hits\": 0,\n"
+		 "      \"hit_rate\": 0.000000\n"
+		 "    }\n"
+		 "  },\n"
+		 "  \"walks\": 2,\n"
+		 "  \"walk\": {\n"
+		 "    \"refs\": {\"count\": 2, \"sum\": 7, \"mean\": 3.500000, \"p50\": 3, "
+		 "\"p95\": 4, \"p99\": 4, \"limit\": 4, \"overflow\": 1, "
+		 "\"buckets\": [0, 0, 0, 1, 1]}\n"
+		 "  }\n"
+		 "}\n", emit_version());
+	got = render(emit_json, &run);
+	ck_assert_str_eq(got, want);
+	ck_assert(json_valid(got));
+	free(got);
+
+	/* undefined ratios and empty histograms are null */
+	f.l2[0] = 0;
+	stats_snapshot(&f.reg);
+	got = render(emit_json, &run);
+	ck_assert_ptr_nonnull(strstr(got, "\"hit_rate\": null\n"));
+	ck_assert_ptr_nonnull(strstr(got, "\"refs\": {\"count\": 0, \"sum\": 0, \"mean\": null, "
+				     "\"p50\": null, \"p95\": null, \"p99\": null, \"limit\": 4, "
+				     "\"overflow\": 0, \"buckets\": [0, 0, 0, 0, 0]}"));
+	ck_assert(json_valid(got));
+	free(got);
+	fx_fini(&f);
+}
+END_TEST
+
+START_TEST(test_json_config_and_incomplete)
+{
+	struct fx f;
+	struct emit_run run = { .complete = false, .reason = "trace.txt:7: bad \"record\"" };
+	char *got;
+
+	fx_init(&f);
+	run.cfg = &f.cfg;
+	run.reg = &f.reg;
+	got = render(emit_json, &run);
+	ck_assert_msg(json_valid(got), "%s", got);
+	ck_assert_ptr_nonnull(strstr(got, "  \"complete\": false,\n  \"incomplete_reason\": "
+				     "\"trace.txt:7: bad \\\"record\\\"\",\n  \"config\": {\n"
+				     "    \"run\": {\n      \"preset\": \"none\",\n"
+				     "      \"mode\": \"virt\",\n      \"seed\": 1,\n"));
+	ck_assert_ptr_nonnull(strstr(got, "      \"fast_path\": true\n    },\n"));
+	ck_assert_ptr_nonnull(strstr(got, "    \"tlb\": {\n      \"levels\": \"L1I,L1D,L2\",\n"
+				     "      \"L1I\": {\n        \"entries\": 48,\n"
+				     "        \"ways\": 48,\n        \"repl\": \"lru\",\n"));
+	ck_assert_ptr_nonnull(strstr(got, "    \"walkcache\": {\n      \"s1\": {\n"
+				     "        \"entries\": 64,\n"));
+	ck_assert_ptr_nonnull(strstr(got, "      \"huge_fraction\": 1,\n"));
+	ck_assert_ptr_nonnull(strstr(got, "      \"pa_bits\": 48,\n"));
+	ck_assert_ptr_nonnull(strstr(got, "        \"size\": 65536,\n"));
+	/* the registry follows the config object at the top level */
+	ck_assert_ptr_nonnull(strstr(got, "\n  },\n  \"accesses\": 10,\n  \"tlb\": {\n"));
+	free(got);
+	fx_fini(&f);
+}
+END_TEST
+
+START_TEST(test_json_file_atomic)
+{
+	struct fx f;
+	struct emit_run run = { .complete = true };
+	char path[128], bad[160], *a, *b;
+	DIR *d;
+	struct dirent *de;
+	unsigned files = 0;
+
+	fx_init(&f);
+	run.cfg = &f.cfg;
+	run.reg = &f.reg;
+	snprintf(path, sizeof(path), "%s/run.json", f.dir);
+	ck_assert_int_eq(emit_json_file(path, &run, &f.err), 0);
+	a = slurp(path);
+	ck_assert(json_valid(a));
+	f.top[0] = 11;
+	ck_assert_int_eq(emit_json_file(path, &run, &f.err), 0);     /* replaces */
+	b = slurp(path);
+	ck_assert_ptr_nonnull(strstr(b, "\"accesses\": 11,"));
+	d = opendir(f.dir);
+	while ((de = readdir(d)))
+		files += de->d_name[0] != '.';
+	closedir(d);
+	ck_assert_uint_eq(files, 1);    /* no temporary left behind */
+	snprintf(bad, sizeof(bad), "%s/missing/run.json", f.dir);
+	ck_assert_int_eq(emit_json_file(bad, &run, &f.err), SIM_E_IO);
+	ck_assert_ptr_nonnull(strstr(f.err.msg, "cannot create a temporary file"));
+	free(a);
+	free(b);
+	fx_fini(&f);
+}
+END_TEST
+
+/* ---- CSV --------------------------------------------------------------- */
+
+START_TEST(test_csv_append)
+{
+	struct fx f;
+	struct emit_run run = { .complete = true };
+	char path[128], *text, *nl;
+
+	fx_init(&f);
+	run.cfg = &f.cfg;
+	run.reg = &f.reg;
+	snprintf(path, sizeof(path), "%s/runs.csv", f.dir);
+	ck_assert_int_eq(emit_csv_append(path, &run, &f.err), 0);
+	f.top[0] = 20;
+	run.complete = false;
+	run.reason = "cut, short";
+	ck_assert_int_eq(emit_csv_append(path, &run, &f.err), 0);
+	text = slurp(path);
+	ck_assert_uint_eq(count_lines(text), 3);
+	{
+		static const char h[] = "mmusim_version,complete,incomplete_reason,"
+					"config.run.preset,config.run.mode,";
+
+		ck_assert(!strncmp(text, h, strlen(h)));
+	}
+	nl = strchr(text, '\n');
+	ck_assert_ptr_nonnull(strstr(text, ",config.tlb.levels,config.tlb.L1I.entries,"));
+	ck_assert_ptr_nonnull(strstr(text, ",accesses,tlb.L1D.lookups,tlb.L1D.hits,"
+				     "tlb.L2.lookups,tlb.L2.hits,walks,walk.refs.count,"
+				     "walk.refs.mean,walk.refs.p50,walk.refs.p95,walk.refs.p99,"
+				     "walk.refs.overflow,tlb.L1D.hit_rate,tlb.L2.hit_rate\n"));
+	ck_assert_ptr_nonnull(strstr(nl, ",1,,none,virt,"));
+	ck_assert_ptr_nonnull(strstr(nl, ",\"L1I,L1D,L2\",48,"));
+	ck_assert_ptr_nonnull(strstr(nl, ",10,10,8,2,0,2,2,3.500000,3,4,4,1,0.800000,0.000000\n"));
+	ck_assert_ptr_nonnull(strstr(nl, ",0,\"cut, short\",none,"));
+	ck_assert_ptr_nonnull(strstr(nl, ",20,10,8,2,0,2,"));
+	free(text);
+	fx_fini(&f);
+}
+END_TEST
+
+START_TEST(test_csv_header_mismatch)
+{
+	struct fx f;
+	struct emit_run run = { .complete = true };
+	char path[128], *before, *after;
+	const char *const extra[] = { "faults" };
+	uint64_t faults = 0;
+	FILE *e;
+
+	fx_init(&f);
+	run.cfg = &f.cfg;
+	run.reg = &f.reg;
+	snprintf(path, sizeof(path), "%s/runs.csv", f.dir);
+	ck_assert_int_eq(emit_csv_append(path, &run, &f.err), 0);
+	before = slurp(path);
+	ck_assert_int_eq(stats_register(&f.reg, "walk", extra, &faults, 1, &f.err), 0);
+	ck_assert_int_eq(emit_csv_append(path, &run, &f.err), SIM_E_CONFIG);
+	ck_assert_ptr_nonnull(strstr(f.err.msg, "runs.csv:1: the header differs from this "
+				     "run's columns (column "));
+	ck_assert_msg(strstr(f.err.msg, "is '' in the file but 'walk.faults' in this run); "
+			     "write to a new file"), "%s", f.err.msg);
+	after = slurp(path);
+	ck_assert_str_eq(after, before);        /* untouched */
+	free(after);
+
+	/* an empty existing file gets the header */
+	e = fopen(path, "w");
+	fclose(e);
+	ck_assert_int_eq(emit_csv_append(path, &run, &f.err), 0);
+	after = slurp(path);
+	ck_assert_uint_eq(count_lines(after), 2);
+	ck_assert_ptr_nonnull(strstr(after, ",tlb.L2.hit_rate,walk.faults\n"));
+	free(after);
+
+	/* a file cut in the middle of a row is not appended to */
+	e = fopen(path, "a");
+	fputs("0.1.0,1", e);
+	fclose(e);
+	sim_error_clear(&f.err);
+	ck_assert_int_eq(emit_csv_append(path, &run, &f.err), SIM_E_CONFIG);
+	ck_assert_ptr_nonnull(strstr(f.err.msg, "does not end with a newline"));
+	free(before);
+	fx_fini(&f);
+}
+END_TEST
+
+/* ---- text -------------------------------------------------------------- */
+
+START_TEST(test_text_table)
+{
+	struct fx f;
+	struct emit_run run = { .complete = true };
+	char head[128], *got;
+
+	fx_init(&f);
+	run.reg = &f.reg;
+	got = render(emit_text, &run);
+	snprintf(head, sizeof(head), "# mmusim %s results (complete)\n", emit_version());
+	ck_assert(!strncmp(got, head, strlen(head)));
+	ck_assert_ptr_nonnull(strstr(got, "\naccesses                    10\n"
+				     "walks                        2\n"));
+	ck_assert_ptr_nonnull(strstr(got, "\n[tlb.L1D]\n  lookups                   10\n"
+				     "  hits                       8\n"
+				     "  hit_rate            0.800000\n"));
+	ck_assert_ptr_nonnull(strstr(got, "\n[walk]\n  refs      n=2 mean=3.500000 p50=3 "
+				     "p95=>=4 p99=>=4 overflow=1\n"));
+	free(got);
+
+	run.cfg = &f.cfg;
+	run.complete = false;
+	run.reason = "stopped";
+	got = render(emit_text, &run);
+	ck_assert_ptr_nonnull(strstr(got, "results (INCOMPLETE: stopped)\n# configuration:\n"
+				     "# [run]\n# preset = none\n# mode = virt\n"));
+	free(got);
+	fx_fini(&f);
+}
+END_TEST
+
+static Suite *emit_suite(void)
+{
+	Suite *s = suite_create("emit");
+	TCase *tc;
+
+	tc = tcase_create("json");
+	tcase_add_test(tc, test_json_exact);
+	tcase_add_test(tc, test_json_config_and_incomplete);
+	tcase_add_test(tc, test_json_file_atomic);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("csv");
+	tcase_add_test(tc, test_csv_append);
+	tcase_add_test(tc, test_csv_header_mismatch);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("text");
+	tcase_add_test(tc, test_text_table);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(emit_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
