@@ -11,8 +11,6 @@
  *   - Output is zstd-compressed with --zstd or when OUT ends in ".zst".
  *   - One summary line goes to standard error; --quiet drops it.
  */
-/* No #include "config.h": from sim/ that name finds sim/config.h, and
- * nothing here needs the autoconf header. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>

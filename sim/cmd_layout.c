@@ -5,7 +5,7 @@
  * levels a walk takes, how many concatenated start tables that costs, and
  * which alternatives the architecture allows.
  */
-#include "config.h"
+#include "autoconfig.h"
 
 #include <getopt.h>
 #include <inttypes.h>

@@ -2,7 +2,7 @@
  * sim/cmd_walk.c - `mmusim walk`: answer the translation requests of walk
  * scenarios, one line per request, as the walk-scenario spec defines.
  */
-#include "config.h"
+#include "autoconfig.h"
 
 #include <getopt.h>
 #include <stdbool.h>

@@ -2,7 +2,7 @@
  * sim/main.c - the mmusim command: dispatches to a subcommand.  This is the
  * only file that calls exit(); library code reports errors upward.
  */
-#include "config.h"
+#include "autoconfig.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +19,7 @@ struct subcommand {
 static const struct subcommand subcommands[] = {
 	{ "walk",   cmd_walk,   "answer the translation requests of a walk scenario" },
 	{ "layout", cmd_layout, "show the table layout and register values for an address size" },
+	{ "convert", cmd_convert, "convert a lackey or native trace (plain, gzip, zstd) to the native format" },
 };
 
 static void usage(FILE *f)

@@ -9,7 +9,7 @@
  * and each cut must either read the whole trace or report an error after
  * returning a correct prefix of the records.
  */
-#include "config.h"
+#include "autoconfig.h"
 
 #include <check.h>
 #include <dirent.h>

@@ -13,7 +13,7 @@
  *        bench_trace -f FILE     (time reading an existing trace, 5 passes)
  * Not part of 'make check'; build it with 'make workloads/bench_trace'.
  */
-#include "config.h"
+#include "autoconfig.h"
 
 #include <errno.h>
 #include <fcntl.h>

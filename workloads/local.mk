@@ -16,7 +16,7 @@ tests_test_trace_CFLAGS = $(TEST_CFLAGS) $(ZLIB_CFLAGS) $(ZSTD_CFLAGS)
 tests_test_trace_LDADD = $(TEST_LIBS)
 
 # Throughput of the readers; not run by 'make check': make workloads/bench_trace
-EXTRA_PROGRAMS = workloads/bench_trace
+EXTRA_PROGRAMS += workloads/bench_trace
 workloads_bench_trace_SOURCES = workloads/bench_trace.c
 workloads_bench_trace_LDADD = $(MMUSIM_LIBS)
 CLEANFILES += workloads/bench_trace

@@ -21,7 +21,7 @@
  * the newline itself stops the digit loops, so no per-character bounds
  * checks or library number parsing run on the hot path.
  */
-#include "config.h"
+#include "autoconfig.h"
 
 #include <inttypes.h>
 #include <stdlib.h>

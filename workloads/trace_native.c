@@ -22,7 +22,7 @@
  * runs while 16 bytes remain in the window; control records, escaped
  * accesses and the window's tail go through the checked one-record path.
  */
-#include "config.h"
+#include "autoconfig.h"
 
 #include <inttypes.h>
 #include <stddef.h>

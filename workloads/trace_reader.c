@@ -16,7 +16,7 @@
  *     compressed stream that ends early, or has garbage after its end, is an
  *     error; the parser adds the line or record it had reached.
  */
-#include "config.h"
+#include "autoconfig.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -14,7 +14,7 @@
  *   - The end-of-trace record is written only by trace_writer_finish(), so
  *     an interrupted producer leaves a file that readers call truncated.
  */
-#include "config.h"
+#include "autoconfig.h"
 
 #include <errno.h>
 #include <fcntl.h>
