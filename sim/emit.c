@@ -8,8 +8,19 @@
  * rendered into a growable buffer; an allocation failure is remembered and
  * reported once, at the end.
  */
+/*
+ * The autoconf header, for PACKAGE_VERSION.  Angle brackets, so that
+ * sim/config.h is never picked up by mistake; it is being renamed from
+ * config.h to autoconfig.h, and either name works.
+ */
 #ifdef HAVE_CONFIG_H
-#include <config.h>     /* the autoconf header (PACKAGE_VERSION), not sim/config.h */
+#if defined(__has_include)
+#if __has_include(<autoconfig.h>)
+#include <autoconfig.h>
+#elif __has_include(<config.h>)
+#include <config.h>
+#endif
+#endif
 #endif
 
 #include <errno.h>
