@@ -10,8 +10,10 @@ libmmusim_a_SOURCES += \
 	tlb/tlbi.h tlb/tlbi.c \
 	tlb/hier.h tlb/hier.c
 
-check_PROGRAMS += tests/test_tlb tests/test_tlbi tests/test_walkcache
-TESTS += tests/test_tlb tests/test_tlbi tests/test_walkcache
+check_PROGRAMS += tests/test_tlb tests/test_tlbi tests/test_walkcache \
+	tests/test_tlb_model
+TESTS += tests/test_tlb tests/test_tlbi tests/test_walkcache \
+	tests/test_tlb_model
 
 tests_test_tlb_SOURCES = tests/test_tlb.c
 tests_test_tlb_CFLAGS = $(TEST_CFLAGS)
@@ -24,3 +26,7 @@ tests_test_tlbi_LDADD = $(TEST_LIBS)
 tests_test_walkcache_SOURCES = tests/test_walkcache.c
 tests_test_walkcache_CFLAGS = $(TEST_CFLAGS)
 tests_test_walkcache_LDADD = $(TEST_LIBS)
+
+tests_test_tlb_model_SOURCES = tests/test_tlb_model.c
+tests_test_tlb_model_CFLAGS = $(TEST_CFLAGS)
+tests_test_tlb_model_LDADD = $(TEST_LIBS)
