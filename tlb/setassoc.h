@@ -64,17 +64,27 @@ static inline struct tlb_entry *tlb_sa_set(const struct tlb_sa *a, uint64_t set)
 /**
  * tlb_sa_probe() - find the first way of set @set matching @m.
  *
- * Does not touch the replacement state.
+ * The ways are compared without early exit, 64 at a time, into a bitmask
+ * whose lowest set bit is the answer: which way hits is data-dependent and
+ * unpredictable, and a mispredicted loop exit costs more than comparing the
+ * remaining ways of a set.  Does not touch the replacement state.
  * Return: the way, or -1 if none matches.
  */
-static inline int tlb_sa_probe(const struct tlb_sa *a, uint64_t set,
+static inline __attribute__((always_inline)) int
+tlb_sa_probe(const struct tlb_sa *a, uint64_t set,
 			       const struct tlb_match *m)
 {
 	const struct tlb_entry *s = tlb_sa_set(a, set);
 
-	for (unsigned w = 0; w < a->ways; w++)
-		if (tlb_entry_matches(&s[w], m))
-			return (int)w;
+	for (unsigned base = 0; base < a->ways; base += 64) {
+		unsigned n = a->ways - base < 64 ? a->ways - base : 64;
+		uint64_t hits = 0;
+
+		for (unsigned w = 0; w < n; w++)
+			hits |= (uint64_t)tlb_entry_matches(&s[base + w], m) << w;
+		if (hits)
+			return (int)(base + (unsigned)__builtin_ctzll(hits));
+	}
 	return -1;
 }
 

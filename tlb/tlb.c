@@ -153,28 +153,42 @@ static struct tlb_entry *find(const struct tlb *t, const struct tlb_match *m,
 const struct tlb_entry *tlb_lookup_slow(struct tlb *t, uint64_t ctx,
 					uint64_t addr)
 {
-	struct tlb_match m;
-	struct tlb_entry *e;
-	unsigned arr, set;
-	int way;
+	/*
+	 * The lookup's selection is a local whose fields other than tag and
+	 * addr are constants: with everything inlined the compiler drops the
+	 * TLBI-only parts (block size, address mask) of the shared predicate.
+	 */
+	const struct tlb_match m = {
+		.tag = ctx | TLB_TAG_VALID,
+		.tag_mask = TLB_LOOKUP_MASK,
+		.addr = addr,
+		.addr_mask = ~UINT64_C(0),
+		.block_sel = 0,
+	};
 
-	tlb_match_lookup(&m, ctx, addr);
 	t->st.c[TLB_C_LOOKUP]++;
-	e = find(t, &m, &arr, &set, &way);
-	if (!e) {
-		t->st.c[TLB_C_MISS]++;
-		t->memo.e = NULL;
-		return NULL;
+	for (unsigned i = 0; i < t->nsizes; i++) {
+		struct tlb_sa *a = &t->arr[t->arr_of[i]];
+		uint64_t set = (addr >> t->shift[i]) & a->set_mask;
+		int way = tlb_sa_probe(a, set, &m);
+		struct tlb_entry *e;
+
+		if (way < 0)
+			continue;
+		e = &tlb_sa_set(a, set)[way];
+		t->st.c[TLB_C_HIT]++;
+		a->repl->hit(a->repl_state, (unsigned)set, (unsigned)way);
+		if (t->memo_on) {
+			t->memo.e = e;
+			t->memo.ctx = ctx;
+			t->memo.mask = ~bits_low_mask(tlb_tag_shift(e->tag));
+			t->memo.base = addr & t->memo.mask;
+		}
+		return e;
 	}
-	t->st.c[TLB_C_HIT]++;
-	t->arr[arr].repl->hit(t->arr[arr].repl_state, set, (unsigned)way);
-	if (t->memo_on) {
-		t->memo.e = e;
-		t->memo.ctx = ctx;
-		t->memo.mask = ~bits_low_mask(tlb_tag_shift(e->tag));
-		t->memo.base = addr & t->memo.mask;
-	}
-	return e;
+	t->st.c[TLB_C_MISS]++;
+	t->memo.e = NULL;
+	return NULL;
 }
 
 const struct tlb_entry *tlb_probe(const struct tlb *t, uint64_t ctx,

@@ -131,7 +131,8 @@ static inline unsigned tlb_tag_block(uint64_t tag)
  *
  * Return: true if @e is selected by @m.
  */
-static inline bool tlb_entry_matches(const struct tlb_entry *e,
+static inline __attribute__((always_inline)) bool
+tlb_entry_matches(const struct tlb_entry *e,
 				     const struct tlb_match *m)
 {
 	uint64_t t = e->tag;
@@ -144,9 +145,8 @@ static inline bool tlb_entry_matches(const struct tlb_entry *e,
 	uint64_t diff = ((m->addr >> sh) ^ e->in_page) >>
 		((tlb_tag_block(t) - sh) & m->block_sel);
 
-	if ((t ^ m->tag) & care)
-		return false;
-	return !(diff & m->addr_mask);
+	/* Both tests without a branch between them (see tlb_sa_probe()). */
+	return !(((t ^ m->tag) & care) | (diff & m->addr_mask));
 }
 
 /**
