@@ -1,6 +1,8 @@
 # tlb/: see the top-level Makefile.am for the shared variables.
 # TLBs, walk caches, TLB maintenance and the TLB hierarchy.
 
+EXTRA_DIST += tlb/README.md
+
 libmmusim_a_SOURCES += \
 	tlb/tlb_key.h \
 	tlb/repl.h tlb/repl.c \
