@@ -17,6 +17,7 @@ struct subcommand {
 };
 
 static const struct subcommand subcommands[] = {
+	{ "run",    cmd_run,    "replay memory traces through the TLBs and page tables and report the cost" },
 	{ "walk",   cmd_walk,   "answer the translation requests of a walk scenario" },
 	{ "layout", cmd_layout, "show the table layout and register values for an address size" },
 	{ "convert", cmd_convert, "convert a lackey or native trace (plain, gzip, zstd) to the native format" },

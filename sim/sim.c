@@ -1,0 +1,541 @@
+/* sim/sim.c - the replay engine; see sim/sim.h. */
+#include "sim/sim.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "mmu/desc.h"
+#include "mmu/geom.h"
+#include "sim/bits.h"
+#include "tlb/tlbi.h"
+
+static const char *const sim_counter_names[SIM_C__COUNT] = {
+#define X(id, name) [SIM_C_##id] = name,
+	SIM_COUNTERS(X)
+#undef X
+};
+
+/* Bounds of the per-walk histograms (exact buckets below, one overflow). */
+#define HIST_REFS_LIMIT   64
+#define HIST_CYCLES_LIMIT 8192
+
+static const struct tlb_repl_ops *repl_ops(enum cfg_repl r)
+{
+	switch (r) {
+	case CFG_REPL_LRU:    return &tlb_repl_lru;
+	case CFG_REPL_PLRU:   return &tlb_repl_plru;
+	case CFG_REPL_FIFO:   return &tlb_repl_fifo;
+	case CFG_REPL_RANDOM: return &tlb_repl_random;
+	}
+	return &tlb_repl_lru;
+}
+
+static enum os_map_policy map_policy(enum cfg_blocks b)
+{
+	switch (b) {
+	case CFG_BLOCKS_NONE: return OS_MAP_PAGES;
+	case CFG_BLOCKS_L2:   return OS_MAP_L2;
+	case CFG_BLOCKS_L1:   return OS_MAP_L1;
+	}
+	return OS_MAP_PAGES;
+}
+
+/* ---- the walk-cache and stage-2 TLB hooks of mmu_translate_cached() ---- */
+
+/* Stage-2 attributes kept in a stage-2 TLB entry beside the permissions:
+ * MemAttr, so a cached translation of a stage-1 table page still answers
+ * the HCR_EL2.PTW Device check. */
+#define S2E_PROT      GENMASK(7, 0)
+#define S2E_MEMATTR   GENMASK(11, 8)
+
+static bool hook_s2_lookup(void *ctx, uint64_t ipa, struct walk_out *out)
+{
+	struct sim *s = ctx;
+	const struct tlb_entry *e;
+
+	if (!s->have_s2tlb)
+		return false;
+	s->walk_hook_cycles += s->s2tlb.latency;
+	e = tlb_lookup(&s->s2tlb, wc_ctx_s2(s->mctx.vmid) & ~TLB_TAG_TABLE, ipa);
+	if (!e)
+		return false;
+	out->oa = tlb_entry_out_addr(e, ipa);
+	out->prot = (uint8_t)FIELD_GET(S2E_PROT, e->attrs);
+	out->desc = DESC_VALID | DESC_AF | FIELD_PREP(DESC_S2_MEMATTR, FIELD_GET(S2E_MEMATTR, e->attrs));
+	out->level = (int8_t)e->s2_level;
+	out->shift = (uint8_t)tlb_tag_shift(e->tag);
+	return true;
+}
+
+static void hook_s2_fill(void *ctx, uint64_t ipa, const struct walk_out *out)
+{
+	struct sim *s = ctx;
+	struct tlb_fill f = {
+		.ctx = tlb_ctx(MMU_REGIME_EL10, TLB_KIND_S2, s->mctx.vmid, 0, false),
+		.in_addr = ipa,
+		.out_addr = out->oa,
+		.shift = out->shift,
+		.s2_level = (uint8_t)out->level,
+		.attrs = (uint32_t)(FIELD_PREP(S2E_PROT, out->prot) |
+				    FIELD_PREP(S2E_MEMATTR, FIELD_GET(DESC_S2_MEMATTR, out->desc))),
+	};
+
+	if (s->have_s2tlb)
+		tlb_fill(&s->s2tlb, &f);
+}
+
+static struct wc *stage_wc(struct sim *s, const struct walk_params *p, uint64_t *wctx)
+{
+	if (p->stage == MMU_STAGE2) {
+		*wctx = wc_ctx_s2(s->mctx.vmid);
+		return s->have_wc_s2 ? &s->wc_s2 : NULL;
+	}
+	*wctx = wc_ctx_s1(p->regime, s->mctx.vmid, s->mctx.asid);
+	return s->have_wc_s1 ? &s->wc_s1 : NULL;
+}
+
+static bool hook_wc_lookup(void *ctx, const struct walk_params *p, uint64_t ia,
+			   struct walk_start *st)
+{
+	struct sim *s = ctx;
+	uint64_t wctx;
+	struct wc *w = stage_wc(s, p, &wctx);
+	struct wc_hit hit;
+
+	if (!w)
+		return false;
+	s->walk_hook_cycles += w->latency;
+	if (!wc_lookup(w, wctx, p->granule_shift, p->start_level, ia, &hit))
+		return false;
+	/* The cached level-L descriptor points at the level L+1 table. */
+	st->level = (int8_t)(hit.level + 1);
+	st->table = hit.table;
+	st->tattrs = hit.attrs;
+	return true;
+}
+
+static void hook_wc_fill(void *ctx, const struct walk_params *p, uint64_t ia,
+			 const struct walk_out *out, int from)
+{
+	struct sim *s = ctx;
+	uint64_t wctx;
+	struct wc *w = stage_wc(s, p, &wctx);
+	struct wc_step steps[WALK_LEVELS];
+	unsigned n = 0;
+
+	if (!w)
+		return;
+	/* Every table descriptor this walk read: level L pointed at
+	 * out->table[L + 1]. */
+	for (int l = from; l < out->level; l++)
+		steps[n++] = (struct wc_step){
+			.level = l, .table = out->table[l + 1], .attrs = out->tattrs_at[l + 1],
+		};
+	if (n)
+		wc_fill(w, wctx, p->granule_shift, ia, steps, n);
+}
+
+/* ---- construction ---- */
+
+static int build_tlbs(struct sim *s, struct sim_error *err)
+{
+	const struct cfg_tlb *ct = &s->cfg.tlb;
+	struct tlb_hier_tlb t[CFG_TLB_LEVELS_MAX];
+	unsigned level[CFG_TLB_LEVELS_MAX];
+	struct tlb_hier_config hc = { .ntlbs = ct->nlevels, .tlbs = t, .memo = s->cfg.run.fast_path };
+
+	/* Depth of each TLB: 1 for those no other names as "next", one more
+	 * than the deepest TLB that names it otherwise (the chains are
+	 * acyclic, cfg_validate() checked). */
+	for (unsigned i = 0; i < ct->nlevels; i++)
+		level[i] = 1;
+	for (unsigned round = 0; round < ct->nlevels; round++)
+		for (unsigned i = 0; i < ct->nlevels; i++) {
+			int nx = ct->level[i].next[0] ? cfg_tlb_find(ct, ct->level[i].next) : -1;
+
+			if (nx >= 0 && level[nx] < level[i] + 1)
+				level[nx] = level[i] + 1;
+		}
+
+	memset(t, 0, sizeof(t));
+	for (unsigned i = 0; i < ct->nlevels; i++) {
+		const struct cfg_tlb_level *cl = &ct->level[i];
+		struct tlb_geom *g = &t[i].geom;
+
+		t[i].level = level[i];
+		g->name = cl->name;
+		g->serve = (enum tlb_serve)cl->serves;
+		g->org = cl->org == CFG_ORG_SPLIT ? TLB_ORG_SPLIT : TLB_ORG_SHARED;
+		g->entries = cl->entries;
+		g->ways = cl->ways;
+		g->latency = cl->latency;
+		g->repl = repl_ops(cl->repl);
+		g->seed = s->cfg.run.seed + i;
+		for (unsigned b = 0; b < 64 && g->nsizes < TLB_MAX_SIZES; b++)
+			if (cl->sizes & BIT(b))
+				g->sizes[g->nsizes++] = (struct tlb_size_geom){
+					.shift = b, .entries = cl->entries, .ways = cl->ways,
+				};
+	}
+	return tlb_hier_init(&s->tlbs, &hc, err);
+}
+
+static int build_caches(struct sim *s, struct sim_error *err)
+{
+	const struct sim_config *c = &s->cfg;
+	struct ptc_level_geom pg[PTC_LEVELS_MAX];
+	int rc;
+
+	if (c->wc_s1.entries) {
+		struct wc_geom g = { .name = "walkcache.s1", .entries = c->wc_s1.entries,
+				     .ways = c->wc_s1.ways, .latency = c->wc_s1.latency,
+				     .repl = repl_ops(c->wc_s1.repl), .seed = c->run.seed + 101 };
+		if ((rc = wc_init(&s->wc_s1, &g, err)))
+			return rc;
+		s->have_wc_s1 = true;
+	}
+	if (c->wc_s2.entries && c->run.mode != CFG_MODE_NATIVE) {
+		struct wc_geom g = { .name = "walkcache.s2", .entries = c->wc_s2.entries,
+				     .ways = c->wc_s2.ways, .latency = c->wc_s2.latency,
+				     .repl = repl_ops(c->wc_s2.repl), .seed = c->run.seed + 102 };
+		if ((rc = wc_init(&s->wc_s2, &g, err)))
+			return rc;
+		s->have_wc_s2 = true;
+	}
+	if (c->s2tlb.entries && c->run.mode == CFG_MODE_VIRT) {
+		struct tlb_geom g = {
+			.name = "s2tlb", .serve = TLB_SERVE_UNIFIED, .org = TLB_ORG_SHARED,
+			.entries = c->s2tlb.entries, .ways = c->s2tlb.ways, .nsizes = 0,
+			.latency = c->s2tlb.latency, .repl = repl_ops(c->s2tlb.repl),
+			.seed = c->run.seed + 103,
+		};
+		/* It holds every size stage 2 can map with this granule. */
+		for (int l = 1; l <= 3; l++)
+			if (l == 3 || geom_block_allowed(c->stage2.granule_shift, l, c->stage2.pa_bits))
+				g.sizes[g.nsizes++] = (struct tlb_size_geom){
+					.shift = geom_level_shift(c->stage2.granule_shift, l),
+				};
+		if ((rc = tlb_init(&s->s2tlb, &g, err)))
+			return rc;
+		s->have_s2tlb = true;
+	}
+	for (unsigned i = 0; i < c->cache.nlevels; i++)
+		pg[i] = (struct ptc_level_geom){
+			.size = c->cache.level[i].size, .ways = c->cache.level[i].ways,
+			.line = c->cache.level[i].line, .latency = c->cache.level[i].latency,
+		};
+	return ptc_init(&s->ptc, pg, c->cache.nlevels, c->memory.latency, err);
+}
+
+static int build_os(struct sim *s, struct sim_error *err)
+{
+	const struct sim_config *c = &s->cfg;
+	bool native = c->run.mode == CFG_MODE_NATIVE;
+	struct os_cfg oc = {
+		.pa_bits = native ? c->stage1.pa_bits : c->stage2.pa_bits,
+		.huge_fraction = (double)c->stage2.huge_ppm / CFG_PPM_ONE,
+		.seed = c->run.seed,
+		.host = {
+			.granule_shift = c->stage1.granule_shift,
+			.va_bits = c->stage1.ia_bits,
+			.policy = map_policy(c->stage1.blocks),
+		},
+	};
+	struct os_proc_cfg pc = { .regime = MMU_REGIME_EL10 };
+	int rc;
+
+	if ((rc = os_init(&s->os, &oc, &s->pm, err)))
+		return rc;
+	if (native) {
+		s->vm = s->os.host;
+	} else {
+		struct os_vm_cfg vc = {
+			.s2_granule_shift = c->stage2.granule_shift,
+			.ipa_bits = c->stage2.ia_bits,
+			.s2_start_forced = c->stage2.start_level != CFG_LEVEL_AUTO,
+			.s2_start_level = c->stage2.start_level,
+			.s2_policy = map_policy(c->stage2.blocks),
+			.s2_only = c->run.mode == CFG_MODE_S2ONLY,
+			.guest = {
+				.granule_shift = c->stage1.granule_shift,
+				.va_bits = c->stage1.ia_bits,
+				.policy = map_policy(c->stage1.blocks),
+			},
+		};
+		if ((rc = os_vm_create(&s->os, &vc, &s->vm, err)))
+			return rc;
+	}
+	if ((rc = os_proc_create(&s->os, native ? NULL : s->vm, &pc, &s->proc, err)))
+		return rc;
+
+	/* One address space: ASID 1, and VMID 1 for the guest (VMID 0 is the
+	 * host's, as KVM reserves it). */
+	os_proc_mmu_ctx(s->proc, 1, native ? 0 : 1, &s->mctx);
+	s->two_stage = !native;
+	if (c->run.mode == CFG_MODE_S2ONLY) {
+		s->tlb_ctx = tlb_ctx(MMU_REGIME_EL10, TLB_KIND_S2, s->mctx.vmid, 0, false);
+		s->page_shift = c->stage2.granule_shift;
+	} else {
+		s->tlb_ctx = tlb_ctx(MMU_REGIME_EL10, native ? TLB_KIND_S1 : TLB_KIND_COMBINED,
+				     s->mctx.vmid, s->mctx.asid, false);
+		s->page_shift = c->stage1.granule_shift;
+	}
+	return 0;
+}
+
+static int register_stats(struct sim *s, struct sim_error *err)
+{
+	struct stats_registry *r = &s->reg;
+	char prefix[64];
+	int rc;
+
+	if ((rc = stats_register(r, NULL, sim_counter_names, s->c, SIM_C__COUNT, err)))
+		return rc;
+	for (unsigned i = 0; i < s->tlbs.ntlbs; i++) {
+		snprintf(prefix, sizeof(prefix), "tlb.%s", s->tlbs.tlb[i].name);
+		if ((rc = stats_register(r, prefix, tlb_counter_names, s->tlbs.tlb[i].st.c,
+					 TLB_C__COUNT, err)))
+			return rc;
+	}
+	if (s->have_wc_s1 && (rc = stats_register(r, "walkcache.s1", wc_counter_names,
+						  s->wc_s1.st.c, WC_C__COUNT, err)))
+		return rc;
+	if (s->have_wc_s2 && (rc = stats_register(r, "walkcache.s2", wc_counter_names,
+						  s->wc_s2.st.c, WC_C__COUNT, err)))
+		return rc;
+	if (s->have_s2tlb && (rc = stats_register(r, "s2tlb", tlb_counter_names,
+						  s->s2tlb.st.c, TLB_C__COUNT, err)))
+		return rc;
+	if ((rc = stats_register(r, "os", os_counter_names, s->os.st.c, OS_C__COUNT, err)))
+		return rc;
+	if ((rc = stats_register_hist(r, "hist.walk_refs", &s->h_walk_refs, err)) ||
+	    (rc = stats_register_hist(r, "hist.walk_s1_refs", &s->h_walk_s1_refs, err)) ||
+	    (rc = stats_register_hist(r, "hist.walk_s2_refs", &s->h_walk_s2_refs, err)) ||
+	    (rc = stats_register_hist(r, "hist.walk_cycles", &s->h_walk_cycles, err)))
+		return rc;
+	/* Derived figures, computed when read. */
+	if ((rc = stats_register_ratio(r, "derived.refs_per_walk", "walk_memory_refs", "walks", 1, 1, err)) ||
+	    (rc = stats_register_ratio(r, "derived.cycles_per_walk", "walk_cycles", "walks", 1, 1, err)) ||
+	    (rc = stats_register_ratio(r, "derived.translation_cycles_per_access",
+				       "translation_cycles", "accesses", 1, 1, err)) ||
+	    (rc = stats_register_ratio(r, "derived.walks_per_kilo_access", "walks", "accesses", 1000, 1, err)) ||
+	    (rc = stats_register_ratio(r, "derived.translation_overhead_percent", "translation_cycles",
+				       "accesses", 100, s->cfg.run.base_cycles ? s->cfg.run.base_cycles : 1,
+				       err)))
+		return rc;
+	for (unsigned i = 0; i < s->tlbs.ntlbs; i++) {
+		char name[96], num[96], den[96];
+
+		snprintf(name, sizeof(name), "derived.tlb.%s.miss_rate", s->tlbs.tlb[i].name);
+		snprintf(num, sizeof(num), "tlb.%s.misses", s->tlbs.tlb[i].name);
+		snprintf(den, sizeof(den), "tlb.%s.lookups", s->tlbs.tlb[i].name);
+		if ((rc = stats_register_ratio(r, name, num, den, 1, 1, err)))
+			return rc;
+	}
+	return 0;
+}
+
+int sim_create(struct sim **sp, const struct sim_config *cfg, struct sim_error *err)
+{
+	struct sim *s = calloc(1, sizeof(*s));
+	int rc;
+
+	*sp = NULL;
+	if (!s)
+		return sim_error_set(err, SIM_E_NOMEM, "out of memory");
+	s->cfg = *cfg;
+	stats_init(&s->reg);
+	s->hooks = (struct mmu_hooks){
+		.s2_lookup = hook_s2_lookup, .s2_fill = hook_s2_fill,
+		.wc_lookup = hook_wc_lookup, .wc_fill = hook_wc_fill, .ctx = s,
+	};
+	s->warmup_left = cfg->run.warmup;
+
+	if ((rc = pmem_init(&s->pm, err)))
+		goto fail;
+	s->mem = (struct mmu_mem){ .read = pmem_read64, .write = pmem_write64, .ctx = &s->pm };
+	if ((rc = stats_hist_init(&s->h_walk_refs, HIST_REFS_LIMIT)) ||
+	    (rc = stats_hist_init(&s->h_walk_s1_refs, HIST_REFS_LIMIT)) ||
+	    (rc = stats_hist_init(&s->h_walk_s2_refs, HIST_REFS_LIMIT)) ||
+	    (rc = stats_hist_init(&s->h_walk_cycles, HIST_CYCLES_LIMIT))) {
+		sim_error_set(err, rc, "out of memory");
+		goto fail;
+	}
+	if ((rc = build_os(s, err)) || (rc = build_tlbs(s, err)) ||
+	    (rc = build_caches(s, err)) || (rc = register_stats(s, err)))
+		goto fail;
+	*sp = s;
+	return 0;
+fail:
+	sim_destroy(s);
+	return rc;
+}
+
+void sim_destroy(struct sim *s)
+{
+	if (!s)
+		return;
+	stats_free(&s->reg);
+	stats_hist_free(&s->h_walk_refs);
+	stats_hist_free(&s->h_walk_s1_refs);
+	stats_hist_free(&s->h_walk_s2_refs);
+	stats_hist_free(&s->h_walk_cycles);
+	ptc_destroy(&s->ptc);
+	if (s->have_s2tlb)
+		tlb_destroy(&s->s2tlb);
+	if (s->have_wc_s1)
+		wc_destroy(&s->wc_s1);
+	if (s->have_wc_s2)
+		wc_destroy(&s->wc_s2);
+	tlb_hier_destroy(&s->tlbs);
+	os_destroy(&s->os);
+	pmem_destroy(&s->pm);
+	free(s);
+}
+
+/* ---- the replay ---- */
+
+/* A miss in every TLB level: map on demand, walk, charge, fill. */
+static int sim_walk(struct sim *s, enum tlb_side side, uint64_t va, struct mmu_access acc,
+		    struct sim_error *err)
+{
+	struct mmu_result res;
+	unsigned cycles, s1r, s2r;
+	int rc;
+
+	rc = os_touch(&s->os, s->proc, va, NULL, err);
+	if (rc)
+		return rc;
+	s->walk_hook_cycles = 0;
+	rc = mmu_translate_cached(&s->mctx, &s->mem, &s->hooks, va, acc, s->two_stage, &res, &s->refs);
+	if (rc < 0)
+		return sim_error_set(err, rc, "walk of 0x%llx: %s", (unsigned long long)va,
+				     s->pm.err.code ? s->pm.err.msg : sim_strerror(rc));
+
+	cycles = s->walk_hook_cycles;
+	for (unsigned i = 0; i < s->refs.n; i++)
+		cycles += ptc_access(&s->ptc, s->refs.ref[i].pa);
+	s1r = res.s1_reads;
+	s2r = res.s2_reads;
+	s->c[SIM_C_WALKS]++;
+	s->c[SIM_C_WALK_REFS] += s1r + s2r;
+	s->c[SIM_C_WALK_S1_REFS] += s1r;
+	s->c[SIM_C_WALK_S2_REFS] += s2r;
+	s->c[SIM_C_WALK_WRITES] += res.writes;
+	s->c[SIM_C_S1_SAVED] += res.s1_saved;
+	s->c[SIM_C_S2_SAVED] += res.s2_saved;
+	s->c[SIM_C_WALK_CYCLES] += cycles;
+	s->c[SIM_C_TRANS_CYCLES] += cycles;
+	stats_hist_add(&s->h_walk_refs, s1r + s2r);
+	stats_hist_add(&s->h_walk_s1_refs, s1r);
+	stats_hist_add(&s->h_walk_s2_refs, s2r);
+	stats_hist_add(&s->h_walk_cycles, cycles);
+
+	if (rc == 1) {
+		/* The OS model mapped the page, so a fault here means the
+		 * configuration forbids the access; count it, cache nothing. */
+		s->c[SIM_C_WALK_FAULTS]++;
+		return 0;
+	}
+	{
+		struct tlb_fill f = {
+			.ctx = tlb_ctx(MMU_REGIME_EL10,
+				       s->cfg.run.mode == CFG_MODE_S2ONLY ? TLB_KIND_S2 :
+				       s->two_stage ? TLB_KIND_COMBINED : TLB_KIND_S1,
+				       s->mctx.vmid, s->mctx.asid, res.global),
+			.in_addr = va,
+			.out_addr = res.oa,
+			.shift = res.shift,
+			.s1_level = (uint8_t)(res.s1_walked ? res.s1.level : 0),
+			.s2_level = (uint8_t)(res.s2_walked ? res.s2.level : 0),
+			.attrs = res.prot,
+		};
+		tlb_hier_fill(&s->tlbs, side, &f);
+	}
+	return 0;
+}
+
+static inline int sim_translate(struct sim *s, enum tlb_side side, uint64_t va,
+				struct mmu_access acc, struct sim_error *err)
+{
+	struct tlb_hier_result hr;
+
+	s->c[SIM_C_TRANSLATIONS]++;
+	if (tlb_hier_lookup(&s->tlbs, side, s->tlb_ctx, va, &hr)) {
+		s->c[SIM_C_TLB_CYCLES] += hr.cycles;
+		s->c[SIM_C_TRANS_CYCLES] += hr.cycles;
+		return 0;
+	}
+	s->c[SIM_C_TLB_CYCLES] += hr.cycles;
+	s->c[SIM_C_TRANS_CYCLES] += hr.cycles;
+	return sim_walk(s, side, va, acc, err);
+}
+
+static int sim_control(struct sim *s, const struct trace_rec *r, struct sim_error *err)
+{
+	s->c[SIM_C_CONTROL]++;
+	if (r->kind == TRACE_TLBI) {
+		struct tlbi_args a = {
+			.regime = tlbi_target_regime((enum tlbi_op)r->tlbi.op, false, false),
+			.vmid = s->mctx.vmid, .asid = r->tlbi.asid, .addr = r->va,
+		};
+		struct tlb_match m;
+		int rc = tlbi_match((enum tlbi_op)r->tlbi.op, &a, &m, err);
+
+		if (rc)
+			return rc;
+		s->c[SIM_C_TLBI]++;
+		tlb_hier_invalidate(&s->tlbs, &m);
+		if (!tlbi_is_last_level((enum tlbi_op)r->tlbi.op)) {
+			if (s->have_wc_s1)
+				wc_invalidate(&s->wc_s1, &m);
+			if (s->have_wc_s2)
+				wc_invalidate(&s->wc_s2, &m);
+		}
+		if (s->have_s2tlb)
+			tlb_invalidate(&s->s2tlb, &m);
+	}
+	/* Context and VM switches need several address spaces: a single-space
+	 * replay counts them and carries on. */
+	return 0;
+}
+
+int sim_step(struct sim *s, const struct trace_rec *recs, size_t n, struct sim_error *err)
+{
+	const uint64_t page_mask = ~bits_low_mask(s->page_shift);
+
+	for (size_t i = 0; i < n; i++) {
+		const struct trace_rec *r = &recs[i];
+		struct mmu_access acc;
+		enum tlb_side side;
+		uint64_t va, last;
+		int rc;
+
+		if (!trace_is_access(r)) {
+			if ((rc = sim_control(s, r, err)))
+				return rc;
+			continue;
+		}
+		if (s->warmup_left && !--s->warmup_left)
+			stats_snapshot(&s->reg);
+		s->c[SIM_C_ACCESSES]++;
+		side = r->kind == TRACE_FETCH ? TLB_SIDE_INSTR : TLB_SIDE_DATA;
+		acc.type = (enum mmu_acc_type)r->kind;
+		acc.el = 0;
+		va = r->va;
+		if ((rc = sim_translate(s, side, va, acc, err)))
+			return rc;
+		/* Page-crossing accesses: every further page the access
+		 * touches, lowest first. */
+		last = r->size ? va + r->size - 1 : va;
+		if (((last ^ va) & page_mask) && last > va) {
+			s->c[SIM_C_CROSSINGS]++;
+			if (s->cfg.run.crossing == CFG_CROSSING_SPLIT)
+				for (va = (va & page_mask) + ~page_mask + 1; va <= last && va;
+				     va += ~page_mask + 1)
+					if ((rc = sim_translate(s, side, va, acc, err)))
+						return rc;
+		}
+	}
+	return 0;
+}

@@ -1,0 +1,121 @@
+/*
+ * sim/sim.h - the replay engine: one simulated CPU's translation hierarchy
+ * driven by a memory trace.
+ *
+ * struct sim owns everything a run needs and nothing is global, so two
+ * simulations can run side by side in one process: the configuration
+ * (const once created), simulated physical memory holding the real page
+ * tables, the guest-OS/hypervisor model that builds them on first touch,
+ * the TLB hierarchy, the stage-1 and stage-2 walk caches and the stage-2
+ * TLB, the page-table line cache that prices each walk reference, and the
+ * statistics.
+ *
+ * Per access: look the page up in the TLB hierarchy (instruction or data
+ * side); on a miss everywhere, make sure the OS model has mapped the page,
+ * walk it with the exact walker (mmu/translate.c) starting from the deepest
+ * walk-cache hit and taking stage-2 translations from the stage-2 TLB where
+ * it has them, charge every memory reference of the walk through the line
+ * cache, and fill the TLBs with the combined translation (its size is the
+ * smaller of the two stages' mappings).  An access that crosses a page
+ * boundary translates each page it touches (run.crossing = split) or only
+ * its first (first).  Only the successful walk of a page is charged: the
+ * demand-paging fault that maps a page on first touch is counted
+ * separately (os.* counters), not priced.
+ */
+#ifndef MMUSIM_SIM_SIM_H
+#define MMUSIM_SIM_SIM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "mmu/os.h"
+#include "mmu/pmem.h"
+#include "mmu/translate.h"
+#include "sim/config.h"
+#include "sim/err.h"
+#include "sim/ptcache.h"
+#include "sim/stats.h"
+#include "tlb/hier.h"
+#include "tlb/tlb.h"
+#include "tlb/walkcache.h"
+#include "workloads/trace.h"
+
+/* Run-wide counters; the X-macro keeps names and fields in step. */
+#define SIM_COUNTERS(X) \
+	X(ACCESSES, "accesses")                 /* trace memory accesses */ \
+	X(TRANSLATIONS, "translations")         /* page lookups (crossings add) */ \
+	X(CROSSINGS, "page_crossings")          /* accesses spanning pages */ \
+	X(WALKS, "walks")                       /* misses in every TLB level */ \
+	X(WALK_REFS, "walk_memory_refs")        /* descriptor reads of all walks */ \
+	X(WALK_S1_REFS, "walk_s1_refs") \
+	X(WALK_S2_REFS, "walk_s2_refs") \
+	X(WALK_WRITES, "walk_writes")           /* hardware AF/dirty updates */ \
+	X(S1_SAVED, "walk_s1_refs_saved")       /* reads the walk caches supplied */ \
+	X(S2_SAVED, "walk_s2_refs_saved")       /* ... and the stage-2 TLB */ \
+	X(WALK_CYCLES, "walk_cycles") \
+	X(TLB_CYCLES, "tlb_cycles")             /* TLB lookup latencies */ \
+	X(TRANS_CYCLES, "translation_cycles")   /* tlb_cycles + walk_cycles */ \
+	X(WALK_FAULTS, "walk_faults")           /* walks that faulted after mapping */ \
+	X(CONTROL, "control_records")           /* switches and TLBIs in the trace */ \
+	X(TLBI, "tlbi")
+
+enum sim_counter {
+#define X(id, name) SIM_C_##id,
+	SIM_COUNTERS(X)
+#undef X
+	SIM_C__COUNT
+};
+
+struct sim {
+	struct sim_config cfg;
+	struct pmem pm;
+	struct mmu_mem mem;
+	struct os os;
+	struct os_vm *vm;               /* the guest (virt, s2only) or the host */
+	struct os_proc *proc;           /* the process the trace runs in */
+	struct mmu_ctx mctx;            /* its translation context */
+	bool two_stage;
+	uint64_t tlb_ctx;               /* lookup context of proc in the TLBs */
+	unsigned page_shift;            /* crossing granularity */
+
+	struct tlb_hier tlbs;
+	struct wc wc_s1, wc_s2;
+	struct tlb s2tlb;
+	bool have_wc_s1, have_wc_s2, have_s2tlb;
+	struct ptcache ptc;
+	struct mmu_hooks hooks;
+	struct mmu_refs refs;
+	unsigned walk_hook_cycles;      /* cache lookup latency within one walk */
+
+	uint64_t c[SIM_C__COUNT];
+	struct stats_hist h_walk_refs, h_walk_s1_refs, h_walk_s2_refs, h_walk_cycles;
+	struct stats_registry reg;
+	uint64_t warmup_left;           /* accesses until the statistics snapshot */
+};
+
+/**
+ * sim_create() - build a simulation for a finalized configuration.
+ * @sp:  the new simulation, freed with sim_destroy()
+ * @cfg: copied; must have passed cfg_finalize()
+ * @err: why not
+ * Return: 0, SIM_E_CONFIG (geometry the model cannot build), SIM_E_NOMEM.
+ */
+int sim_create(struct sim **sp, const struct sim_config *cfg, struct sim_error *err);
+
+void sim_destroy(struct sim *s);
+
+/**
+ * sim_step() - replay a batch of trace records.
+ * Return: 0, or a negative enum sim_err (out of simulated or real memory, an
+ * address the OS model cannot map) with @err filled; the statistics so far
+ * stay valid.
+ */
+int sim_step(struct sim *s, const struct trace_rec *recs, size_t n, struct sim_error *err);
+
+/* The registry every emitter reads (counters since the warmup snapshot). */
+static inline const struct stats_registry *sim_stats(const struct sim *s)
+{
+	return &s->reg;
+}
+
+#endif /* MMUSIM_SIM_SIM_H */
