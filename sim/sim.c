@@ -75,6 +75,7 @@ static void hook_s2_fill(void *ctx, uint64_t ipa, const struct walk_out *out)
 		.in_addr = ipa,
 		.out_addr = out->oa,
 		.shift = out->shift,
+		.block_shift = out->shift,
 		.s2_level = (uint8_t)out->level,
 		.attrs = (uint32_t)(FIELD_PREP(S2E_PROT, out->prot) |
 				    FIELD_PREP(S2E_MEMATTR, FIELD_GET(DESC_S2_MEMATTR, out->desc))),
@@ -446,6 +447,9 @@ static int sim_walk(struct sim *s, enum tlb_side side, uint64_t va, struct mmu_a
 			.in_addr = va,
 			.out_addr = res.oa,
 			.shift = res.shift,
+			/* A TLBI by VA must remove every piece of a stage-1
+			 * block, however it was splintered. */
+			.block_shift = res.s1_walked ? res.s1.shift : res.shift,
 			.s1_level = (uint8_t)(res.s1_walked ? res.s1.level : 0),
 			.s2_level = (uint8_t)(res.s2_walked ? res.s2.level : 0),
 			.attrs = res.prot,

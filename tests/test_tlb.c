@@ -107,17 +107,52 @@ static void check_seq(const struct tlb_repl_ops *repl, unsigned entries,
 
 /* ---- Geometry ------------------------------------------------------- */
 
+/* Real cores' geometries: 48 entries fully associative, 1280 entries in
+ * 5 ways (256 sets).  Fill more pages than fit and count what stays. */
+START_TEST(test_geom_real_cores)
+{
+	static const struct { unsigned entries, ways; } geo[] = { { 48, 48 }, { 1280, 5 } };
+
+	for (size_t k = 0; k < sizeof(geo) / sizeof(geo[0]); k++) {
+		for (int pol = 0; pol < 3; pol++) {
+			const struct tlb_repl_ops *ops = pol == 0 ? &tlb_repl_lru :
+				pol == 1 ? &tlb_repl_fifo : &tlb_repl_random;
+			struct tlb_geom g;
+			struct tlb t;
+
+			geom_simple(&g, geo[k].entries, geo[k].ways, ops);
+			make_tlb(&t, &g);
+			for (uint64_t p = 0; p < 4 * geo[k].entries; p++) {
+				struct tlb_fill f = {
+					.ctx = tlb_ctx(MMU_REGIME_EL10, TLB_KIND_S1, 1, 1, false),
+					.in_addr = p << 12, .out_addr = p << 12, .shift = 12,
+				};
+				tlb_fill(&t, &f);
+			}
+			/* Full, and never more than its capacity. */
+			ck_assert_uint_eq(tlb_count_valid(&t), geo[k].entries);
+			tlb_destroy(&t);
+		}
+	}
+}
+END_TEST
+
 START_TEST(test_geom_rejects)
 {
 	struct tlb_geom g;
 	struct tlb t;
 	struct sim_error err;
 
-	geom_simple(&g, 48, 4, &tlb_repl_lru);         /* not a power of two */
+	geom_simple(&g, 48, 4, &tlb_repl_lru);         /* 12 sets */
 	sim_error_clear(&err);
 	ck_assert_int_eq(tlb_init(&t, &g, &err), SIM_E_CONFIG);
 	ck_assert_int_eq(err.code, SIM_E_CONFIG);
-	ck_assert(strstr(err.msg, "powers of two") != NULL);
+	ck_assert(strstr(err.msg, "power-of-two number of sets") != NULL);
+
+	geom_simple(&g, 1280, 5, &tlb_repl_plru);      /* PLRU needs 2^n ways */
+	sim_error_clear(&err);
+	ck_assert_int_eq(tlb_init(&t, &g, &err), SIM_E_CONFIG);
+	ck_assert(strstr(err.msg, "tree-PLRU") != NULL);
 
 	geom_simple(&g, 8, 16, &tlb_repl_lru);         /* ways > entries */
 	sim_error_clear(&err);
@@ -831,6 +866,7 @@ static Suite *tlb_suite(void)
 
 	tc = tcase_create("geometry");
 	tcase_add_test(tc, test_geom_rejects);
+	tcase_add_test(tc, test_geom_real_cores);
 	tcase_add_test(tc, test_geom_sets);
 	tcase_add_test(tc, test_repl_find);
 	suite_add_tcase(s, tc);

@@ -176,8 +176,12 @@ static unsigned rand_victim(void *st, unsigned set)
 	x ^= x << 25;
 	x ^= x >> 27;
 	s->x = x;
-	/* ways is a power of two: the top bits of the product are uniform. */
-	return (unsigned)((x * UINT64_C(0x2545f4914f6cdd1d)) >> 32) & (s->ways - 1);
+	x = (x * UINT64_C(0x2545f4914f6cdd1d)) >> 32;
+	/* The top bits of the product are uniform: mask them for a
+	 * power-of-two way count, scale them into range otherwise. */
+	if (!(s->ways & (s->ways - 1)))
+		return (unsigned)x & (s->ways - 1);
+	return (unsigned)((x * s->ways) >> 32);
 }
 
 const struct tlb_repl_ops tlb_repl_random = {

@@ -17,17 +17,22 @@ int tlb_sa_init(struct tlb_sa *a, const char *what, unsigned entries,
 	size_t n;
 
 	memset(a, 0, sizeof(*a));
-	if (!bits_is_pow2(entries) || !bits_is_pow2(ways))
+	/* Real TLBs are not all powers of two (48-entry fully associative
+	 * L1s, 1280-entry 5-way L2s): ways may be anything that divides the
+	 * entries, as long as the number of sets is a power of two, so the
+	 * set index stays a mask of the page number. */
+	if (!entries || !ways || ways > entries || entries % ways ||
+	    !bits_is_pow2(entries / ways))
 		return sim_error_set(err, SIM_E_CONFIG,
-				     "%s: entries (%u) and ways (%u) must be powers of two",
-				     what, entries, ways);
-	if (ways > entries)
-		return sim_error_set(err, SIM_E_CONFIG,
-				     "%s: ways (%u) larger than entries (%u)",
-				     what, ways, entries);
+				     "%s: %u entries in %u ways: ways must divide the entries "
+				     "into a power-of-two number of sets", what, entries, ways);
 	if (!repl)
 		return sim_error_set(err, SIM_E_CONFIG,
 				     "%s: no replacement policy", what);
+	if (repl == &tlb_repl_plru && !bits_is_pow2(ways))
+		return sim_error_set(err, SIM_E_CONFIG,
+				     "%s: tree-PLRU needs a power-of-two number of ways, not %u",
+				     what, ways);
 	a->sets = entries / ways;
 	a->ways = ways;
 	a->set_mask = a->sets - 1;

@@ -2,7 +2,7 @@
  * tlb/setassoc.h - the set-associative array of tagged entries shared by
  * TLBs (tlb/tlb.h) and walk caches (tlb/walkcache.h).
  *
- * An array has sets x ways entries (both powers of two; ways == entries is
+ * An array has sets x ways entries (sets a power of two; ways == entries is
  * fully associative).  An entry lives in set (in_page mod sets): for a TLB
  * that is the virtual page number of its size modulo the number of sets,
  * for a walk cache the input-address prefix of its level.  Insertion fills
@@ -40,8 +40,8 @@ enum tlb_sa_placed {
  * tlb_sa_init() - allocate an empty array.
  * @a: the array (its previous content is ignored)
  * @what: name used in error messages ("tlb L1D")
- * @entries: total entries, a power of two
- * @ways: associativity, a power of two not larger than @entries
+ * @entries: total entries, a multiple of @ways
+ * @ways: associativity; entries / ways must be a power of two
  * @repl: replacement policy (non-NULL)
  * @seed: seed handed to the policy (used by random only)
  * @err: filled on failure

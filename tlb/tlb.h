@@ -2,7 +2,8 @@
  * tlb/tlb.h - one set-associative TLB.
  *
  * What is modelled:
- *  - Geometry: entries and ways (powers of two; ways == entries is fully
+ *  - Geometry: entries and ways (ways divide the entries into a power-of-two
+ *    number of sets; ways == entries is fully
  *    associative), the accesses served (instruction, data or both), the page
  *    sizes held, a hit latency in cycles and a replacement policy.
  *  - Held sizes, two organisations:
