@@ -88,6 +88,10 @@ struct sim {
 	unsigned walk_hook_cycles;      /* cache lookup latency within one walk */
 
 	uint64_t c[SIM_C__COUNT];
+	/* Page-crossing accesses whose first and later page both missed every
+	 * TLB, per side (enum tlb_side): what a simulator that counts at most
+	 * one miss per access would count fewer. */
+	uint64_t cross_walked_twice[2];
 	struct stats_hist h_walk_refs, h_walk_s1_refs, h_walk_s2_refs, h_walk_cycles;
 	struct stats_registry reg;
 	uint64_t warmup_left;           /* accesses until the statistics snapshot */

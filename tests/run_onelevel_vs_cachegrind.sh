@@ -4,8 +4,11 @@
 # the instruction and data TLBs of `--preset one-level --set
 # one_level.split=1`.  Lackey records the same program's memory accesses;
 # mmusim replays them.  Every geometry must give exactly Cachegrind's miss
-# counts.  (Lookup counts differ by design: Cachegrind counts a modify as
-# one reference, mmusim as a load and a store whose store always hits.)
+# counts, once the one documented difference is taken out: an access that
+# straddles two pages is two lookups in mmusim, each of which can miss, and
+# one reference in Cachegrind, which misses once if either line misses.
+# (Lookup counts differ too: Cachegrind counts a modify as one reference,
+# mmusim as a load and a store whose store always hits.)
 set -u
 : "${MMUSIM:=./mmusim}"
 if ! command -v valgrind >/dev/null 2>&1; then
@@ -32,9 +35,16 @@ for geo in "64 64" "32 32" "16 4" "8 2" "8 1" "128 8"; do
 	"$MMUSIM" run --preset one-level --set one_level.split=1 --set one_level.entries=$1 \
 		--set one_level.ways=$2 --no-progress "$tmp/trace.lackey" >"$tmp/out.txt" ||
 		{ echo "mmusim run failed" >&2; exit 1; }
-	# The summary's [tlb.L1I] and [tlb.L1D] sections each have a misses line.
-	mm=$(awk '/^\[/ { sec = $1 } $1 == "misses" && sec == "[tlb.L1I]" { i = $2 }
-		  $1 == "misses" && sec == "[tlb.L1D]" { d = $2 } END { print i, d }' "$tmp/out.txt")
+	# Misses from the summary's [tlb.L1I] and [tlb.L1D] sections, less the
+	# page-crossing accesses whose two pages both missed: mmusim counts a
+	# lookup per page (one_level.crossing = split), Cachegrind at most one
+	# miss per access that straddles two lines.
+	mm=$(awk '/^\[/ { sec = $1 }
+		  $1 == "misses" && sec == "[tlb.L1I]" { i += $2 }
+		  $1 == "misses" && sec == "[tlb.L1D]" { d += $2 }
+		  $1 == "inst" && sec == "[page_crossings_walked_twice]" { i -= $2 }
+		  $1 == "data" && sec == "[page_crossings_walked_twice]" { d -= $2 }
+		  END { print i, d }' "$tmp/out.txt")
 	if [ -n "$cg" ] && [ "$cg" = "$mm" ]; then
 		echo "PASS entries=$1 ways=$2: misses I=${cg% *} D=${cg#* }"
 		pass=$((pass + 1))
