@@ -906,6 +906,37 @@ START_TEST(test_s1_access_flag_hw)
 END_TEST
 
 /*
+ * A hardware update of a stage-1 descriptor is a write to its IPA, so it
+ * needs stage-2 write permission on the table page (the S1PTW write case):
+ * TCR.HA = 1, stage-1 leaf AF = 0 in the L3 table at IPA 0x4000, whose
+ * stage-2 page S2_L3(4) is read-only: stage-2 Permission fault, ptw = 1,
+ * reported at the stage-1 leaf level 3 (stage-2 level 3), the descriptor
+ * unchanged.  With DBM on that stage-2 page and VTCR.HA = HD = 1, the write
+ * makes the table page writable (S2AP[1] set) and the AF update succeeds.
+ */
+START_TEST(test_s1_update_needs_s2_write)
+{
+	uint64_t leaf = wfx_s1_page(0x5000, AP_RW, WFX_NO_AF);
+	uint64_t tpage = wfx_s2_page(0x80004000, S2AP_RO, WFX_DBM);
+
+	build_44();
+	fx.r.tcr_el1 |= R_TCR_HA;
+	wfx_set(&fx.m, 0x80004020, leaf);
+	wfx_set(&fx.m, S2_L3(4), tpage);
+	expect_fault(VA44, EL1R, true, 2, 3, MMU_FAULT_PERMISSION, true);
+	ck_assert_int_eq(fx.res.fault.s2_level, 3);
+	ck_assert_uint_eq(wfx_get(&fx.m, 0x80004020), leaf);
+	ck_assert_uint_eq(fx.m.writes, 0);
+
+	fx.r.vtcr_el2 |= R_VTCR_HA | R_VTCR_HD;
+	expect_ok(VA44, EL1R, true, 0x80005567);
+	ck_assert_uint_eq(wfx_get(&fx.m, 0x80004020), leaf | DESC_AF);
+	ck_assert_uint_eq(wfx_get(&fx.m, S2_L3(4)), tpage | DESC_S2AP_W);
+	ck_assert_uint_eq(fx.m.writes, 2);
+}
+END_TEST
+
+/*
  * VTCR.HA = 1, stage-2 AF = 0 on the final IPA's page (S2_L3(5)) and on a
  * table page (S2_L3(1)): both translate, both get AF = 1 (two writes).
  * HA = 0 gives the two access-flag faults (ptw = 1 first).
@@ -1006,6 +1037,7 @@ static Suite *translate_suite(void)
 	tc = tcase_create("hardware_updates");
 	tcase_add_checked_fixture(tc, setup, NULL);
 	tcase_add_test(tc, test_s1_access_flag_hw);
+	tcase_add_test(tc, test_s1_update_needs_s2_write);
 	tcase_add_test(tc, test_s2_access_flag_hw);
 	tcase_add_test(tc, test_dirty_state_both_stages);
 	suite_add_tcase(s, tc);
