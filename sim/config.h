@@ -204,7 +204,7 @@ int cfg_init_defaults(struct sim_config *cfg);
  *
  * Equivalent to cfg_set(cfg, "run.preset=NAME", err): everything set before
  * is lost, so load the preset first.
- * Return: 0, or -SIM_E_CONFIG for an unknown name.
+ * Return: 0, or SIM_E_CONFIG for an unknown name.
  */
 int cfg_load_preset(struct sim_config *cfg, const char *name, struct sim_error *err);
 
@@ -217,8 +217,8 @@ int cfg_load_preset(struct sim_config *cfg, const char *name, struct sim_error *
  * Unknown sections and keys, bad and out-of-range values are errors naming
  * PATH:LINE.  [tlb] levels (and [cache] levels) must come before the level
  * sections they name.  Setting run.preset loads that preset at that point.
- * Return: 0, -SIM_E_IO if the file cannot be read, -SIM_E_PARSE for a
- * malformed line, -SIM_E_CONFIG for a bad key or value.
+ * Return: 0, SIM_E_IO if the file cannot be read, SIM_E_PARSE for a
+ * malformed line, SIM_E_CONFIG for a bad key or value.
  */
 int cfg_load_file(struct sim_config *cfg, const char *path, struct sim_error *err);
 
@@ -235,7 +235,7 @@ int cfg_load_string(struct sim_config *cfg, const char *text, const char *origin
  *              section is everything before the last '.' preceding '='.
  *
  * Messages name the override: "--set 'ASSIGNMENT': ...".
- * Return: 0, -SIM_E_PARSE if there is no '=' or no section, -SIM_E_CONFIG
+ * Return: 0, SIM_E_PARSE if there is no '=' or no section, SIM_E_CONFIG
  * for an unknown key or a bad value.  On error @cfg is unchanged.
  */
 int cfg_set(struct sim_config *cfg, const char *assignment, struct sim_error *err);
@@ -248,7 +248,7 @@ int cfg_set(struct sim_config *cfg, const char *assignment, struct sim_error *er
  * removes the walk caches.  Every "ways = 0" becomes "ways = entries".
  * Call once, after the last cfg_set(); the result is what the run uses and
  * what the echo prints.
- * Return: 0, or -SIM_E_CONFIG with a message naming the offending keys.
+ * Return: 0, or SIM_E_CONFIG with a message naming the offending keys.
  */
 int cfg_finalize(struct sim_config *cfg, struct sim_error *err);
 
@@ -262,7 +262,7 @@ int cfg_finalize(struct sim_config *cfg, struct sim_error *err);
  * sizes (at most 16 concatenated tables), cache geometry.  A ways value of
  * 0 is accepted as "fully associative".  Stage 1 is not checked in s2only
  * mode, stage 2 not in native mode.
- * Return: 0, or -SIM_E_CONFIG with a message naming the keys.
+ * Return: 0, or SIM_E_CONFIG with a message naming the keys.
  */
 int cfg_validate(const struct sim_config *cfg, struct sim_error *err);
 
@@ -331,7 +331,7 @@ int cfg_foreach(const struct sim_config *cfg,
  * reads back to the same configuration.
  * @prefix: written before every line ("# " to embed it as comments); may be
  *          NULL.
- * Return: 0, or -SIM_E_IO if writing failed.
+ * Return: 0, or SIM_E_IO if writing failed.
  */
 int cfg_echo(const struct sim_config *cfg, FILE *f, const char *prefix);
 

@@ -50,13 +50,13 @@ const char *emit_version(void);
 
 /**
  * emit_text() - write the readable summary to @f.
- * Return: 0, or -SIM_E_IO (or -SIM_E_NOMEM) with @err filled.
+ * Return: 0, or SIM_E_IO (or SIM_E_NOMEM) with @err filled.
  */
 int emit_text(FILE *f, const struct emit_run *run, struct sim_error *err);
 
 /**
  * emit_json() - write the JSON object to @f, followed by a newline.
- * Return: 0, or -SIM_E_IO / -SIM_E_NOMEM with @err filled.
+ * Return: 0, or SIM_E_IO / SIM_E_NOMEM with @err filled.
  */
 int emit_json(FILE *f, const struct emit_run *run, struct sim_error *err);
 
@@ -64,16 +64,16 @@ int emit_json(FILE *f, const struct emit_run *run, struct sim_error *err);
  * emit_json_file() - write the JSON to @path atomically: a temporary file
  * in the same directory is written, flushed to disk and renamed over @path,
  * so an existing result is replaced whole or not at all.
- * Return: 0, or -SIM_E_IO with @err naming the path and the failing step.
+ * Return: 0, or SIM_E_IO with @err naming the path and the failing step.
  */
 int emit_json_file(const char *path, const struct emit_run *run, struct sim_error *err);
 
 /**
  * emit_csv_append() - append this run's row to the CSV file @path, writing
  * the header first if the file is new or empty.
- * Return: 0; -SIM_E_CONFIG if the file's header differs from this run's
+ * Return: 0; SIM_E_CONFIG if the file's header differs from this run's
  * columns (message names the first differing column) or the file does not
- * end with a newline; -SIM_E_IO if it cannot be read or written.
+ * end with a newline; SIM_E_IO if it cannot be read or written.
  */
 int emit_csv_append(const char *path, const struct emit_run *run, struct sim_error *err);
 

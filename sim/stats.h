@@ -47,7 +47,7 @@ struct stats_hist {
 /**
  * stats_hist_init() - allocate the buckets of a histogram.
  * @limit: values 0..limit-1 get exact buckets, at least 1.
- * Return: 0, -SIM_E_INVAL for limit 0, -SIM_E_NOMEM.
+ * Return: 0, SIM_E_INVAL for limit 0, SIM_E_NOMEM.
  */
 int stats_hist_init(struct stats_hist *h, uint64_t limit);
 
@@ -108,8 +108,8 @@ void stats_free(struct stats_registry *reg);
  * @prefix: dotted prefix, or NULL/"" for top-level counters.
  * @names:  n counter names (one component each); the strings are copied.
  * @values: n counters owned by the caller; they must outlive the registry.
- * Return: 0; -SIM_E_INVAL for a bad, duplicate, reserved or conflicting
- * name (message in @err); -SIM_E_NOMEM.
+ * Return: 0; SIM_E_INVAL for a bad, duplicate, reserved or conflicting
+ * name (message in @err); SIM_E_NOMEM.
  */
 int stats_register(struct stats_registry *reg, const char *prefix,
 		   const char *const names[], const uint64_t *values, size_t n,
@@ -128,7 +128,7 @@ int stats_register_hist(struct stats_registry *reg, const char *name,
  * name = (num x mul) / (den x div), from two registered counters.
  * @mul, @div: scale factors, at least 1 (e.g. 100 and base_cycles for an
  *             overhead percentage).
- * Return: as stats_register(); -SIM_E_INVAL also if num or den is not a
+ * Return: as stats_register(); SIM_E_INVAL also if num or den is not a
  * registered counter.
  */
 int stats_register_ratio(struct stats_registry *reg, const char *name,
@@ -138,7 +138,7 @@ int stats_register_ratio(struct stats_registry *reg, const char *name,
 /**
  * stats_snapshot() - end of warmup: from now on every value is reported
  * relative to the current counts.  May be called again to move the base.
- * Return: 0, or -SIM_E_NOMEM (histogram copies).
+ * Return: 0, or SIM_E_NOMEM (histogram copies).
  */
 int stats_snapshot(struct stats_registry *reg);
 
@@ -171,7 +171,7 @@ long stats_find(const struct stats_registry *reg, const char *name);
  * @permille: 1..1000 (500 = median, 990 = p99).
  * @value:    the smallest i with at least ceil(permille/1000 * total) values
  *            in buckets 0..i.
- * Return: 0, or -SIM_E_INVAL if the buckets are empty or permille is 0 or
+ * Return: 0, or SIM_E_INVAL if the buckets are empty or permille is 0 or
  * above 1000.
  */
 int stats_percentile(const uint64_t *bucket, size_t nbuckets, unsigned permille,
