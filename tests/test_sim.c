@@ -1,0 +1,865 @@
+/*
+ * tests/test_sim.c - the replay engine (sim/sim.c) driven record by record.
+ *
+ * Every expected number below is derived by hand from the documented model
+ * (sim/sim.h, sim/CONFIG.md, mmu/translate.h, mmu/os.h, tlb/walkcache.h and
+ * ARCH-NOTES 5.1/7): the derivation is in the comment next to each check.
+ * Facts the derivations use:
+ *
+ *  - One address space: ASID 1; VMID 0 natively, 1 for the guest (sim.h).
+ *  - 4K granule, 48-bit VA: stage 1 starts at level 0, so a walk from the
+ *    top reads 4 descriptors (levels 0..3); a level-2 walk-cache hit starts
+ *    the walk at level 3 and supplies 3 reads.
+ *  - Stage 2, 4K granule, 40-bit IPA: start level 1 (two concatenated
+ *    tables), 3 reads to a page; a 48-bit IPA, or start level 0 forced,
+ *    gives 4.  A cold nested walk makes (n+1)(m+1)-1 reads: 19 for n=4,
+ *    m=3 and 24 for n=m=4 (ARCH-NOTES 5.1).  stage2.blocks = none keeps
+ *    every stage-2 mapping a page, so every stage-2 walk really has m
+ *    levels (with the default l2 blocks a walk of guest RAM stops at
+ *    level 2).
+ *  - The OS model creates leaves with AF set, so no walk writes anything.
+ *  - The guest's frames come from a bump allocator from IPA 0 upwards
+ *    (mmu/pmem.h, struct pmem_falloc): every guest table and page these
+ *    tests create lies in the first 2 MiB of IPA space, i.e. under one
+ *    stage-2 level-1 entry and one stage-2 level-2 table.
+ *
+ * No fixture state is shared: every test builds its own simulations.
+ */
+#include <check.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/config.h"
+#include "sim/sim.h"
+#include "sim/stats.h"
+#include "workloads/trace.h"
+
+#define KiB (UINT64_C(1) << 10)
+#define MiB (UINT64_C(1) << 20)
+#define GiB (UINT64_C(1) << 30)
+
+/* A user VA, 1 GiB aligned, so that A, A + 4K, ... share every table. */
+#define VA_A (UINT64_C(0x0000007f40000000))
+
+/* ---- helpers ---- */
+
+/* cfg_init_defaults(), then the preset (NULL: none), then each "S.K=V" of
+ * the NULL-terminated list, then cfg_finalize(). */
+static void make_cfg(struct sim_config *c, const char *preset, const char *const *sets)
+{
+	struct sim_error err = { 0 };
+
+	ck_assert_int_eq(cfg_init_defaults(c), 0);
+	if (preset)
+		ck_assert_msg(cfg_load_preset(c, preset, &err) == 0, "preset %s: %s", preset, err.msg);
+	for (; sets && *sets; sets++)
+		ck_assert_msg(cfg_set(c, *sets, &err) == 0, "%s: %s", *sets, err.msg);
+	ck_assert_msg(cfg_finalize(c, &err) == 0, "cfg_finalize: %s", err.msg);
+}
+
+static struct sim *new_sim(const char *preset, const char *const *sets)
+{
+	struct sim_config c;
+	struct sim_error err = { 0 };
+	struct sim *s = NULL;
+
+	make_cfg(&c, preset, sets);
+	ck_assert_msg(sim_create(&s, &c, &err) == 0, "sim_create: %s", err.msg);
+	ck_assert_ptr_nonnull(s);
+	return s;
+}
+
+static void step(struct sim *s, const struct trace_rec *r, size_t n)
+{
+	struct sim_error err = { 0 };
+	int rc = sim_step(s, r, n, &err);
+
+	ck_assert_msg(rc == 0, "sim_step: %d %s", rc, err.msg);
+}
+
+static void one(struct sim *s, struct trace_rec r)
+{
+	step(s, &r, 1);
+}
+
+static void load(struct sim *s, uint64_t va, uint32_t size)
+{
+	one(s, trace_rec_access(TRACE_LOAD, 0, va, size));
+}
+
+/* The reported value of counter @name (since the warmup snapshot). */
+static uint64_t stat(const struct sim *s, const char *name)
+{
+	const struct stats_registry *reg = sim_stats(s);
+	long i = stats_find(reg, name);
+	struct stats_item it;
+
+	ck_assert_msg(i >= 0, "no statistic named %s", name);
+	stats_get(reg, (size_t)i, &it);
+	ck_assert_msg(it.kind == STATS_COUNTER, "%s is not a counter", name);
+	return it.value;
+}
+
+#define ck_stat(s, name, expected) do { \
+	uint64_t v_ = stat((s), (name)), e_ = (expected); \
+	ck_assert_msg(v_ == e_, "%s = %llu, expected %llu", (name), \
+		      (unsigned long long)v_, (unsigned long long)e_); \
+} while (0)
+
+/* Every statistic of two registries is equal (names, kinds, counters,
+ * ratios, histogram summaries and buckets). */
+static void ck_same_stats(const struct sim *a, const struct sim *b, const char *what)
+{
+	const struct stats_registry *ra = sim_stats(a), *rb = sim_stats(b);
+	size_t n = stats_count(ra);
+
+	ck_assert_msg(n == stats_count(rb), "%s: %zu vs %zu statistics", what, n, stats_count(rb));
+	for (size_t i = 0; i < n; i++) {
+		struct stats_item x, y;
+
+		stats_get(ra, i, &x);
+		stats_get(rb, i, &y);
+		ck_assert_str_eq(x.name, y.name);
+		ck_assert_int_eq(x.kind, y.kind);
+		switch (x.kind) {
+		case STATS_COUNTER:
+			ck_assert_msg(x.value == y.value && x.warmup == y.warmup,
+				      "%s: %s = %llu vs %llu", what, x.name,
+				      (unsigned long long)x.value, (unsigned long long)y.value);
+			break;
+		case STATS_RATIO:
+			ck_assert_msg(x.defined == y.defined && (!x.defined || x.ratio == y.ratio),
+				      "%s: %s = %f vs %f", what, x.name, x.ratio, y.ratio);
+			break;
+		case STATS_HIST:
+			ck_assert_msg(x.hist.count == y.hist.count && x.hist.sum == y.hist.sum,
+				      "%s: %s count/sum differ", what, x.name);
+			for (uint64_t k = 0; k <= x.hist.limit; k++)
+				ck_assert_msg(stats_hist_bucket(ra, i, k) == stats_hist_bucket(rb, i, k),
+					      "%s: %s bucket %llu differs", what, x.name,
+					      (unsigned long long)k);
+			break;
+		}
+	}
+}
+
+/* A deterministic random trace with locality: a working set of pages in a
+ * few 2 MiB regions, some far pages, fetches, loads and stores of 1..16
+ * bytes at any offset (so some cross pages), and now and then a TLBI. */
+static uint64_t xorshift(uint64_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 7;
+	*x ^= *x << 17;
+	return *x;
+}
+
+static void random_trace(struct trace_rec *r, size_t n, uint64_t seed)
+{
+	static const uint32_t sizes[] = { 1, 2, 4, 8, 16 };
+	static const enum tlbi_op ops[] = { TLBI_VAE1, TLBI_VALE1, TLBI_ASIDE1, TLBI_VMALLE1,
+					    TLBI_VAAE1, TLBI_VAALE1 };
+	uint64_t x = seed * 0x9e3779b97f4a7c15u + 1;
+
+	for (size_t i = 0; i < n; i++) {
+		uint64_t v = xorshift(&x);
+		uint64_t page = (v >> 8) % 100 < 90 ? VA_A + ((v >> 16) % 4) * 2 * MiB + ((v >> 24) % 48) * 4 * KiB
+						    : VA_A + ((v >> 16) % 4096) * 64 * KiB * 7;
+		uint64_t va = page + (v >> 40) % (4 * KiB);
+		unsigned k = (unsigned)(v % 100);
+
+		if (k == 0) {
+			r[i] = trace_rec_tlbi(0, ops[(v >> 4) % 6], 0, 1, page);
+			continue;
+		}
+		r[i] = trace_rec_access(k < 20 ? TRACE_FETCH : k < 80 ? TRACE_LOAD : TRACE_STORE, 0,
+					va, sizes[(v >> 50) % 5]);
+	}
+}
+
+/* ---- Suite: independence of simulations ---- */
+
+/* Two (three) simulations in one process share no state: stepping them in
+ * interleaved batches gives exactly what each gives alone.  Each run alone
+ * is replayed on a fresh simulation first. */
+START_TEST(test_two_sims_do_not_interfere)
+{
+	static const char *const virt[] = { NULL };
+	static const char *const onelevel[] = { "one_level.entries=16", "one_level.ways=4", NULL };
+	enum { N = 6000 };
+	struct trace_rec *t1 = malloc(N * sizeof(*t1)), *t2 = malloc(N * sizeof(*t2));
+	struct sim *alone1, *alone2, *alone3, *s1, *s2, *s3;
+	size_t i1 = 0, i2 = 0, i3 = 0;
+	uint64_t x = 7;
+
+	ck_assert_ptr_nonnull(t1);
+	ck_assert_ptr_nonnull(t2);
+	random_trace(t1, N, 1);
+	random_trace(t2, N, 2);
+
+	alone1 = new_sim(NULL, virt);
+	step(alone1, t1, N);
+	alone2 = new_sim("one-level", onelevel);
+	step(alone2, t2, N);
+	alone3 = new_sim(NULL, virt);       /* the first config on the second trace */
+	step(alone3, t2, N);
+
+	s1 = new_sim(NULL, virt);
+	s2 = new_sim("one-level", onelevel);
+	s3 = new_sim(NULL, virt);
+	while (i1 < N || i2 < N || i3 < N) {
+		size_t b;
+
+		b = 1 + xorshift(&x) % 37;
+		b = b < N - i1 ? b : N - i1;
+		step(s1, t1 + i1, b);
+		i1 += b;
+		b = 1 + xorshift(&x) % 37;
+		b = b < N - i2 ? b : N - i2;
+		step(s2, t2 + i2, b);
+		i2 += b;
+		b = 1 + xorshift(&x) % 37;
+		b = b < N - i3 ? b : N - i3;
+		step(s3, t2 + i3, b);
+		i3 += b;
+	}
+	/* The trace really exercised the models. */
+	ck_assert_uint_eq(stat(s1, "accesses") + stat(s1, "control_records"), N);
+	ck_assert_uint_gt(stat(s1, "walks"), 50);
+	ck_assert_uint_gt(stat(s2, "walks"), 50);
+	ck_assert_uint_gt(stat(s1, "page_crossings"), 0);
+	ck_assert_uint_gt(stat(s1, "tlbi"), 0);
+
+	ck_same_stats(s1, alone1, "virt / trace 1");
+	ck_same_stats(s2, alone2, "one-level / trace 2");
+	ck_same_stats(s3, alone3, "virt / trace 2");
+	sim_destroy(s1);
+	sim_destroy(s2);
+	sim_destroy(s3);
+	sim_destroy(alone1);
+	sim_destroy(alone2);
+	sim_destroy(alone3);
+	free(t1);
+	free(t2);
+}
+END_TEST
+
+/* ---- Suite: cold walks ---- */
+
+/* One-level preset: native, one TLB, no walk caches.  A 4K/48-bit stage-1
+ * walk reads levels 0, 1, 2, 3: 4 references, none from stage 2.  With no
+ * walk cache a second page under the same tables walks all 4 again. */
+START_TEST(test_cold_walk_native)
+{
+	struct sim *s = new_sim("one-level", NULL);
+
+	load(s, VA_A, 8);
+	ck_stat(s, "walks", 1);
+	ck_stat(s, "walk_memory_refs", 4);
+	ck_stat(s, "walk_s1_refs", 4);
+	ck_stat(s, "walk_s2_refs", 0);
+	ck_stat(s, "walk_s1_refs_saved", 0);
+	ck_stat(s, "walk_writes", 0);
+	load(s, VA_A + 4 * KiB, 8);
+	ck_stat(s, "walks", 2);
+	ck_stat(s, "walk_memory_refs", 8);
+	sim_destroy(s);
+}
+END_TEST
+
+/* virt, no walk caches, no stage-2 TLB, stage-2 pages only: nothing can
+ * be reused between walks, so every walk is cold.  n = 4, m = 3:
+ * 4 x (3 + 1) + 3 = 19 = 4 stage-1 + 15 stage-2 reads. */
+START_TEST(test_cold_walk_virt_19)
+{
+	static const char *const sets[] = {
+		"run.mode=virt", "walkcache.s1.entries=0", "walkcache.s2.entries=0",
+		"s2tlb.entries=0", "stage2.blocks=none", NULL,
+	};
+	struct sim *s = new_sim(NULL, sets);
+
+	load(s, VA_A, 8);
+	ck_stat(s, "walks", 1);
+	ck_stat(s, "walk_memory_refs", 19);
+	ck_stat(s, "walk_s1_refs", 4);
+	ck_stat(s, "walk_s2_refs", 15);
+	ck_stat(s, "walk_s1_refs_saved", 0);
+	ck_stat(s, "walk_s2_refs_saved", 0);
+	/* A neighbouring page: same tables, nothing cached, 19 again. */
+	load(s, VA_A + 4 * KiB, 8);
+	ck_stat(s, "walks", 2);
+	ck_stat(s, "walk_memory_refs", 38);
+	ck_stat(s, "walk_s2_refs", 30);
+	sim_destroy(s);
+}
+END_TEST
+
+/* A 48-bit IPA: stage 2 starts at level 0 (level 1 would need 512
+ * concatenated tables), m = 4: 4 x 5 + 4 = 24 = 4 + 20. */
+START_TEST(test_cold_walk_virt_ipa48)
+{
+	static const char *const sets[] = {
+		"run.mode=virt", "walkcache.s1.entries=0", "walkcache.s2.entries=0",
+		"s2tlb.entries=0", "stage2.blocks=none", "stage2.ipa_bits=48", NULL,
+	};
+	struct sim *s = new_sim(NULL, sets);
+
+	load(s, VA_A, 8);
+	ck_stat(s, "walks", 1);
+	ck_stat(s, "walk_memory_refs", 24);
+	ck_stat(s, "walk_s1_refs", 4);
+	ck_stat(s, "walk_s2_refs", 20);
+	sim_destroy(s);
+}
+END_TEST
+
+/* A 40-bit IPA with the start level forced to 0 (one level-0 table, legal
+ * with a 48-bit host PA): m = 4 as above, 24. */
+START_TEST(test_cold_walk_virt_start0)
+{
+	static const char *const sets[] = {
+		"run.mode=virt", "walkcache.s1.entries=0", "walkcache.s2.entries=0",
+		"s2tlb.entries=0", "stage2.blocks=none", "stage2.start_level=0", NULL,
+	};
+	struct sim *s = new_sim(NULL, sets);
+
+	load(s, VA_A, 8);
+	ck_stat(s, "walks", 1);
+	ck_stat(s, "walk_memory_refs", 24);
+	ck_stat(s, "walk_s2_refs", 20);
+	sim_destroy(s);
+}
+END_TEST
+
+/* ---- Suite: walk caches and the stage-2 TLB ---- */
+
+/* Native with a stage-1 walk cache.  Walk 1 (A): 4 reads; it caches the
+ * level-0, -1 and -2 table descriptors of A's path.  Walk 2 (A + 4K, same
+ * 2 MiB region): the level-2 entry hits, the walk starts at level 3 and
+ * reads 1 descriptor; saved = 3 - 0 = 3 (the levels supplied). */
+START_TEST(test_walkcache_s1_skip)
+{
+	static const char *const sets[] = { "run.mode=native", NULL };
+	struct sim *s = new_sim(NULL, sets);
+
+	load(s, VA_A, 8);
+	ck_stat(s, "walks", 1);
+	ck_stat(s, "walk_s1_refs", 4);
+	ck_stat(s, "walk_s1_refs_saved", 0);
+	load(s, VA_A + 4 * KiB, 8);
+	ck_stat(s, "walks", 2);
+	ck_stat(s, "walk_s1_refs", 4 + 1);
+	ck_stat(s, "walk_memory_refs", 4 + 1);
+	ck_stat(s, "walk_s1_refs_saved", 3);
+	ck_stat(s, "walkcache.s1.hits_l2", 1);
+	/* A page in the next 2 MiB region (same 1 GiB): the level-1 entry
+	 * hits, the walk starts at level 2, 2 reads, 2 more saved. */
+	load(s, VA_A + 2 * MiB, 8);
+	ck_stat(s, "walks", 3);
+	ck_stat(s, "walk_s1_refs", 5 + 2);
+	ck_stat(s, "walk_s1_refs_saved", 3 + 2);
+	ck_stat(s, "walkcache.s1.hits_l1", 1);
+	sim_destroy(s);
+}
+END_TEST
+
+/* virt with only the stage-2 walk cache (stage-2 pages only).  Every IPA
+ * involved (the guest's L0..L3 tables of A and the data pages) lies in the
+ * first 2 MiB of IPA space, so after one stage-2 walk the stage-2 level-1
+ * and level-2 table descriptors of that region are cached.
+ *   Walk 1 (A): stage 2 of the L0 table IPA is cold, 3 reads; the L1, L2,
+ *   L3 table IPAs and A's IPA each hit the level-2 entry: 1 read, 2 saved.
+ *   s1 4, s2 3 + 4 x 1 = 7, saved 4 x 2 = 8; 11 references.
+ *   Walk 2 (A + 4K): the same four table IPAs and the new data IPA all
+ *   hit at level 2: s1 4, s2 5, saved 10; 9 references. */
+START_TEST(test_walkcache_s2_skip)
+{
+	static const char *const sets[] = {
+		"run.mode=virt", "walkcache.s1.entries=0", "s2tlb.entries=0",
+		"stage2.blocks=none", NULL,
+	};
+	struct sim *s = new_sim(NULL, sets);
+
+	load(s, VA_A, 8);
+	ck_stat(s, "walk_s1_refs", 4);
+	ck_stat(s, "walk_s2_refs", 7);
+	ck_stat(s, "walk_s2_refs_saved", 8);
+	ck_stat(s, "walk_memory_refs", 11);
+	load(s, VA_A + 4 * KiB, 8);
+	ck_stat(s, "walks", 2);
+	ck_stat(s, "walk_s1_refs", 8);
+	ck_stat(s, "walk_s2_refs", 7 + 5);
+	ck_stat(s, "walk_s2_refs_saved", 8 + 10);
+	ck_stat(s, "walk_memory_refs", 11 + 9);
+	ck_stat(s, "walk_s1_refs_saved", 0);
+	sim_destroy(s);
+}
+END_TEST
+
+/* virt with only the stage-2 TLB (stage-2 pages only, so it holds 4K IPA
+ * pages).  Walk 1 (A): the five IPAs (four table pages, one data page) are
+ * distinct pages: five misses, 3 reads each: 19, nothing saved.  Walk 2
+ * (A + 4K): the four table IPAs hit (each saves a whole stage-2 walk,
+ * 3 - 1 + 1 = 3 reads: 12); the new data page misses: 3 reads.
+ * s1 4 + s2 3 = 7 references. */
+START_TEST(test_s2tlb_skip)
+{
+	static const char *const sets[] = {
+		"run.mode=virt", "walkcache.s1.entries=0", "walkcache.s2.entries=0",
+		"stage2.blocks=none", NULL,
+	};
+	struct sim *s = new_sim(NULL, sets);
+
+	load(s, VA_A, 8);
+	ck_stat(s, "walk_memory_refs", 19);
+	ck_stat(s, "walk_s2_refs_saved", 0);
+	ck_stat(s, "s2tlb.hits", 0);
+	ck_stat(s, "s2tlb.misses", 5);
+	load(s, VA_A + 4 * KiB, 8);
+	ck_stat(s, "walks", 2);
+	ck_stat(s, "walk_s1_refs", 8);
+	ck_stat(s, "walk_s2_refs", 15 + 3);
+	ck_stat(s, "walk_s2_refs_saved", 12);
+	ck_stat(s, "walk_memory_refs", 19 + 7);
+	ck_stat(s, "s2tlb.hits", 4);
+	ck_stat(s, "s2tlb.misses", 6);
+	sim_destroy(s);
+}
+END_TEST
+
+/* ---- Suite: splintering ---- */
+
+/* Stage-1 2M blocks over 4K stage-2 pages: the combined entry has the
+ * smaller size, 4K (sim.h; ARCH-NOTES 7.2).  A and A + 4K lie in one
+ * stage-1 block but need two TLB entries: both miss every TLB and walk. */
+START_TEST(test_splinter_s2_pages)
+{
+	static const char *const sets[] = {
+		"run.mode=virt", "stage1.blocks=l2", "stage2.huge_fraction=0", NULL,
+	};
+	struct sim *s = new_sim(NULL, sets);
+
+	load(s, VA_A, 8);
+	load(s, VA_A + 4 * KiB, 8);
+	ck_stat(s, "walks", 2);
+	ck_stat(s, "tlb.L1D.lookups", 2);
+	ck_stat(s, "tlb.L1D.hits", 0);
+	ck_stat(s, "tlb.L1D.misses", 2);
+	ck_stat(s, "tlb.L2.misses", 2);
+	ck_stat(s, "os.s1_blocks_l2", 1);
+	ck_stat(s, "os.splintered", 1);
+	sim_destroy(s);
+}
+END_TEST
+
+/* The same over 2M stage-2 blocks (huge_fraction 1, stage2.blocks l2): the
+ * combined entry is 2M, which the N1 L1 D-TLB holds; A + 4K hits it. */
+START_TEST(test_splinter_s2_blocks)
+{
+	static const char *const sets[] = {
+		"run.mode=virt", "stage1.blocks=l2", "stage2.huge_fraction=1",
+		"stage2.blocks=l2", NULL,
+	};
+	struct sim *s = new_sim(NULL, sets);
+
+	load(s, VA_A, 8);
+	load(s, VA_A + 4 * KiB, 8);
+	ck_stat(s, "walks", 1);
+	ck_stat(s, "tlb.L1D.lookups", 2);
+	ck_stat(s, "tlb.L1D.hits", 1);
+	ck_stat(s, "tlb.L1D.misses", 1);
+	ck_stat(s, "tlb.L2.misses", 1);
+	ck_stat(s, "os.splintered", 0);
+	sim_destroy(s);
+}
+END_TEST
+
+/* ---- Suite: page-crossing accesses ---- */
+
+/* An 8-byte load at the last 4 bytes of a page touches two pages. */
+#define CROSS_VA (VA_A + 4 * KiB - 4)
+
+/* split: two translations, both pages cold: two walks, and the access is a
+ * crossing whose two pages both walked. */
+START_TEST(test_crossing_split_cold)
+{
+	struct sim *s = new_sim("one-level", NULL);
+
+	load(s, CROSS_VA, 8);
+	ck_stat(s, "accesses", 1);
+	ck_stat(s, "translations", 2);
+	ck_stat(s, "page_crossings", 1);
+	ck_stat(s, "walks", 2);
+	ck_stat(s, "tlb.L1.lookups", 2);
+	ck_stat(s, "page_crossings_walked_twice.data", 1);
+	ck_stat(s, "page_crossings_walked_twice.inst", 0);
+	sim_destroy(s);
+}
+END_TEST
+
+/* split with the second page warm: two translations, one walk; a crossing,
+ * but not one that walked twice. */
+START_TEST(test_crossing_split_warm)
+{
+	struct sim *s = new_sim("one-level", NULL);
+
+	load(s, VA_A + 4 * KiB, 8);               /* warm the second page */
+	load(s, CROSS_VA, 8);
+	ck_stat(s, "accesses", 2);
+	ck_stat(s, "translations", 1 + 2);
+	ck_stat(s, "page_crossings", 1);
+	ck_stat(s, "walks", 1 + 1);
+	ck_stat(s, "page_crossings_walked_twice.data", 0);
+	sim_destroy(s);
+}
+END_TEST
+
+/* first: one translation at the first byte; the crossing is still counted.
+ * (The one-level preset takes run.crossing from one_level.crossing.) */
+START_TEST(test_crossing_first)
+{
+	static const char *const sets[] = { "one_level.crossing=first", NULL };
+	struct sim *s = new_sim("one-level", sets);
+
+	load(s, CROSS_VA, 8);
+	ck_stat(s, "accesses", 1);
+	ck_stat(s, "translations", 1);
+	ck_stat(s, "page_crossings", 1);
+	ck_stat(s, "walks", 1);
+	ck_stat(s, "tlb.L1.lookups", 1);
+	/* The second page was never looked up: a load there walks. */
+	load(s, VA_A + 4 * KiB, 1);
+	ck_stat(s, "walks", 2);
+	sim_destroy(s);
+}
+END_TEST
+
+/* Accesses that end exactly at the page end do not cross; a fetch that
+ * crosses with both pages cold counts on the instruction side. */
+START_TEST(test_crossing_edges)
+{
+	struct sim *s = new_sim("one-level", NULL);
+
+	load(s, VA_A + 4 * KiB - 4, 4);           /* bytes 0xffc..0xfff */
+	load(s, VA_A + 4 * KiB - 1, 1);
+	ck_stat(s, "page_crossings", 0);
+	ck_stat(s, "translations", 2);
+	one(s, trace_rec_access(TRACE_FETCH, 0, VA_A + 64 * KiB - 2, 4));
+	ck_stat(s, "page_crossings", 1);
+	ck_stat(s, "translations", 2 + 2);
+	ck_stat(s, "page_crossings_walked_twice.inst", 1);
+	ck_stat(s, "page_crossings_walked_twice.data", 0);
+	sim_destroy(s);
+}
+END_TEST
+
+/* ---- Suite: instruction and data sides ---- */
+
+/* one-level split: L1I serves fetches, L1D loads and stores. */
+START_TEST(test_sides)
+{
+	static const char *const sets[] = { "one_level.split=1", NULL };
+	struct sim *s = new_sim("one-level", sets);
+
+	one(s, trace_rec_access(TRACE_FETCH, 0, VA_A, 4));
+	ck_stat(s, "tlb.L1I.lookups", 1);
+	ck_stat(s, "tlb.L1I.misses", 1);
+	ck_stat(s, "tlb.L1D.lookups", 0);
+	ck_stat(s, "walk_faults", 0);
+	/* A load of the same page misses in L1D: the sides are separate. */
+	load(s, VA_A, 8);
+	one(s, trace_rec_access(TRACE_STORE, 0, VA_A + 8, 8));
+	ck_stat(s, "tlb.L1D.lookups", 2);
+	ck_stat(s, "tlb.L1D.misses", 1);
+	ck_stat(s, "tlb.L1D.hits", 1);
+	ck_stat(s, "tlb.L1I.lookups", 1);
+	one(s, trace_rec_access(TRACE_FETCH, 0, VA_A + 4, 4));
+	ck_stat(s, "tlb.L1I.lookups", 2);
+	ck_stat(s, "tlb.L1I.hits", 1);
+	ck_stat(s, "walks", 2);
+	sim_destroy(s);
+}
+END_TEST
+
+/* The default (Neoverse N1) hierarchy: L1I and L1D in front of L2. */
+START_TEST(test_sides_default)
+{
+	struct sim *s = new_sim(NULL, NULL);
+
+	one(s, trace_rec_access(TRACE_FETCH, 0, VA_A, 4));
+	one(s, trace_rec_access(TRACE_FETCH, 0, VA_A + 8 * KiB, 4));
+	load(s, VA_A + 16 * KiB, 8);
+	ck_stat(s, "tlb.L1I.lookups", 2);
+	ck_stat(s, "tlb.L1D.lookups", 1);
+	ck_stat(s, "tlb.L2.lookups", 3);
+	sim_destroy(s);
+}
+END_TEST
+
+/* ---- Suite: TLB maintenance records ---- */
+
+/* Native with a stage-1 walk cache.  After A is cached, TLBI VAE1 (ASID 1,
+ * the process's) removes its TLB entries and the walk-cache entries on its
+ * path: the next access to A walks all 4 levels again. */
+START_TEST(test_tlbi_vae1)
+{
+	static const char *const sets[] = { "run.mode=native", NULL };
+	struct sim *s = new_sim(NULL, sets);
+
+	load(s, VA_A, 8);
+	load(s, VA_A + 4 * KiB, 8);               /* 1 read (level-2 hit) */
+	load(s, VA_A, 8);                         /* TLB hit */
+	ck_stat(s, "walks", 2);
+	ck_stat(s, "walk_s1_refs", 5);
+	one(s, trace_rec_tlbi(0, TLBI_VAE1, 0, 1, VA_A));
+	ck_stat(s, "tlbi", 1);
+	ck_stat(s, "control_records", 1);
+	ck_stat(s, "accesses", 3);
+	load(s, VA_A, 8);
+	ck_stat(s, "walks", 3);
+	ck_stat(s, "walk_s1_refs", 5 + 4);
+	ck_stat(s, "walk_s1_refs_saved", 3);
+	/* Only A's entries went: A + 4K still hits. */
+	load(s, VA_A + 4 * KiB, 8);
+	ck_stat(s, "walks", 3);
+	sim_destroy(s);
+}
+END_TEST
+
+/* VALE1 removes the leaf only: the walk-cache entries survive and the
+ * re-walk of A reads 1 descriptor (3 saved), shorter than after VAE1. */
+START_TEST(test_tlbi_vale1)
+{
+	static const char *const sets[] = { "run.mode=native", NULL };
+	struct sim *s = new_sim(NULL, sets);
+
+	load(s, VA_A, 8);
+	load(s, VA_A, 8);
+	ck_stat(s, "walks", 1);
+	one(s, trace_rec_tlbi(0, TLBI_VALE1, 0, 1, VA_A));
+	load(s, VA_A, 8);
+	ck_stat(s, "walks", 2);
+	ck_stat(s, "walk_s1_refs", 4 + 1);
+	ck_stat(s, "walk_s1_refs_saved", 3);
+	sim_destroy(s);
+}
+END_TEST
+
+/* A by-VA TLBI with another ASID does not touch the process's non-global
+ * entries (ARCH-NOTES 7.4): the next access hits. */
+START_TEST(test_tlbi_other_asid)
+{
+	static const char *const sets[] = { "run.mode=native", NULL };
+	struct sim *s = new_sim(NULL, sets);
+
+	load(s, VA_A, 8);
+	one(s, trace_rec_tlbi(0, TLBI_VAE1, 0, 2, VA_A));
+	load(s, VA_A, 8);
+	ck_stat(s, "walks", 1);
+	ck_stat(s, "tlbi", 1);
+	/* VMALLE1 removes everything of the VMID: A walks, from the top. */
+	one(s, trace_rec_tlbi(0, TLBI_VMALLE1, 0, 0, 0));
+	load(s, VA_A, 8);
+	ck_stat(s, "walks", 2);
+	ck_stat(s, "walk_s1_refs", 8);
+	sim_destroy(s);
+}
+END_TEST
+
+/* In virt mode with the default caches the same holds for combined
+ * entries: VAE1 of A makes A walk again. */
+START_TEST(test_tlbi_vae1_virt)
+{
+	struct sim *s = new_sim(NULL, NULL);
+
+	load(s, VA_A, 8);
+	load(s, VA_A, 8);
+	ck_stat(s, "walks", 1);
+	one(s, trace_rec_tlbi(0, TLBI_VAE1, TLBI_F_IS, 1, VA_A));
+	load(s, VA_A, 8);
+	ck_stat(s, "walks", 2);
+	ck_stat(s, "tlb.L1D.hits", 1);
+	sim_destroy(s);
+}
+END_TEST
+
+/* ---- Suite: warmup ---- */
+
+/* run.warmup = 2: the counters report only the accesses after the first 2.
+ * Trace P0 P0 P1 P1 P2 (one-level, distinct pages): the first two (a miss
+ * and a hit) are warmup; reported: 3 accesses, P1 miss, P1 hit, P2 miss:
+ * 2 walks, 1 hit; 8 walk references. */
+START_TEST(test_warmup)
+{
+	static const char *const sets[] = { "run.warmup=2", NULL };
+	struct sim *s = new_sim("one-level", sets);
+	const uint64_t p0 = VA_A, p1 = VA_A + 4 * KiB, p2 = VA_A + 8 * KiB;
+
+	load(s, p0, 8);
+	load(s, p0, 8);
+	load(s, p1, 8);
+	load(s, p1, 8);
+	load(s, p2, 8);
+	ck_stat(s, "accesses", 3);
+	ck_stat(s, "translations", 3);
+	ck_stat(s, "walks", 2);
+	ck_stat(s, "walk_memory_refs", 8);
+	ck_stat(s, "tlb.L1.lookups", 3);
+	ck_stat(s, "tlb.L1.hits", 1);
+	ck_stat(s, "tlb.L1.misses", 2);
+	sim_destroy(s);
+}
+END_TEST
+
+/* Control records are not accesses: they do not count towards warmup.
+ * warmup = 1, trace TLBI, P0, P1: P0 is the warmup; reported: 1 access. */
+START_TEST(test_warmup_control)
+{
+	static const char *const sets[] = { "run.warmup=1", NULL };
+	struct sim *s = new_sim("one-level", sets);
+
+	one(s, trace_rec_tlbi(0, TLBI_VMALLE1, 0, 0, 0));
+	load(s, VA_A, 8);
+	load(s, VA_A + 4 * KiB, 8);
+	ck_stat(s, "accesses", 1);
+	ck_stat(s, "walks", 1);
+	ck_stat(s, "tlb.L1.lookups", 1);
+	sim_destroy(s);
+}
+END_TEST
+
+/* A warmup as long as the trace leaves nothing to report. */
+START_TEST(test_warmup_whole_trace)
+{
+	static const char *const sets[] = { "run.warmup=3", NULL };
+	struct sim *s = new_sim("one-level", sets);
+
+	load(s, VA_A, 8);
+	load(s, VA_A + 4 * KiB, 8);
+	load(s, VA_A + 8 * KiB, 8);
+	ck_stat(s, "accesses", 0);
+	ck_stat(s, "walks", 0);
+	ck_stat(s, "tlb.L1.lookups", 0);
+	sim_destroy(s);
+}
+END_TEST
+
+/* ---- Suite: the fast path ---- */
+
+/* run.fast_path changes no result: every statistic equal on random traces,
+ * for the default virt hierarchy, a native one with random replacement,
+ * and the one-level preset. */
+START_TEST(test_fast_path_identical)
+{
+	static const char *const on_virt[] = { "run.fast_path=1", NULL };
+	static const char *const off_virt[] = { "run.fast_path=0", NULL };
+	static const char *const on_nat[] = { "run.fast_path=1", "run.mode=native",
+					      "tlb.L1D.repl=random", "tlb.L2.repl=random", NULL };
+	static const char *const off_nat[] = { "run.fast_path=0", "run.mode=native",
+					       "tlb.L1D.repl=random", "tlb.L2.repl=random", NULL };
+	static const char *const on_one[] = { "run.fast_path=1", "one_level.entries=8", NULL };
+	static const char *const off_one[] = { "run.fast_path=0", "one_level.entries=8", NULL };
+	static const struct {
+		const char *preset;
+		const char *const *on, *const *off;
+	} cases[] = {
+		{ NULL, on_virt, off_virt },
+		{ NULL, on_nat, off_nat },
+		{ "one-level", on_one, off_one },
+	};
+	enum { N = 40000 };
+	struct trace_rec *t = malloc(N * sizeof(*t));
+
+	ck_assert_ptr_nonnull(t);
+	random_trace(t, N, 3);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct sim *a = new_sim(cases[i].preset, cases[i].on);
+		struct sim *b = new_sim(cases[i].preset, cases[i].off);
+
+		ck_assert(a->cfg.run.fast_path);
+		ck_assert(!b->cfg.run.fast_path);
+		step(a, t, N);
+		step(b, t, N);
+		ck_assert_uint_gt(stat(a, "walks"), 100);
+		ck_assert_uint_gt(stat(a, "translations"), stat(a, "walks"));
+		ck_same_stats(a, b, cases[i].preset ? cases[i].preset : "default");
+		sim_destroy(a);
+		sim_destroy(b);
+	}
+	free(t);
+}
+END_TEST
+
+/* ---- the suite ---- */
+
+static Suite *sim_suite(void)
+{
+	Suite *s = suite_create("sim");
+	TCase *tc;
+
+	tc = tcase_create("independence");
+	tcase_add_test(tc, test_two_sims_do_not_interfere);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("cold_walks");
+	tcase_add_test(tc, test_cold_walk_native);
+	tcase_add_test(tc, test_cold_walk_virt_19);
+	tcase_add_test(tc, test_cold_walk_virt_ipa48);
+	tcase_add_test(tc, test_cold_walk_virt_start0);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("walk_caches");
+	tcase_add_test(tc, test_walkcache_s1_skip);
+	tcase_add_test(tc, test_walkcache_s2_skip);
+	tcase_add_test(tc, test_s2tlb_skip);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("splintering");
+	tcase_add_test(tc, test_splinter_s2_pages);
+	tcase_add_test(tc, test_splinter_s2_blocks);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("page_crossing");
+	tcase_add_test(tc, test_crossing_split_cold);
+	tcase_add_test(tc, test_crossing_split_warm);
+	tcase_add_test(tc, test_crossing_first);
+	tcase_add_test(tc, test_crossing_edges);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("sides");
+	tcase_add_test(tc, test_sides);
+	tcase_add_test(tc, test_sides_default);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("tlbi");
+	tcase_add_test(tc, test_tlbi_vae1);
+	tcase_add_test(tc, test_tlbi_vale1);
+	tcase_add_test(tc, test_tlbi_other_asid);
+	tcase_add_test(tc, test_tlbi_vae1_virt);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("warmup");
+	tcase_add_test(tc, test_warmup);
+	tcase_add_test(tc, test_warmup_control);
+	tcase_add_test(tc, test_warmup_whole_trace);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("fast_path");
+	tcase_add_test(tc, test_fast_path_identical);
+	suite_add_tcase(s, tc);
+
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(sim_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
