@@ -1,0 +1,396 @@
+#!/bin/sh
+# tests/run_cli_run.sh - command-line checks of `mmusim run`.
+#
+# Help output; configuration errors (unknown --set key, bad value, unknown
+# preset, INI files with an unknown key or a bad value: exit status 2 and a
+# message naming the key, and FILE:LINE for files); bad traces (a lackey
+# line and a truncated native trace: exit status 2, the place named, and a
+# --json result marked incomplete that holds the counts up to the bad
+# record); compressed traces giving the same numbers as plain ones; --csv
+# rows; the keys every --json result must hold.
+#
+# The expected counts are derived by hand from the model (see the comments):
+# the one-level preset is a 64-entry fully associative LRU TLB named L1 over
+# 4K pages, native, without walk caches, so every TLB miss is a walk of 4
+# descriptor reads.
+#
+# Environment: MMUSIM (the program), top_srcdir or srcdir (the source tree),
+# as the top-level Makefile.am's AM_TESTS_ENVIRONMENT exports them.  Uses
+# only POSIX sh, sed, grep, awk, cmp, head, wc; gzip and zstd if present.
+# Prints one line per failure or skip and a final "N passed, M failed".
+
+top_srcdir=${top_srcdir:-${srcdir:-.}}
+MMUSIM=${MMUSIM:-./mmusim}
+
+here=$(pwd)
+case $top_srcdir in /*) ;; *) top_srcdir=$here/$top_srcdir ;; esac
+case $MMUSIM in /*) ;; *) MMUSIM=$here/$MMUSIM ;; esac
+data=$top_srcdir/tests/data/run
+
+if [ ! -x "$MMUSIM" ]; then
+	echo "run_cli_run.sh: $MMUSIM is not an executable program" >&2
+	echo "0 passed, 1 failed"
+	exit 1
+fi
+if [ ! -f "$data/small.lk" ]; then
+	echo "run_cli_run.sh: no test data in $data" >&2
+	echo "0 passed, 1 failed"
+	exit 1
+fi
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/clirun.XXXXXX") || exit 1
+trap 'rm -rf "$tmp"' 0
+trap 'exit 1' 1 2 15
+
+pass=0
+fail=0
+
+ok() {
+	pass=$((pass + 1))
+}
+
+bad() {
+	fail=$((fail + 1))
+	echo "FAIL: $*"
+}
+
+# check DESCRIPTION COMMAND...: passes when COMMAND succeeds.
+check() {
+	what=$1
+	shift
+	if "$@"; then
+		ok
+	else
+		bad "$what"
+	fi
+}
+
+# run ARGS...: mmusim run ARGS, stdout in $tmp/out, stderr in $tmp/err,
+# exit status in $status.
+run() {
+	"$MMUSIM" run "$@" >"$tmp/out" 2>"$tmp/err"
+	status=$?
+}
+
+# expect_status WHAT N: the last run exited with status N.
+expect_status() {
+	if [ "$status" -eq "$2" ]; then
+		ok
+	else
+		bad "$1: exit status $status, expected $2"
+		sed 's/^/  stderr: /' "$tmp/err" | head -5
+	fi
+}
+
+# expect_err WHAT STRING: the last run's stderr contains STRING.
+expect_err() {
+	if grep -F -e "$2" "$tmp/err" >/dev/null; then
+		ok
+	else
+		bad "$1: stderr does not mention '$2'"
+		sed 's/^/  stderr: /' "$tmp/err" | head -5
+	fi
+}
+
+# flat JSON: every scalar of a JSON result as PATH=VALUE, nested objects
+# joined with '.', e.g. "tlb.L1.lookups=5"; top-level keys have no dot.
+# It relies on the emitter's layout of one member per line, which is what
+# sim/emit.c writes; one-line objects (histograms) are skipped.
+flat() {
+	awk '
+	function key(s) { sub(/^[[:space:]]*"/, "", s); sub(/".*/, "", s); return s }
+	/^[[:space:]]*"[^"]*":[[:space:]]*\{[[:space:]]*$/ { path[++d] = key($0); next }
+	/^[[:space:]]*\},?[[:space:]]*$/ { if (d > 0) d--; next }
+	/^[[:space:]]*"[^"]*":/ {
+		k = key($0); v = $0
+		sub(/^[^:]*:[[:space:]]*/, "", v); sub(/,[[:space:]]*$/, "", v)
+		p = ""
+		for (i = 1; i <= d; i++) p = p path[i] "."
+		print p k "=" v
+	}' "$1"
+}
+
+# expect_json WHAT FILE PATH=VALUE...: each PATH has exactly that value.
+expect_json() {
+	what=$1
+	file=$2
+	shift 2
+	flat "$file" >"$tmp/flat"
+	for kv in "$@"; do
+		if grep -x -F -e "$kv" "$tmp/flat" >/dev/null; then
+			ok
+		else
+			got=$(grep -e "^${kv%%=*}=" "$tmp/flat" | head -1)
+			bad "$what: expected $kv in $file, got '${got:-nothing}'"
+		fi
+	done
+}
+
+# expect_json_int WHAT FILE PATH...: each PATH is present with an integer.
+expect_json_int() {
+	what=$1
+	file=$2
+	shift 2
+	flat "$file" >"$tmp/flat"
+	for k in "$@"; do
+		if grep -x -e "$k=[0-9][0-9]*" "$tmp/flat" >/dev/null; then
+			ok
+		else
+			bad "$what: no integer $k in $file"
+		fi
+	done
+}
+
+# ---------------------------------------------------------------- help
+
+run --help
+expect_status "--help" 0
+check "--help prints the usage" grep -q "usage: mmusim run" "$tmp/out"
+check "--help names --set" grep -q -e "--set" "$tmp/out"
+check "--help names --json" grep -q -e "--json" "$tmp/out"
+
+run --help-config
+expect_status "--help-config" 0
+for key in run.mode run.warmup run.crossing run.fast_path stage1.granule stage2.ipa_bits \
+	stage2.huge_fraction tlb.NAME.entries walkcache.s1.entries s2tlb.entries \
+	one_level.entries one_level.crossing; do
+	check "--help-config lists $key" grep -q -e "^ *$key:" "$tmp/out"
+done
+
+run
+expect_status "no trace" 2
+
+# ---------------------------------------------------------------- configuration errors
+
+run --set run.bogus=1 "$data/small.lk"
+expect_status "unknown --set key" 2
+expect_err "unknown --set key" "bogus"
+check "unknown --set key: nothing on stdout" test ! -s "$tmp/out"
+
+run --set run.warmup=abc "$data/small.lk"
+expect_status "bad --set value" 2
+expect_err "bad --set value" "warmup"
+expect_err "bad --set value" "abc"
+
+run --set tlb.NOSUCH.entries=4 "$data/small.lk"
+expect_status "--set of an unlisted TLB level" 2
+expect_err "--set of an unlisted TLB level" "NOSUCH"
+
+run --preset no-such-preset "$data/small.lk"
+expect_status "unknown preset" 2
+expect_err "unknown preset" "no-such-preset"
+
+run --config "$data/unknown-key.ini" "$data/small.lk"
+expect_status "INI file with an unknown key" 2
+expect_err "INI file with an unknown key" "$data/unknown-key.ini:4:"
+expect_err "INI file with an unknown key" "bogus_key"
+
+run --config "$data/bad-value.ini" "$data/small.lk"
+expect_status "INI file with a bad value" 2
+expect_err "INI file with a bad value" "$data/bad-value.ini:3:"
+expect_err "INI file with a bad value" "entries"
+expect_err "INI file with a bad value" "lots"
+
+run --config "$tmp/no-such-file.ini" "$data/small.lk"
+expect_status "missing INI file" 2
+expect_err "missing INI file" "no-such-file.ini"
+
+# ---------------------------------------------------------------- a malformed lackey line
+
+# malformed.lk, one-level preset (64-entry fully associative L1, 4K pages):
+#   line 4  I 0x1000,4    page 0x1: miss, walk
+#   line 5  L 0x10000,8   page 0x10: miss, walk
+#   line 6  S 0x10000,8   hit
+#   line 7  M 0x11000,4   load: page 0x11 miss, walk; store: hit
+#   line 8  L zz,8        malformed: the run stops here
+# Up to line 8: 5 accesses and translations, 3 walks of 4 reads (12),
+# L1: 5 lookups, 2 hits, 3 misses.
+run --preset one-level --json "$tmp/bad.json" "$data/malformed.lk"
+expect_status "malformed lackey line" 2
+expect_err "malformed lackey line" "$data/malformed.lk:8:"
+if [ -f "$tmp/bad.json" ]; then
+	ok
+	expect_json "malformed lackey line" "$tmp/bad.json" \
+		complete=false accesses=5 translations=5 walks=3 walk_memory_refs=12 \
+		tlb.L1.lookups=5 tlb.L1.hits=2 tlb.L1.misses=3
+	check "malformed lackey line: the JSON gives the reason" \
+		grep -q -e '"incomplete_reason": ".*malformed.lk:8:' "$tmp/bad.json"
+else
+	bad "malformed lackey line: no --json file written"
+fi
+check "malformed lackey line: the text summary says INCOMPLETE" grep -q INCOMPLETE "$tmp/out"
+
+# ---------------------------------------------------------------- a truncated native trace
+
+# small.lk: I 0x1000,4; L 0x10000,8; S 0x10000,8; L 0x11000,8.  Its native
+# form (workloads/FORMAT.md), predictions starting at 0:
+#   header                                             16 bytes
+#   1 fetch: delta 0x1000, zz 0x2000, 2 bytes of zz      3 bytes (16..18)
+#   2 load: delta 0x10000, zz 0x20000, 3 bytes           4 bytes (19..22)
+#   3 store: predicted 0x10008, delta -8, zz 15          2 bytes (23..24)
+#   4 load: predicted 0x10008, delta 0xff8, zz 0x1ff0    3 bytes (25..27)
+#   end of trace: 0x03, varint 4                         2 bytes (28..29)
+# 30 bytes.  Cut to 27 bytes, the trace ends inside record 4; records 1-3
+# replay: fetch page 0x1 miss, load page 0x10 miss, store hit: 3 accesses,
+# 2 walks (8 reads), L1 3 lookups, 1 hit, 2 misses.
+if "$MMUSIM" convert --quiet "$data/small.lk" "$tmp/small.mmt" 2>"$tmp/err"; then
+	ok
+	size=$(wc -c <"$tmp/small.mmt" | tr -d ' ')
+	check "convert: the native trace is 30 bytes (got $size)" test "$size" -eq 30
+	head -c 27 "$tmp/small.mmt" >"$tmp/cut.mmt"
+	run --preset one-level --json "$tmp/cut.json" "$tmp/cut.mmt"
+	expect_status "truncated native trace" 2
+	expect_err "truncated native trace" "record 4"
+	expect_err "truncated native trace" "cut.mmt"
+	if [ -f "$tmp/cut.json" ]; then
+		expect_json "truncated native trace" "$tmp/cut.json" \
+			complete=false accesses=3 walks=2 walk_memory_refs=8 \
+			tlb.L1.lookups=3 tlb.L1.hits=1 tlb.L1.misses=2
+	else
+		bad "truncated native trace: no --json file written"
+	fi
+	# Without its end-of-trace record (28 bytes) every access replays:
+	# 4 accesses, pages 0x1, 0x10, 0x11 walk, the store hits.
+	head -c 28 "$tmp/small.mmt" >"$tmp/noend.mmt"
+	run --preset one-level --json "$tmp/noend.json" "$tmp/noend.mmt"
+	expect_status "native trace without its end record" 2
+	expect_err "native trace without its end record" "noend.mmt"
+	if [ -f "$tmp/noend.json" ]; then
+		expect_json "native trace without its end record" "$tmp/noend.json" \
+			complete=false accesses=4 walks=3 tlb.L1.hits=1
+	else
+		bad "native trace without its end record: no --json file written"
+	fi
+	# The whole file: complete, the same counts.
+	run --preset one-level --json "$tmp/whole.json" "$tmp/small.mmt"
+	expect_status "whole native trace" 0
+	expect_json "whole native trace" "$tmp/whole.json" \
+		complete=true accesses=4 translations=4 walks=3 walk_memory_refs=12 \
+		tlb.L1.lookups=4 tlb.L1.hits=1 tlb.L1.misses=3
+else
+	bad "mmusim convert small.lk failed"
+	sed 's/^/  stderr: /' "$tmp/err" | head -5
+fi
+
+# ---------------------------------------------------------------- compressed traces
+
+# A larger lackey trace (fetches, loads, stores, modifies; some accesses
+# cross pages) and its compressed and native forms must all give the same
+# result, byte for byte (the JSON names no file).
+awk 'BEGIN {
+	print "==77== Lackey, an example Valgrind tool"
+	x = 12345
+	for (i = 0; i < 3000; i++) {
+		x = (x * 1103515245 + 12345) % 2147483648
+		page = int(x / 65536) % 300
+		off = int(x / 8) % 4096
+		k = x % 10
+		va = 268435456 + page * 4096 + off
+		if (k < 2)      printf "I  %08x,%d\n", va, 1 + x % 7
+		else if (k < 7) printf " L %08x,%d\n", va, 8
+		else if (k < 9) printf " S %08x,%d\n", va, 4
+		else            printf " M %08x,%d\n", va, 8
+	}
+}' >"$tmp/big.lk"
+
+run --json "$tmp/plain.json" "$tmp/big.lk"
+expect_status "plain lackey trace" 0
+expect_json "plain lackey trace" "$tmp/plain.json" complete=true
+flat "$tmp/plain.json" | grep -e '^accesses=' >"$tmp/acc"
+# 3000 lines, every tenth-ish an M (two records): more than 3000 accesses.
+check "plain lackey trace: more than 3000 accesses" \
+	test "$(sed 's/accesses=//' "$tmp/acc")" -gt 3000
+
+# same_result WHAT TRACE: TRACE gives exactly plain.json.
+same_result() {
+	run --json "$tmp/other.json" "$2"
+	expect_status "$1" 0
+	if cmp -s "$tmp/plain.json" "$tmp/other.json"; then
+		ok
+	else
+		bad "$1: the result differs from the plain trace's"
+		diff "$tmp/plain.json" "$tmp/other.json" | head -10 | sed 's/^/  /'
+	fi
+}
+
+same_result "lackey from standard input" - <"$tmp/big.lk"
+if command -v gzip >/dev/null 2>&1; then
+	gzip -c "$tmp/big.lk" >"$tmp/big.lk.gz"
+	same_result "gzip lackey trace" "$tmp/big.lk.gz"
+else
+	echo "SKIP: gzip lackey trace (no gzip program)"
+fi
+if command -v zstd >/dev/null 2>&1; then
+	zstd -q -c "$tmp/big.lk" >"$tmp/big.lk.zst"
+	same_result "zstd lackey trace" "$tmp/big.lk.zst"
+else
+	echo "SKIP: zstd lackey trace (no zstd program)"
+fi
+if "$MMUSIM" convert --quiet "$tmp/big.lk" "$tmp/big.mmt" 2>"$tmp/err"; then
+	ok
+	same_result "native trace" "$tmp/big.mmt"
+	if command -v gzip >/dev/null 2>&1; then
+		gzip -c "$tmp/big.mmt" >"$tmp/big.mmt.gz"
+		same_result "gzip native trace" "$tmp/big.mmt.gz"
+	else
+		echo "SKIP: gzip native trace (no gzip program)"
+	fi
+	if command -v zstd >/dev/null 2>&1; then
+		zstd -q -c "$tmp/big.mmt" >"$tmp/big.mmt.zst"
+		same_result "zstd native trace" "$tmp/big.mmt.zst"
+	else
+		echo "SKIP: zstd native trace (no zstd program)"
+	fi
+	"$MMUSIM" convert --quiet --zstd "$tmp/big.lk" "$tmp/big2.mmt" 2>/dev/null &&
+		same_result "native trace written by convert --zstd" "$tmp/big2.mmt"
+else
+	bad "mmusim convert big.lk failed"
+fi
+
+# ---------------------------------------------------------------- --csv
+
+run --preset one-level --quiet --csv "$tmp/runs.csv" "$data/small.lk"
+expect_status "--csv, first run" 0
+check "--quiet prints nothing" test ! -s "$tmp/out"
+run --preset one-level --quiet --csv "$tmp/runs.csv" "$data/small.lk"
+expect_status "--csv, second run" 0
+lines=$(wc -l <"$tmp/runs.csv" | tr -d ' ')
+check "--csv: header and two rows (got $lines lines)" test "$lines" -eq 3
+check "--csv: the header once" test "$(grep -c '^mmusim_version,' "$tmp/runs.csv")" -eq 1
+head -n 1 "$tmp/runs.csv" >"$tmp/hdr"
+check "--csv: the header first" grep -q "^mmusim_version," "$tmp/hdr"
+check "--csv: header has the accesses column" grep -q -e ',accesses,' "$tmp/hdr"
+check "--csv: header has tlb.L1.misses" grep -q -e ',tlb\.L1\.misses,' "$tmp/hdr"
+check "--csv: equal runs give equal rows" \
+	test "$(sed -n 2p "$tmp/runs.csv")" = "$(sed -n 3p "$tmp/runs.csv")"
+# A run whose columns differ (L1I + L1D) must not append under this header.
+cp "$tmp/runs.csv" "$tmp/runs.before"
+run --preset one-level --set one_level.split=1 --quiet --csv "$tmp/runs.csv" "$data/small.lk"
+check "--csv with another header: non-zero exit" test "$status" -ne 0
+check "--csv with another header: file unchanged" cmp -s "$tmp/runs.before" "$tmp/runs.csv"
+
+# ---------------------------------------------------------------- --json keys
+
+# The default (Neoverse N1) hierarchy: levels L1I, L1D, L2.
+run --quiet --json "$tmp/keys.json" "$data/small.lk"
+expect_status "--json of the default hierarchy" 0
+expect_json_int "--json top level" "$tmp/keys.json" \
+	accesses translations walks walk_memory_refs translation_cycles
+for lvl in L1I L1D L2; do
+	expect_json_int "--json tlb.$lvl" "$tmp/keys.json" \
+		"tlb.$lvl.lookups" "tlb.$lvl.hits" "tlb.$lvl.misses"
+done
+# small.lk: 1 fetch (L1I), 3 data accesses (L1D); every first-level miss
+# goes on to L2.  L1D: page 0x10 miss, hit, page 0x11 miss.
+expect_json "--json values" "$tmp/keys.json" complete=true accesses=4 \
+	tlb.L1I.lookups=1 tlb.L1I.misses=1 tlb.L1D.lookups=3 tlb.L1D.hits=1 tlb.L1D.misses=2 \
+	tlb.L2.lookups=3 walks=3
+
+# The one-level preset: exactly one level, L1 (spec one-level-preset.md).
+run --preset one-level --quiet --json "$tmp/one.json" "$data/small.lk"
+expect_json_int "--json one-level" "$tmp/one.json" tlb.L1.lookups tlb.L1.hits tlb.L1.misses
+check "--json one-level: no other TLB level" \
+	test "$(flat "$tmp/one.json" | grep -c '^tlb\.[^.]*\.lookups=')" -eq 1
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
