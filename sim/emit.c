@@ -361,6 +361,14 @@ static void json_render(struct sbuf *b, const struct emit_run *run, bool *oom)
 		sb_printf(b, ",\n  \"incomplete_reason\": ");
 		sb_json_string(b, run->reason ? run->reason : "unknown");
 	}
+	if (run->argv) {
+		sb_printf(b, ",\n  \"command\": [");
+		for (int i = 0; i < run->argc; i++) {
+			sb_printf(b, "%s", i ? ", " : "");
+			sb_json_string(b, run->argv[i]);
+		}
+		sb_printf(b, "]");
+	}
 	if (run->cfg) {
 		bool inner = true;
 

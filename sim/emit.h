@@ -10,8 +10,10 @@
  * Formats (results/SCHEMA.md describes them for the plotting side):
  *  - text: "# "-prefixed header and configuration echo, then the registry
  *    as aligned "name value" rows grouped by prefix (top-level names first).
- *  - JSON: {"mmusim_version", "complete", ["incomplete_reason"], "config",
- *    then the registry}.  Dotted names nest ("tlb.L1D.lookups" ->
+ *  - JSON: {"mmusim_version", "complete", ["incomplete_reason"],
+ *    ["command"], "config", then the registry}.  "command" is the command
+ *    line that produced the result, an array of strings (present only when
+ *    the caller gives one).  Dotted names nest ("tlb.L1D.lookups" ->
  *    {"tlb":{"L1D":{"lookups":N}}}), groups in order of first registration.
  *    Counters are integers; ratios are numbers (null when the denominator is
  *    zero); a histogram is an object {count, sum, mean, p50, p95, p99,
@@ -41,6 +43,8 @@ struct emit_run {
 	const struct stats_registry *reg;
 	bool complete;                  /* false: the run was cut short */
 	const char *reason;             /* why, when !complete */
+	const char *const *argv;        /* JSON "command"; NULL leaves it out */
+	int argc;                       /* number of strings in argv */
 };
 
 /**
