@@ -61,12 +61,15 @@ static double now_seconds(void)
 struct run_opts {
 	const char *json, *csv;
 	bool quiet, progress;
+	const char *const *argv;        /* the command line, for the JSON */
+	int argc;
 };
 
 static int report(const struct sim_config *cfg, const struct sim *s, const struct run_opts *o,
 		  bool complete, const char *reason)
 {
-	struct emit_run er = { .cfg = cfg, .reg = sim_stats(s), .complete = complete, .reason = reason };
+	struct emit_run er = { .cfg = cfg, .reg = sim_stats(s), .complete = complete, .reason = reason,
+			       .argv = o->argv, .argc = o->argc };
 	struct sim_error e = { 0 };
 	int status = 0;
 
@@ -219,8 +222,21 @@ int cmd_run(int argc, char **argv)
 		fprintf(stderr, "mmusim run: the statistics below cover the input up to that point\n");
 		status = EXIT_USAGE;
 	}
+	/* the command that reproduces this result: "mmusim" and our arguments */
+	{
+		const char **cmd = calloc((size_t)argc + 1, sizeof(*cmd));
+
+		if (cmd) {
+			cmd[0] = "mmusim";
+			for (int i = 0; i < argc; i++)
+				cmd[i + 1] = argv[i];
+			o.argv = cmd;
+			o.argc = argc + 1;
+		}
+	}
 	if (report(&cfg, s, &o, complete, complete ? NULL : reason) && !status)
 		status = 1;
+	free((void *)o.argv);
 	free(recs);
 	sim_destroy(s);
 	return status;
