@@ -45,14 +45,20 @@ static inline bool id_gen_current(const struct asid_alloc *a, uint64_t id)
 	return ((id ^ a->gen) >> a->step_bits) == 0;
 }
 
+static inline uint64_t gen_step(const struct asid_alloc *a)
+{
+	return UINT64_C(1) << a->step_bits;
+}
+
 /*
  * The active value of a CPU whose vCPU was put: non-zero, so the CPU's
  * next switch may take the fast path, and number 0, so a rollover reserves
- * nothing for it and no space's id can ever equal it.
+ * nothing for it and no space's id can ever equal it.  One generation
+ * step is such a value.
  */
 static inline uint64_t active_invalid(const struct asid_alloc *a)
 {
-	return UINT64_C(1) << a->step_bits;
+	return gen_step(a);
 }
 
 static inline bool reserving(const struct asid_alloc *a)
@@ -146,7 +152,7 @@ int asid_alloc_init(struct asid_alloc *a, const struct asid_alloc_cfg *cfg,
 	a->num = UINT64_C(1) << c.bits;
 	a->low_mask = a->num - 1;
 	a->step_bits = c.gen_step_bits;
-	a->gen = UINT64_C(1) << c.gen_step_bits;
+	a->gen = gen_step(a);          /* generation 1 */
 	a->cur = 1;
 	/* After a rollover every CPU may hold a reserved number and the
 	 * switching space still needs one more. */
@@ -231,7 +237,7 @@ static void want_broadcast_flush(struct asid_alloc *a,
  */
 static void rollover(struct asid_alloc *a, struct asid_switch_result *r)
 {
-	a->gen += active_invalid(a);    /* one generation step */
+	a->gen += gen_step(a);
 	a->st.c[ASID_C_ROLLOVER]++;
 	r->rollover = true;
 	map_reset(a);
@@ -336,7 +342,7 @@ static int old_scheme_switch(struct asid_alloc *a, uint64_t *space_id,
 	if (a->cur == 0) {
 		if (!gen_can_grow(a))
 			return SIM_E_UNSUPPORTED;
-		a->gen += active_invalid(a);
+		a->gen += gen_step(a);
 		a->cur = 1;
 		a->st.c[ASID_C_ROLLOVER]++;
 		r->rollover = true;

@@ -128,7 +128,7 @@ extern const char *const asid_counter_names[ASID_C__COUNT];
 enum asid_how {
 	ASID_HOW_FAST = 0,      /* fast path: current generation, CPU active */
 	ASID_HOW_CURRENT,       /* slow path, but the space's id was current */
-	ASID_HOW_REUSE_RESERVED,/* stale id that a CPU held at the rollover */
+	ASID_HOW_REUSE_RESERVED, /* stale id that a CPU held at the rollover */
 	ASID_HOW_REUSE_FREE,    /* stale id whose number was still free */
 	ASID_HOW_NEW,           /* a newly allocated number */
 };
@@ -166,7 +166,7 @@ struct asid_switch_result {
 	bool kick_all;
 };
 
-/* One allocator; every field is private to sim/asid.c but the counters. */
+/* One allocator.  Callers read st and cfg; the rest is sim/asid.c's. */
 struct asid_alloc {
 	struct asid_alloc_cfg cfg;      /* defaults resolved */
 	struct asid_stats st;

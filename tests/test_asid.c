@@ -269,27 +269,30 @@ END_TEST
 /*
  * A process running on two CPUs at a rollover (threads): its old id is
  * reserved twice, and re-validating it must move both reservations to the
- * new generation.  Three CPUs, 8 bits:
+ * new generation.  Three CPUs, 8 bits; "away" is CPU 0 or CPU 1 (run
+ * both ways), "stay" the other one:
  *  - CPU 0 runs P1 (1); CPU 1 switches to P1 too (slow path: CPU 1 has
  *    never run anything; P1's id is current, so it keeps 1).
  *  - CPU 2 runs P2..P255 (2..255), then P256: rollover to generation 2 with
  *    g1|1 reserved for CPUs 0 and 1 and g1|255 for CPU 2; P256 gets 2.
  *  - CPU 2, P1: g1|1 is reserved: keeps 1 as g2|1; both CPU 0's and CPU
  *    1's reservations become g2|1.
- *  - CPU 2 allocates until the next rollover: generation 2 holds 1, 2 and
- *    255, and cur = 2, so 3..254 (252 numbers) go to P257..P508 and P509
- *    rolls over to generation 3.  CPUs 0 and 1 still have not switched, so
- *    their reservations (g2|1) carry over; CPU 2's active P508 (254) is
- *    reserved too; P509 gets 2.
- *  - CPU 2, P1 (id g2|1): reserved again: keeps 1.  Had only one
- *    reservation been renewed at the first rollover, the other would still
- *    say g1|1, and P1 would have lost its number here (bit 1 taken) while
- *    CPU 0 still runs it under ASID 1.
- *  - CPU 0, P1: its id is current, CPU 0 is not active: slow path without
- *    a new number, and CPU 0's one pending flush.
+ *  - CPU away switches to P257: 3 (cur = 3), and does its pending flush.
+ *  - CPU 2 allocates until the next rollover: generation 2 holds 1, 2, 3
+ *    and 255, so 4..254 (251 numbers) go to P258..P508 and P509 rolls over
+ *    to generation 3.  CPU stay has not switched, so its reservation
+ *    (g2|1) carries over; CPU away's active P257 (3) and CPU 2's active
+ *    P508 (254) are reserved; P509 gets 2.
+ *  - CPU 2, P1 (id g2|1): reserved by CPU stay: keeps 1.  Had only CPU
+ *    away's reservation been renewed, CPU stay's would still say g1|1, and
+ *    P1 would lose its number here (bit 1 is taken) while CPU stay still
+ *    runs it under ASID 1.
+ *  - CPU stay, P1: its id is current, CPU stay is not active: slow path
+ *    without a new number, and CPU stay's one pending flush.
  */
 START_TEST(test_asid8_shared_space_reserved_twice)
 {
+	unsigned away = (unsigned)_i, stay = 1 - away;
 	struct asid_alloc a;
 	struct asid_alloc_cfg c = cfg_asid(8, 3);
 	struct asid_switch_result r;
@@ -310,7 +313,11 @@ START_TEST(test_asid8_shared_space_reserved_twice)
 	expect(&r, 1, ASID_HOW_REUSE_RESERVED, false);
 	ck_assert_uint_eq(id[1], (UINT64_C(2) << 16) | 1);
 
-	for (k = 257; k <= 508; k++) {
+	r = sw(&a, away, &id[257]);
+	expect(&r, 3, ASID_HOW_NEW, false);
+	expect_local_flush(&r);
+
+	for (k = 258; k <= 508; k++) {
 		r = sw(&a, 2, &id[k]);
 		expect(&r, k - 254, ASID_HOW_NEW, false);
 	}
@@ -320,7 +327,7 @@ START_TEST(test_asid8_shared_space_reserved_twice)
 
 	r = sw(&a, 2, &id[1]);
 	expect(&r, 1, ASID_HOW_REUSE_RESERVED, false);
-	r = sw(&a, 0, &id[1]);
+	r = sw(&a, stay, &id[1]);
 	expect(&r, 1, ASID_HOW_CURRENT, false);
 	expect_local_flush(&r);
 	asid_alloc_destroy(&a);
@@ -926,7 +933,7 @@ static Suite *asid_suite(void)
 	tcase_add_test(tc, test_asid8_no_rollover_for_255);
 	tcase_add_test(tc, test_asid8_rollover_and_reuse);
 	tcase_add_test(tc, test_asid8_two_cpus);
-	tcase_add_test(tc, test_asid8_shared_space_reserved_twice);
+	tcase_add_loop_test(tc, test_asid8_shared_space_reserved_twice, 0, 2);
 	tcase_add_test(tc, test_asid8_generation_step);
 	tcase_add_test(tc, test_asid8_kpti);
 	tcase_add_test(tc, test_asid16_no_rollover);
