@@ -24,9 +24,9 @@
  *     buckets of width floor(r/256), whose mass is the midpoint integral of
  *     x^-s over the bucket and whose ranks are then chosen uniformly (the
  *     true probabilities inside a bucket differ by at most s/256 relative).
- *     A guide table indexed by the top bits of the uniform draw narrows the
- *     search to a few entries; a binary search bounds the worst case.  The
- *     table has about 1024 + 256 ln(pages/1024) entries.
+ *     A guide table indexed by the top 14 bits of the uniform draw narrows
+ *     the search to a few entries (usually one); a binary search bounds the
+ *     worst case.  The table has about 1024 + 256 ln(pages/1024) entries.
  */
 #include <limits.h>
 #include <math.h>
@@ -39,7 +39,7 @@
 
 #define GEN_ZIPF_EXACT          1024u   /* ranks below: one table entry each */
 #define GEN_ZIPF_BUCKET_DIV     256u    /* above: bucket width = rank / this */
-#define GEN_ZIPF_GUIDE_BITS     12u
+#define GEN_ZIPF_GUIDE_BITS     14u   /* 64 KiB guide table */
 #define GEN_PROB_ONE            (UINT64_C(1) << 53)
 #define GEN_FRAC_BITS           32u
 
@@ -479,7 +479,8 @@ static inline uint64_t zipf_rank(const struct gen_zipf *z, struct gen_rng *r)
 	uint32_t lo = z->guide[i], hi = z->guide[i + 1];
 	uint64_t w;
 
-	while (lo < hi) {
+	/* Binary search down to a few entries, then scan (usually 0 steps). */
+	while (hi - lo > 4) {
 		uint32_t mid = lo + (hi - lo) / 2;
 
 		if (z->cdf[mid] > u)
@@ -487,8 +488,11 @@ static inline uint64_t zipf_rank(const struct gen_zipf *z, struct gen_rng *r)
 		else
 			lo = mid + 1;
 	}
+	while (z->cdf[lo] <= u)
+		lo++;
+	/* Width 1 gives 0: drawing anyway is cheaper than a mispredicted branch. */
 	w = z->start[lo + 1] - z->start[lo];
-	return z->start[lo] + (w > 1 ? rng_below(r, w) : 0);
+	return z->start[lo] + rng_below(r, w);
 }
 
 int gen_create(struct gen **gp, const struct gen_params *params, struct sim_error *err)

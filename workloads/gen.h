@@ -173,18 +173,35 @@ int gen_create(struct gen **gp, const struct gen_params *p, struct sim_error *er
  */
 int gen_next_batch(struct gen *g, struct trace_rec *recs, size_t max);
 
-/* Records produced so far. */
+/**
+ * gen_records() - records produced so far.
+ * @g: the generator.
+ *
+ * Return: the total of the counts gen_next_batch() returned.
+ */
 uint64_t gen_records(const struct gen *g);
 
-/* The parameters @g was created with (with defaults such as hot_bytes
- * resolved). */
+/**
+ * gen_get_params() - the parameters @g was created with.
+ * @g: the generator.
+ *
+ * Return: a copy owned by @g, with defaults such as @hot_bytes resolved.
+ */
 const struct gen_params *gen_get_params(const struct gen *g);
 
-/* Frees @g (NULL is fine). */
+/**
+ * gen_destroy() - free a generator.
+ * @g: the generator; NULL is fine.
+ */
 void gen_destroy(struct gen *g);
 
-/* "seq", "strided", "random", "zipf", "chase", "hotcold", "none"; NULL if
- * out of range. */
+/**
+ * gen_pattern_name() - the name of a pattern.
+ * @pat: the pattern.
+ *
+ * Return: "seq", "strided", "random", "zipf", "chase", "hotcold" or "none";
+ * NULL if @pat is out of range.
+ */
 const char *gen_pattern_name(enum gen_pattern pat);
 
 /**
