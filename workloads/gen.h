@@ -166,7 +166,8 @@ int gen_create(struct gen **gp, const struct gen_params *p, struct sim_error *er
  * gen_next_batch() - produce the next records.
  * @g:    the generator.
  * @recs: room for @max records; every byte of each record is written.
- * @max:  records wanted (values above INT_MAX are treated as INT_MAX).
+ * @max:  records wanted, at least 1 (values above INT_MAX are treated as
+ *        INT_MAX).
  *
  * Return: the number of records stored, @max unless the access count is
  * reached; 0 once it has been.  Never fails.
