@@ -15,6 +15,8 @@ int cmd_walk(int argc, char **argv);
 int cmd_layout(int argc, char **argv);
 int cmd_convert(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+int cmd_sweep(int argc, char **argv);
 int cmd_gen(int argc, char **argv);
 
 #endif /* MMUSIM_SIM_CMD_H */

@@ -21,6 +21,7 @@ static const struct subcommand subcommands[] = {
 	{ "walk",   cmd_walk,   "answer the translation requests of a walk scenario" },
 	{ "layout", cmd_layout, "show the table layout and register values for an address size" },
 	{ "convert", cmd_convert, "convert a lackey or native trace (plain, gzip, zstd) to the native format" },
+	{ "report", cmd_report, "charts, tables and a design-review report (HTML, Markdown) from results" },
 	{ "gen", cmd_gen, "write a synthetic trace (sequential, strided, random, zipf, chase, hotcold; with an instruction stream)" },
 };
 
