@@ -3,7 +3,7 @@
 
 libmmusim_a_SOURCES += sim/json_read.c sim/json_read.h \
 	sim/report_data.c sim/report_data.h
-mmusim_SOURCES += sim/cmd_report.c
+mmusim_SOURCES += sim/cmd_report.c sim/cmd_sweep.c
 
 # Where `mmusim report` finds the chart scripts: installed under
 # $(pkgdatadir)/plot, or in the source tree when run from a build tree.

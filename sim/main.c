@@ -22,6 +22,7 @@ static const struct subcommand subcommands[] = {
 	{ "layout", cmd_layout, "show the table layout and register values for an address size" },
 	{ "convert", cmd_convert, "convert a lackey or native trace (plain, gzip, zstd) to the native format" },
 	{ "report", cmd_report, "charts, tables and a design-review report (HTML, Markdown) from results" },
+	{ "sweep",  cmd_sweep,  "run a matrix of configurations x workloads on every core (or emit Slurm / GNU parallel jobs)" },
 	{ "gen", cmd_gen, "write a synthetic trace (sequential, strided, random, zipf, chase, hotcold; with an instruction stream)" },
 };
 

@@ -368,10 +368,16 @@ static int rd_load_csv_text(struct rd_set *set, const char *text, size_t len, co
 
 	if (csv_record(&p, end, &head, &nh, &line))
 		return sim_error_set(err, SIM_E_PARSE, "%s:1: malformed CSV header", origin);
-	if (nh < 2 || strcmp(head[0], "mmusim_version")) {
-		free_fields(head, nh);
-		return sim_error_set(err, SIM_E_PARSE, "%s:1: not an mmusim result CSV (the first "
-				     "column is not mmusim_version)", origin);
+	{
+		size_t k;
+
+		for (k = 0; k < nh && strcmp(head[k], "mmusim_version"); k++)
+			;
+		if (k == nh) {
+			free_fields(head, nh);
+			return sim_error_set(err, SIM_E_PARSE, "%s:1: not an mmusim result CSV (no "
+					     "mmusim_version column)", origin);
+		}
 	}
 	while (p < end && !rc) {
 		struct rd_result r = { 0 };
@@ -556,8 +562,7 @@ static bool has_suffix(const char *s, size_t n, const char *sfx)
 	return n > k && !strncmp(s + n - k, sfx, k);
 }
 
-/* The base name of a trace without its format and compression suffixes. */
-static void trace_label(const char *path, char *out, size_t len)
+void rd_trace_label(const char *path, char *out, size_t len)
 {
 	static const char *const sfx[] = { ".gz", ".zst", ".zstd", ".xz", ".lackey", ".trace",
 					   ".txt", ".log", ".mtr", ".bin", ".native" };
@@ -603,7 +608,7 @@ static void workload_from_argv(char *const *argv, char *out, size_t len)
 				i++;
 			continue;
 		}
-		trace_label(a, lab, sizeof(lab));
+		rd_trace_label(a, lab, sizeof(lab));
 		used += (size_t)snprintf(out + used, used < len ? len - used : 0, "%s%s",
 					 used ? "+" : "", lab);
 		if (used >= len)
@@ -687,7 +692,7 @@ int rd_label(struct rd_set *set)
 			else
 				buf[0] = '\0';
 			if (!buf[0])
-				trace_label(r->source, buf, sizeof(buf));
+				rd_trace_label(r->source, buf, sizeof(buf));
 			if (rd_put(r, "workload", buf))
 				goto nomem;
 		}

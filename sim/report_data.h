@@ -76,6 +76,12 @@ int rd_load_json_text(struct rd_set *set, const char *text, size_t len, const ch
  */
 int rd_label(struct rd_set *set);
 
+/**
+ * rd_trace_label() - the workload name of a trace file: its base name
+ * without format and compression suffixes (".lackey.gz", ".mtr.zst", ...).
+ */
+void rd_trace_label(const char *path, char *out, size_t len);
+
 /* rd_free() - release every result of @set and empty it. */
 void rd_free(struct rd_set *set);
 
