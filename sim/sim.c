@@ -368,6 +368,18 @@ int sim_create(struct sim **sp, const struct sim_config *cfg, struct sim_error *
 	if ((rc = build_os(s, err)) || (rc = build_tlbs(s, err)) ||
 	    (rc = build_caches(s, err)) || (rc = register_stats(s, err)))
 		goto fail;
+	s->l1_min_shift = 64;
+	if (cfg->run.fast_path)
+		for (int side = 0; side < 2; side++) {
+			struct tlb *t = s->tlbs.depth[side] ? s->tlbs.path[side][0] : NULL;
+
+			s->l1[side] = t;
+			if (t && t->shift[0] < s->l1_min_shift)
+				s->l1_min_shift = t->shift[0];
+		}
+	s->l1_one_size = true;
+	s->l1_ctx = s->tlb_ctx;
+	s->l1_one_ctx = true;
 	*sp = s;
 	return 0;
 fail:
@@ -419,6 +431,13 @@ static int sim_walk(struct sim *s, enum tlb_side side, uint64_t va, struct mmu_a
 	cycles = s->walk_hook_cycles;
 	for (unsigned i = 0; i < s->refs.n; i++)
 		cycles += ptc_access(&s->ptc, s->refs.ref[i].pa);
+	/* Every TLB entry comes from a walk: while no walk has produced a
+	 * translation larger than the first levels' smallest held size, every
+	 * first-level entry has that size (the memo of sim.h relies on it). */
+	if (rc == 0 && res.shift > s->l1_min_shift)
+		s->l1_one_size = false;
+	if (s->tlb_ctx != s->l1_ctx)
+		s->l1_one_ctx = false;
 	s1r = res.s1_reads;
 	s2r = res.s2_reads;
 	s->c[SIM_C_WALKS]++;
@@ -462,13 +481,145 @@ static int sim_walk(struct sim *s, enum tlb_side side, uint64_t va, struct mmu_a
 	return 0;
 }
 
-static inline int sim_translate(struct sim *s, enum tlb_side side, uint64_t va,
-				struct mmu_access acc, struct sim_error *err)
+static inline uint64_t l1memo_gen(const struct tlb *t)
+{
+	return t->st.c[TLB_C_FILL] + t->st.c[TLB_C_INVAL];
+}
+
+/* Remember that the first-level TLB @t hit @e for @page (see sim.h). */
+static void l1memo_record(struct sim_l1memo *m, struct tlb *t, uint64_t ctx, uint64_t page,
+			  const struct tlb_entry *e)
+{
+	for (unsigned i = 0; i < t->narr; i++) {
+		struct tlb_sa *a = &t->arr[i];
+		size_t n = (size_t)a->sets * a->ways;
+
+		if (e >= a->e && e < a->e + n) {
+			size_t idx = (size_t)(e - a->e);
+
+			*m = (struct sim_l1memo){
+				.e = e, .page = page, .ctx = ctx, .gen = l1memo_gen(t), .a = a,
+				.set = (unsigned)(idx / a->ways), .way = (unsigned)(idx % a->ways),
+			};
+			return;
+		}
+	}
+}
+
+/*
+ * A hit of @va in @t, the first-level TLB of @side, answered the way
+ * tlb_lookup() would answer it but without probing: by the TLB's own
+ * last-hit memo (through tlb_lookup(), which then takes that path), or by
+ * the memo of sim.h, doing exactly what tlb_lookup_slow() does on a hit.
+ * Return: true on such a hit; false when the caller must look up as usual
+ * (*@m is then the slot to record a first-level hit in).
+ */
+static inline __attribute__((always_inline)) bool
+l1_fast_hit(struct sim *s, struct tlb *t, enum tlb_side side, uint64_t va,
+	    struct sim_l1memo **m)
+{
+	const struct tlb_memo *mo = &t->memo;
+	uint64_t page;
+	struct sim_l1memo *sl;
+
+	if (mo->e && mo->ctx == s->tlb_ctx && !((va ^ mo->base) & mo->mask)) {
+		tlb_lookup(t, s->tlb_ctx, va);
+		return true;
+	}
+	page = va >> t->shift[0];
+	sl = &s->l1memo[side][page & (SIM_L1MEMO - 1)];
+	if (!sl->e || sl->page != page || sl->ctx != s->tlb_ctx) {
+		*m = sl;
+		return false;
+	}
+	if (sl->gen != l1memo_gen(t)) {
+		struct tlb_match lm;
+
+		/* Filled or invalidated since: with one entry size and one
+		 * context, e is the only entry that can match the page (sim.h),
+		 * so it is still the hit if it still matches. */
+		tlb_match_lookup(&lm, s->tlb_ctx, va);
+		if (!s->l1_one_size || !s->l1_one_ctx || !tlb_entry_matches(sl->e, &lm)) {
+			sl->e = NULL;
+			*m = sl;
+			return false;
+		}
+		sl->gen = l1memo_gen(t);
+	}
+	t->st.c[TLB_C_LOOKUP]++;
+	t->st.c[TLB_C_HIT]++;
+	sl->a->repl->hit(sl->a->repl_state, sl->set, sl->way);
+	if (t->memo_on) {
+		t->memo.e = sl->e;
+		t->memo.ctx = s->tlb_ctx;
+		t->memo.mask = ~bits_low_mask(tlb_tag_shift(sl->e->tag));
+		t->memo.base = va & t->memo.mask;
+	}
+	return true;
+}
+
+/*
+ * tlb_hier_lookup() of @va when every first-level entry has the smallest
+ * held size (l1_one_size, see sim.h), first level answered by one probe.
+ * tlb_lookup_slow() probes one set per held size and returns the first
+ * way that matches; an entry lives in the set of its own page, so with
+ * every entry of size shift[0] only the probe of that size can match, and
+ * the others, however many, find nothing.  The first-level lookup is thus
+ * the probe of that one set, with the counting, replacement touch and
+ * memo update of tlb_lookup_slow(); below a first-level miss the
+ * hierarchy goes on as tlb_hier_lookup() would.
+ */
+static __attribute__((noinline)) bool
+l1_lookup_one_size(struct sim *s, struct tlb *t, enum tlb_side side, uint64_t va,
+		   struct tlb_hier_result *hr)
+{
+	struct tlb_sa *a = &t->arr[t->arr_of[0]];
+	uint64_t set = (va >> t->shift[0]) & a->set_mask;
+	struct tlb_match lm;
+	int way;
+
+	tlb_match_lookup(&lm, s->tlb_ctx, va);
+	way = tlb_sa_probe(a, set, &lm);
+	t->st.c[TLB_C_LOOKUP]++;
+	if (way < 0) {
+		t->st.c[TLB_C_MISS]++;
+		t->memo.e = NULL;
+		return tlb_hier_lookup_below(&s->tlbs, side, s->tlb_ctx, va, hr);
+	}
+	hr->entry = &tlb_sa_set(a, set)[way];
+	hr->tlb = t;
+	hr->depth = 0;
+	hr->cycles = t->latency;
+	hr->out_addr = tlb_entry_out_addr(hr->entry, va);
+	t->st.c[TLB_C_HIT]++;
+	a->repl->hit(a->repl_state, (unsigned)set, (unsigned)way);
+	if (t->memo_on) {
+		t->memo.e = hr->entry;
+		t->memo.ctx = s->tlb_ctx;
+		t->memo.mask = ~bits_low_mask(tlb_tag_shift(hr->entry->tag));
+		t->memo.base = va & t->memo.mask;
+	}
+	return true;
+}
+
+static inline __attribute__((always_inline)) int
+sim_translate(struct sim *s, enum tlb_side side, uint64_t va, struct mmu_access acc,
+	      struct sim_error *err)
 {
 	struct tlb_hier_result hr;
+	struct tlb *t = s->l1[side];
+	struct sim_l1memo *m = NULL;
 
 	s->c[SIM_C_TRANSLATIONS]++;
-	if (tlb_hier_lookup(&s->tlbs, side, s->tlb_ctx, va, &hr)) {
+	if (t && l1_fast_hit(s, t, side, va, &m)) {
+		s->c[SIM_C_TLB_CYCLES] += t->latency;
+		s->c[SIM_C_TRANS_CYCLES] += t->latency;
+		return 0;
+	}
+	if (m && s->l1_one_size ? l1_lookup_one_size(s, t, side, va, &hr) :
+	    tlb_hier_lookup(&s->tlbs, side, s->tlb_ctx, va, &hr)) {
+		if (m && hr.depth == 0)
+			l1memo_record(m, t, s->tlb_ctx, va >> t->shift[0], hr.entry);
 		s->c[SIM_C_TLB_CYCLES] += hr.cycles;
 		s->c[SIM_C_TRANS_CYCLES] += hr.cycles;
 		return 0;
@@ -507,51 +658,125 @@ static int sim_control(struct sim *s, const struct trace_rec *r, struct sim_erro
 	return 0;
 }
 
+/* One trace record, through the full path. */
+static inline __attribute__((always_inline)) int
+sim_step_one(struct sim *s, const struct trace_rec *r, uint64_t page_mask, uint64_t page_size,
+	     struct sim_error *err)
+{
+	struct mmu_access acc;
+	enum tlb_side side;
+	uint64_t va, last, walks;
+	bool first_walked;
+	int rc;
+
+	if (!trace_is_access(r))
+		return sim_control(s, r, err);
+	if (s->warmup_left && !--s->warmup_left)
+		stats_snapshot(&s->reg);
+	s->c[SIM_C_ACCESSES]++;
+	side = r->kind == TRACE_FETCH ? TLB_SIDE_INSTR : TLB_SIDE_DATA;
+	acc.type = (enum mmu_acc_type)r->kind;
+	acc.el = 0;
+	va = r->va;
+	walks = s->c[SIM_C_WALKS];
+	if ((rc = sim_translate(s, side, va, acc, err)))
+		return rc;
+	/* Page-crossing accesses: every further page the access
+	 * touches, lowest first. */
+	last = r->size ? va + r->size - 1 : va;
+	if (!((last ^ va) & page_mask) || last < va)
+		return 0;
+	s->c[SIM_C_CROSSINGS]++;
+	if (s->cfg.run.crossing != CFG_CROSSING_SPLIT)
+		return 0;
+	first_walked = s->c[SIM_C_WALKS] != walks;
+	walks = s->c[SIM_C_WALKS];
+	for (va = (va & page_mask) + page_size; va && va <= last; va += page_size)
+		if ((rc = sim_translate(s, side, va, acc, err)))
+			return rc;
+	/* A simulator that counts at most one miss per access (a cache
+	 * whose block is a page) reports exactly these fewer misses. */
+	if (first_walked && s->c[SIM_C_WALKS] != walks)
+		s->cross_walked_twice[side]++;
+	return 0;
+}
+
+/*
+ * Fast path (run.fast_path): replay recs[i..n) while every record is an
+ * access within one page that the first-level TLB's own last-hit memo
+ * answers.  Such an access does nothing but count: the access, the
+ * translation, a lookup and a hit of the first-level TLB, and its latency
+ * (tlb_lookup() and sim_translate() do exactly that on a memo hit, and
+ * change no memo).  As nothing else runs meanwhile, the two memos are read
+ * once and the counts are added at the end, before any other code can read
+ * them; the run stops one access before the warmup snapshot.
+ * Return: the index of the first record left for sim_step_one().
+ */
+static size_t sim_fast_run(struct sim *s, const struct trace_rec *recs, size_t i, size_t n,
+			   uint64_t page_mask)
+{
+	uint64_t base[2], mask[2], hits[2] = { 0, 0 }, count;
+	bool ok[2];
+	size_t start = i, end = n;
+
+	for (int side = 0; side < 2; side++) {
+		const struct tlb *t = s->l1[side];
+
+		ok[side] = t && t->memo.e && t->memo.ctx == s->tlb_ctx;
+		base[side] = ok[side] ? t->memo.base : 0;
+		mask[side] = ok[side] ? t->memo.mask : 0;
+	}
+	if (!ok[0] && !ok[1])
+		return i;
+	if (s->warmup_left && s->warmup_left - 1 < n - i)
+		end = i + (size_t)(s->warmup_left - 1);
+	for (; i < end; i++) {
+		const struct trace_rec *r = &recs[i];
+		uint64_t va = r->va, last = r->size ? va + r->size - 1 : va;
+		unsigned side;
+
+		if (r->kind > TRACE_FETCH)
+			break;
+		side = r->kind == TRACE_FETCH ? TLB_SIDE_INSTR : TLB_SIDE_DATA;
+		if (((last ^ va) & page_mask) || !ok[side] || ((va ^ base[side]) & mask[side]))
+			break;
+		hits[side]++;
+	}
+	count = (uint64_t)(i - start);
+	if (!count)
+		return i;
+	if (s->warmup_left)
+		s->warmup_left -= count;
+	s->c[SIM_C_ACCESSES] += count;
+	s->c[SIM_C_TRANSLATIONS] += count;
+	for (int side = 0; side < 2; side++) {
+		struct tlb *t = s->l1[side];
+
+		if (!hits[side])
+			continue;
+		t->st.c[TLB_C_LOOKUP] += hits[side];
+		t->st.c[TLB_C_HIT] += hits[side];
+		s->c[SIM_C_TLB_CYCLES] += hits[side] * t->latency;
+		s->c[SIM_C_TRANS_CYCLES] += hits[side] * t->latency;
+	}
+	return i;
+}
+
 int sim_step(struct sim *s, const struct trace_rec *recs, size_t n, struct sim_error *err)
 {
 	const uint64_t page_mask = ~bits_low_mask(s->page_shift);
 	const uint64_t page_size = UINT64_C(1) << s->page_shift;
+	const bool fast = s->cfg.run.fast_path;
+	int rc;
 
 	for (size_t i = 0; i < n; i++) {
-		const struct trace_rec *r = &recs[i];
-		struct mmu_access acc;
-		enum tlb_side side;
-		uint64_t va, last, walks;
-		bool first_walked;
-		int rc;
-
-		if (!trace_is_access(r)) {
-			if ((rc = sim_control(s, r, err)))
-				return rc;
-			continue;
+		if (fast) {
+			i = sim_fast_run(s, recs, i, n, page_mask);
+			if (i == n)
+				break;
 		}
-		if (s->warmup_left && !--s->warmup_left)
-			stats_snapshot(&s->reg);
-		s->c[SIM_C_ACCESSES]++;
-		side = r->kind == TRACE_FETCH ? TLB_SIDE_INSTR : TLB_SIDE_DATA;
-		acc.type = (enum mmu_acc_type)r->kind;
-		acc.el = 0;
-		va = r->va;
-		walks = s->c[SIM_C_WALKS];
-		if ((rc = sim_translate(s, side, va, acc, err)))
+		if ((rc = sim_step_one(s, &recs[i], page_mask, page_size, err)))
 			return rc;
-		/* Page-crossing accesses: every further page the access
-		 * touches, lowest first. */
-		last = r->size ? va + r->size - 1 : va;
-		if (!((last ^ va) & page_mask) || last < va)
-			continue;
-		s->c[SIM_C_CROSSINGS]++;
-		if (s->cfg.run.crossing != CFG_CROSSING_SPLIT)
-			continue;
-		first_walked = s->c[SIM_C_WALKS] != walks;
-		walks = s->c[SIM_C_WALKS];
-		for (va = (va & page_mask) + page_size; va && va <= last; va += page_size)
-			if ((rc = sim_translate(s, side, va, acc, err)))
-				return rc;
-		/* A simulator that counts at most one miss per access (a cache
-		 * whose block is a page) reports exactly these fewer misses. */
-		if (first_walked && s->c[SIM_C_WALKS] != walks)
-			s->cross_walked_twice[side]++;
 	}
 	return 0;
 }
