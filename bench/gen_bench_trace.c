@@ -1,9 +1,9 @@
 /*
  * bench/gen_bench_trace.c - synthetic traces for 'make bench'.
  *
- * usage: gen_bench_trace SHAPE N NATIVE_OUT [LACKEY_OUT]
+ * usage: gen_bench_trace hit|walk|pages|mixed N NATIVE_OUT [LACKEY_OUT]
  *
- * Writes N accesses of one shape as a native trace (through the trace
+ * Writes N records of one shape as a native trace (through the trace
  * writer) and, when LACKEY_OUT is given, the same accesses as Valgrind
  * lackey text.  The generator is seeded with a constant, so a shape and N
  * always give the same trace.  Shapes:
@@ -22,6 +22,12 @@
  *   pages  a large footprint: N / 2 distinct 4 KiB pages, in order, each
  *          touched twice (a load, then a store), so that memory use can be
  *          measured against the pages touched.
+ *   mixed  not timed: the hit shape with TLB maintenance (a TLBI VAE1 or
+ *          VALE1 of a heap or code page about every 500 records, a TLBI
+ *          VMALLE1 about every 50000) and some data accesses that cross a
+ *          page boundary; for checking that a change to the replay's fast
+ *          paths leaves every statistic as it was (bench/same_stats.sh).
+ *          Its lackey text has the accesses only.
  *
  * Prints one line: the shape, the accesses written and the file sizes.
  */
@@ -45,7 +51,7 @@
 #define WALK_PAGES (UINT64_C(1) << 24)          /* 64 GiB of 4 KiB pages */
 #define PAGES_BASE UINT64_C(0x200000000)        /* 8 GiB */
 
-enum shape { SHAPE_HIT, SHAPE_WALK, SHAPE_PAGES };
+enum shape { SHAPE_HIT, SHAPE_WALK, SHAPE_PAGES, SHAPE_MIXED };
 
 struct gen {
 	enum shape shape;
@@ -127,6 +133,28 @@ static struct trace_rec gen_pages(struct gen *g)
 				PAGES_BASE + page * 4096 + 64, 8);
 }
 
+static struct trace_rec gen_mixed(struct gen *g)
+{
+	uint64_t x = gen_rand(g);
+	struct trace_rec r;
+
+	if (x % 50000 == 0)
+		return trace_rec_tlbi(0, TLBI_VMALLE1, 0, 0, 0);
+	if ((x >> 20) % 500 == 0) {
+		uint64_t va = (x >> 40) & 1 ?
+			HEAP_BASE + ((x >> 42) % HEAP_PAGES) * 4096 :
+			CODE_BASE + ((x >> 42) % CODE_PAGES) * 4096;
+
+		return trace_rec_tlbi(0, (x >> 41) & 1 ? TLBI_VAE1 : TLBI_VALE1, 0, 1, va);
+	}
+	r = gen_hit(g);
+	if (r.kind != TRACE_FETCH && (x >> 30) % 200 == 0) {
+		r.va = (r.va | 0xfff) - 3;      /* the last 4 bytes of the page */
+		r.size = 8;
+	}
+	return r;
+}
+
 static struct trace_rec gen_next(struct gen *g)
 {
 	struct trace_rec r;
@@ -134,6 +162,7 @@ static struct trace_rec gen_next(struct gen *g)
 	switch (g->shape) {
 	case SHAPE_HIT:  r = gen_hit(g); break;
 	case SHAPE_WALK: r = gen_walk(g); break;
+	case SHAPE_MIXED: r = gen_mixed(g); break;
 	default:         r = gen_pages(g); break;
 	}
 	g->n++;
@@ -142,7 +171,7 @@ static struct trace_rec gen_next(struct gen *g)
 
 static void usage(void)
 {
-	fputs("usage: gen_bench_trace hit|walk|pages N NATIVE_OUT [LACKEY_OUT]\n", stderr);
+	fputs("usage: gen_bench_trace hit|walk|pages|mixed N NATIVE_OUT [LACKEY_OUT]\n", stderr);
 }
 
 int main(int argc, char **argv)
@@ -167,6 +196,8 @@ int main(int argc, char **argv)
 		g.shape = SHAPE_WALK;
 	else if (!strcmp(argv[1], "pages"))
 		g.shape = SHAPE_PAGES;
+	else if (!strcmp(argv[1], "mixed"))
+		g.shape = SHAPE_MIXED;
 	else {
 		usage();
 		return 2;
@@ -209,7 +240,9 @@ int main(int argc, char **argv)
 		}
 		if (lf)
 			for (size_t i = 0; i < k; i++) {
-				if (recs[i].kind == TRACE_FETCH)
+				if (!trace_is_access(&recs[i]))
+					continue;
+				else if (recs[i].kind == TRACE_FETCH)
 					fprintf(lf, "I  %08" PRIx64 ",%u\n", recs[i].va, recs[i].size);
 				else
 					fprintf(lf, " %c %08" PRIx64 ",%u\n",
@@ -232,7 +265,7 @@ int main(int argc, char **argv)
 		}
 		lf = NULL;
 	}
-	printf("%s: %" PRIu64 " accesses, native %" PRIu64 " bytes", argv[1], n,
+	printf("%s: %" PRIu64 " records, native %" PRIu64 " bytes", argv[1], n,
 	       trace_writer_bytes_out(w));
 	if (argc == 5)
 		printf(", lackey %" PRIu64 " bytes", lackey_bytes);

@@ -8,7 +8,7 @@
 # Knobs:
 #   BENCH_HIT_N         hit-dominated accesses, native   (default 200000000)
 #   BENCH_HIT_LACKEY_N  hit-dominated accesses, lackey   (default  50000000)
-#   BENCH_WALK_N        walk-heavy accesses, both formats (default 20000000)
+#   BENCH_WALK_N        walk-heavy accesses, both formats (default  5000000)
 #   BENCH_PAGES         distinct pages of the footprint trace (10000000)
 #   BENCH_RUNS          runs per trace; the best is reported (default 3)
 #   BENCH_KEEP=1        keep the generated traces (else deleted after use)
@@ -30,7 +30,7 @@ set -eu
 : "${BENCH_OUT:?BENCH_OUT must name the output directory}"
 HIT_N=${BENCH_HIT_N:-200000000}
 HIT_LACKEY_N=${BENCH_HIT_LACKEY_N:-50000000}
-WALK_N=${BENCH_WALK_N:-20000000}
+WALK_N=${BENCH_WALK_N:-5000000}
 PAGES=${BENCH_PAGES:-10000000}
 RUNS=${BENCH_RUNS:-3}
 KEEP=${BENCH_KEEP:-0}
