@@ -17,6 +17,8 @@
 #   QEMU_COUNT      scenarios per profile, default 2000
 #   QEMU_BATCH      scenarios per QEMU boot, default 250
 #   QEMU_OUT        output folder, default tests/qemu/out
+#   QEMU_KEEP       if set, a folder that receives every scenario as
+#                   CPU-SEED.scn with QEMU's answers as CPU-SEED.expected
 # Last line: "N passed, M failed" (scenarios); exit status 1 on any failure.
 
 MMUSIM=${MMUSIM:-./mmusim}
@@ -45,7 +47,7 @@ if ! command -v "$QEMU" >/dev/null 2>&1; then
 	exit 2
 fi
 
-mkdir -p "$QEMU_OUT" || exit 2
+mkdir -p "$QEMU_OUT" ${QEMU_KEEP:+"$QEMU_KEEP"} || exit 2
 work=$(mktemp -d "${TMPDIR:-/tmp}/checkqemu.XXXXXX") || exit 2
 trap 'rm -rf "$work"' 0
 trap 'exit 1' 1 2 15
@@ -101,6 +103,10 @@ for cpu in $QEMU_CPUS; do
 		k=$seed
 		while [ "$k" -lt $((seed + n)) ]; do
 			scn=$work/b/$k.scn
+			if [ -n "${QEMU_KEEP:-}" ] && [ -f "$work/b/$k.q" ]; then
+				cp "$scn" "$QEMU_KEEP/$cpu-$k.scn"
+				cp "$work/b/$k.q" "$QEMU_KEEP/$cpu-$k.expected"
+			fi
 			"$MMUSIM" walk "$scn" >"$work/b/$k.m" 2>"$work/b/$k.err"
 			if [ -f "$work/b/$k.q" ] && cmp -s "$work/b/$k.q" "$work/b/$k.m"; then
 				pass=$((pass + 1))

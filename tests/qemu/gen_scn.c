@@ -639,17 +639,13 @@ static unsigned sl_gate(unsigned g, int start)
  * QEMU-EXCL(s2-ipa-ps): QEMU faults every stage-2 walk when the IPA size
  * exceeds the output size VTCR_EL2.PS (bounded by PAMax); the architecture
  * bounds T0SZ by PAMax only.  QEMU-EXCL(s2-sl-ps): QEMU checks a start
- * level's PAMax gate against PS.  QEMU-EXCL(s2-tsz-min): QEMU takes T0SZ
- * down to 16 without a fault where the minimum is 64 - PAMax.
+ * level's PAMax gate against PS.
  */
 static bool s2_qemu_excluded(unsigned g, unsigned tsz, unsigned sl0, unsigned ps)
 {
-	unsigned pam = P->pamax > 48 && g != 16 ? 48 : P->pamax;
 	int start = g == 12 ? (sl0 == 3 ? 3 : 2 - (int)sl0) : 3 - (int)sl0;
 	bool legal = sl0 != 3 && tsz <= 63 && s2_legal(g, 64 - tsz, start);
 
-	if (tsz >= 16 && tsz < 64 - pam)
-		return true;
 	if (legal && sl_gate(g, start) && pa_bits_enc(ps) < sl_gate(g, start))
 		return true;
 	if (legal && 64 - tsz > eff_oa(ps, P->pamax, g))
