@@ -23,3 +23,9 @@ sim/cmd_report.$(OBJEXT): results/report_paths.h
 CLEANFILES += results/report_paths.h
 
 EXTRA_DIST += results/README.md results/SCHEMA.md
+
+# Tests: the report (every chart type, links, errors) and the sweep (resume
+# after a kill, Slurm / GNU parallel job lists, FILE:LINE errors); the
+# real single-node Slurm run skips itself where Slurm is not installed.
+TESTS += tests/run_results.sh tests/run_sweep.sh tests/run_slurm.sh
+EXTRA_DIST += tests/run_results.sh tests/run_sweep.sh tests/run_slurm.sh

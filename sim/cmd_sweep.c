@@ -260,7 +260,7 @@ static int sweep_parse(struct sweep *sw, const char *path, struct sim_error *err
 	} else {
 		sw->dir = strdup(".");
 	}
-	for (line = text; line && !rc; line = next) {
+	for (line = text; line && line < text + len && !rc; line = next) {
 		char *eq, *key, *val;
 
 		next = strchr(line, '\n');
