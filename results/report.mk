@@ -27,5 +27,9 @@ EXTRA_DIST += results/README.md results/SCHEMA.md
 # Tests: the report (every chart type, links, errors) and the sweep (resume
 # after a kill, Slurm / GNU parallel job lists, FILE:LINE errors); the
 # real single-node Slurm run skips itself where Slurm is not installed.
-TESTS += tests/run_results.sh tests/run_sweep.sh tests/run_slurm.sh
+check_PROGRAMS += tests/test_report
+TESTS += tests/test_report tests/run_results.sh tests/run_sweep.sh tests/run_slurm.sh
+tests_test_report_SOURCES = tests/test_report.c
+tests_test_report_CFLAGS = $(TEST_CFLAGS)
+tests_test_report_LDADD = $(TEST_LIBS)
 EXTRA_DIST += tests/run_results.sh tests/run_sweep.sh tests/run_slurm.sh
