@@ -984,6 +984,12 @@ static void md_esc(FILE *f, const char *s)
 	}
 }
 
+/* A table cell as shown: no value (NaN in the data file) is a dash. */
+static const char *shown(const char *v)
+{
+	return !strcmp(v, "NaN") ? "-" : v;
+}
+
 static void html_table(FILE *f, const struct table *t)
 {
 	fputs("<table>\n<tr>", f);
@@ -997,7 +1003,7 @@ static void html_table(FILE *f, const struct table *t)
 		fputs("<tr>", f);
 		for (size_t c = 0; c < t->ncol; c++) {
 			fputs(c ? "<td class=\"n\">" : "<td>", f);
-			html_esc(f, table_get(t, r, c));
+			html_esc(f, shown(table_get(t, r, c)));
 			fputs("</td>", f);
 		}
 		fputs("</tr>\n", f);
@@ -1021,7 +1027,7 @@ static void md_table(FILE *f, const struct table *t)
 		fputs("|", f);
 		for (size_t c = 0; c < t->ncol; c++) {
 			fputc(' ', f);
-			md_esc(f, table_get(t, r, c));
+			md_esc(f, shown(table_get(t, r, c)));
 			fputs(" |", f);
 		}
 		fputc('\n', f);
