@@ -8,6 +8,7 @@
 #   scenario  mmusim walk FILE  and  mmusim walk --refs FILE
 #   trace     mmusim run --quiet FILE  and  mmusim convert FILE /dev/null
 #   config    mmusim run --quiet --config FILE tests/data/run/small.lk
+#   results   mmusim report --no-charts -o DIR FILE FILE
 #
 # Environment: MMUSIM (the program; default ./mmusim), top_srcdir,
 # MMUSIM_REGRESSION_TIMEOUT (seconds per run, default 60).
@@ -69,6 +70,11 @@ for d in corpus regressions; do
 	for f in "$here/$d/config"/*; do
 		[ -f "$f" ] || continue
 		check "$f" "$MMUSIM" run --quiet --no-progress --config "$f" "$small"
+	done
+	for f in "$here/$d/results"/*; do
+		[ -f "$f" ] || continue
+		rm -rf "$tmp/report"
+		check "$f" "$MMUSIM" report --no-charts -o "$tmp/report" "$f" "$f"
 	done
 done
 echo "$pass passed, $fail failed"

@@ -5,4 +5,4 @@
 # workload: the workload-file parser (workloads/) has no parse-from-memory
 # entry point yet.  When it has one, add fuzz_workload.c calling it, seed
 # corpus/workload/ and add "workload" here and to run_regressions.sh.
-MMUSIM_FUZZ_TARGETS="scenario trace config"
+MMUSIM_FUZZ_TARGETS="scenario trace config results"
