@@ -191,7 +191,9 @@ int cmd_run(int argc, char **argv)
 			while ((n = trace_read(rd, recs, RUN_BATCH)) > 0) {
 				if (sim_step(s, recs, (size_t)n, &err)) {
 					snprintf(reason, sizeof(reason), "%s: record %" PRIu64 ": %s",
-						 trace_reader_name(rd), trace_reader_records(rd), err.msg);
+						 trace_reader_name(rd),
+						 trace_reader_records(rd) - (uint64_t)n +
+						 (uint64_t)s->step_failed_at + 1, err.msg);
 					complete = false;
 					break;
 				}

@@ -658,10 +658,10 @@ static int sim_control(struct sim *s, const struct trace_rec *r, struct sim_erro
 	return 0;
 }
 
-/* One trace record, through the full path. */
+/* One memory access, through the full path. */
 static inline __attribute__((always_inline)) int
-sim_step_one(struct sim *s, const struct trace_rec *r, uint64_t page_mask, uint64_t page_size,
-	     struct sim_error *err)
+sim_access(struct sim *s, const struct trace_rec *r, uint64_t page_mask, uint64_t page_size,
+	   struct sim_error *err)
 {
 	struct mmu_access acc;
 	enum tlb_side side;
@@ -669,10 +669,6 @@ sim_step_one(struct sim *s, const struct trace_rec *r, uint64_t page_mask, uint6
 	bool first_walked;
 	int rc;
 
-	if (!trace_is_access(r))
-		return sim_control(s, r, err);
-	if (s->warmup_left && !--s->warmup_left)
-		stats_snapshot(&s->reg);
 	s->c[SIM_C_ACCESSES]++;
 	side = r->kind == TRACE_FETCH ? TLB_SIDE_INSTR : TLB_SIDE_DATA;
 	acc.type = (enum mmu_acc_type)r->kind;
@@ -699,6 +695,23 @@ sim_step_one(struct sim *s, const struct trace_rec *r, uint64_t page_mask, uint6
 	if (first_walked && s->c[SIM_C_WALKS] != walks)
 		s->cross_walked_twice[side]++;
 	return 0;
+}
+
+/* One trace record, through the full path.  The warmup snapshot is taken
+ * once the run.warmup-th access has been completely simulated, so the
+ * statistics cover exactly the accesses after it. */
+static inline __attribute__((always_inline)) int
+sim_step_one(struct sim *s, const struct trace_rec *r, uint64_t page_mask, uint64_t page_size,
+	     struct sim_error *err)
+{
+	int rc;
+
+	if (!trace_is_access(r))
+		return sim_control(s, r, err);
+	rc = sim_access(s, r, page_mask, page_size, err);
+	if (s->warmup_left && !--s->warmup_left)
+		stats_snapshot(&s->reg);
+	return rc;
 }
 
 /*
@@ -775,8 +788,10 @@ int sim_step(struct sim *s, const struct trace_rec *recs, size_t n, struct sim_e
 			if (i == n)
 				break;
 		}
-		if ((rc = sim_step_one(s, &recs[i], page_mask, page_size, err)))
+		if ((rc = sim_step_one(s, &recs[i], page_mask, page_size, err))) {
+			s->step_failed_at = i;
 			return rc;
+		}
 	}
 	return 0;
 }

@@ -127,6 +127,7 @@ struct sim {
 	struct stats_hist h_walk_refs, h_walk_s1_refs, h_walk_s2_refs, h_walk_cycles;
 	struct stats_registry reg;
 	uint64_t warmup_left;           /* accesses until the statistics snapshot */
+	size_t step_failed_at;          /* index in the batch of sim_step()'s failure */
 	struct tlb *l1[2];              /* first TLB of each side's path, if fast */
 	unsigned l1_min_shift;          /* smallest size the l1[] TLBs hold */
 	bool l1_one_size;               /* no translation larger than that yet */
@@ -149,8 +150,8 @@ void sim_destroy(struct sim *s);
 /**
  * sim_step() - replay a batch of trace records.
  * Return: 0, or a negative enum sim_err (out of simulated or real memory, an
- * address the OS model cannot map) with @err filled; the statistics so far
- * stay valid.
+ * address the OS model cannot map) with @err filled and s->step_failed_at
+ * the index of the record that failed; the statistics so far stay valid.
  */
 int sim_step(struct sim *s, const struct trace_rec *recs, size_t n, struct sim_error *err);
 
