@@ -32,7 +32,7 @@ struct stats_entry {
 
 /* Top-level JSON keys the emitters write themselves. */
 static const char *const reserved[] = {
-	"config", "mmusim_version", "complete", "incomplete_reason",
+	"config", "mmusim_version", "complete", "incomplete_reason", "command",
 };
 
 int stats_hist_init(struct stats_hist *h, uint64_t limit)
