@@ -8,20 +8,7 @@
  * rendered into a growable buffer; an allocation failure is remembered and
  * reported once, at the end.
  */
-/*
- * The autoconf header, for PACKAGE_VERSION.  Angle brackets, so that
- * sim/config.h is never picked up by mistake; it is being renamed from
- * config.h to autoconfig.h, and either name works.
- */
-#ifdef HAVE_CONFIG_H
-#if defined(__has_include)
-#if __has_include(<autoconfig.h>)
-#include <autoconfig.h>
-#elif __has_include(<config.h>)
-#include <config.h>
-#endif
-#endif
-#endif
+#include "autoconfig.h"
 
 #include <errno.h>
 #include <fcntl.h>
