@@ -167,7 +167,10 @@ const struct tlb_entry *tlb_lookup_slow(struct tlb *t, uint64_t ctx,
 	};
 
 	t->st.c[TLB_C_LOOKUP]++;
-	for (unsigned i = 0; i < t->nsizes; i++) {
+	/* Sizes never filled cannot match: a TLB holding five sizes whose
+	 * entries are all 4K pages probes one set, not five. */
+	for (uint32_t left = t->filled; left; left &= left - 1) {
+		unsigned i = (unsigned)__builtin_ctz(left);
 		struct tlb_sa *a = &t->arr[t->arr_of[i]];
 		uint64_t set = (addr >> t->shift[i]) & a->set_mask;
 		int way = tlb_sa_probe(a, set, &m);
@@ -230,6 +233,7 @@ int tlb_fill(struct tlb *t, const struct tlb_fill *f)
 	ne.s1_level = f->s1_level;
 	ne.s2_level = f->s2_level;
 	tlb_sa_insert(&t->arr[t->arr_of[i]], &ne, &how);
+	t->filled |= UINT32_C(1) << i;
 	t->st.c[TLB_C_FILL]++;
 	if (how == TLB_SA_EVICT)
 		t->st.c[TLB_C_EVICT]++;

@@ -128,6 +128,7 @@ struct tlb {
 	struct tlb_sa arr[TLB_MAX_SIZES];
 	bool memo_on;
 	bool pieces;                    /* holds entries smaller than their block */
+	uint32_t filled;                /* bit i: size shift[i] was ever filled */
 	struct tlb_memo memo;
 	struct tlb_stats st;
 };
