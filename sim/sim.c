@@ -50,13 +50,13 @@ static enum os_map_policy map_policy(enum cfg_blocks b)
 
 static bool hook_s2_lookup(void *ctx, uint64_t ipa, struct walk_out *out)
 {
-	struct sim *s = ctx;
+	struct sim_cpu *c = ctx;
 	const struct tlb_entry *e;
 
-	if (!s->have_s2tlb)
+	if (!c->have_s2tlb)
 		return false;
-	s->walk_hook_cycles += s->s2tlb.latency;
-	e = tlb_lookup(&s->s2tlb, wc_ctx_s2(s->mctx.vmid) & ~TLB_TAG_TABLE, ipa);
+	c->walk_hook_cycles += c->s2tlb.latency;
+	e = tlb_lookup(&c->s2tlb, wc_ctx_s2(c->mctx.vmid) & ~TLB_TAG_TABLE, ipa);
 	if (!e)
 		return false;
 	out->oa = tlb_entry_out_addr(e, ipa);
@@ -69,9 +69,9 @@ static bool hook_s2_lookup(void *ctx, uint64_t ipa, struct walk_out *out)
 
 static void hook_s2_fill(void *ctx, uint64_t ipa, const struct walk_out *out)
 {
-	struct sim *s = ctx;
+	struct sim_cpu *c = ctx;
 	struct tlb_fill f = {
-		.ctx = tlb_ctx(MMU_REGIME_EL10, TLB_KIND_S2, s->mctx.vmid, 0, false),
+		.ctx = tlb_ctx(MMU_REGIME_EL10, TLB_KIND_S2, c->mctx.vmid, 0, false),
 		.in_addr = ipa,
 		.out_addr = out->oa,
 		.shift = out->shift,
@@ -81,31 +81,31 @@ static void hook_s2_fill(void *ctx, uint64_t ipa, const struct walk_out *out)
 				    FIELD_PREP(S2E_MEMATTR, FIELD_GET(DESC_S2_MEMATTR, out->desc))),
 	};
 
-	if (s->have_s2tlb)
-		tlb_fill(&s->s2tlb, &f);
+	if (c->have_s2tlb)
+		tlb_fill(&c->s2tlb, &f);
 }
 
-static struct wc *stage_wc(struct sim *s, const struct walk_params *p, uint64_t *wctx)
+static struct wc *stage_wc(struct sim_cpu *c, const struct walk_params *p, uint64_t *wctx)
 {
 	if (p->stage == MMU_STAGE2) {
-		*wctx = wc_ctx_s2(s->mctx.vmid);
-		return s->have_wc_s2 ? &s->wc_s2 : NULL;
+		*wctx = wc_ctx_s2(c->mctx.vmid);
+		return c->have_wc_s2 ? &c->wc_s2 : NULL;
 	}
-	*wctx = wc_ctx_s1(p->regime, s->mctx.vmid, s->mctx.asid);
-	return s->have_wc_s1 ? &s->wc_s1 : NULL;
+	*wctx = wc_ctx_s1(p->regime, c->mctx.vmid, c->mctx.asid);
+	return c->have_wc_s1 ? &c->wc_s1 : NULL;
 }
 
 static bool hook_wc_lookup(void *ctx, const struct walk_params *p, uint64_t ia,
 			   struct walk_start *st)
 {
-	struct sim *s = ctx;
+	struct sim_cpu *c = ctx;
 	uint64_t wctx;
-	struct wc *w = stage_wc(s, p, &wctx);
+	struct wc *w = stage_wc(c, p, &wctx);
 	struct wc_hit hit;
 
 	if (!w)
 		return false;
-	s->walk_hook_cycles += w->latency;
+	c->walk_hook_cycles += w->latency;
 	if (!wc_lookup(w, wctx, p->granule_shift, p->start_level, ia, &hit))
 		return false;
 	/* The cached level-L descriptor points at the level L+1 table. */
@@ -118,9 +118,9 @@ static bool hook_wc_lookup(void *ctx, const struct walk_params *p, uint64_t ia,
 static void hook_wc_fill(void *ctx, const struct walk_params *p, uint64_t ia,
 			 const struct walk_out *out, int from)
 {
-	struct sim *s = ctx;
+	struct sim_cpu *c = ctx;
 	uint64_t wctx;
-	struct wc *w = stage_wc(s, p, &wctx);
+	struct wc *w = stage_wc(c, p, &wctx);
 	struct wc_step steps[WALK_LEVELS];
 	unsigned n = 0;
 
@@ -138,7 +138,13 @@ static void hook_wc_fill(void *ctx, const struct walk_params *p, uint64_t ia,
 
 /* ---- construction ---- */
 
-static int build_tlbs(struct sim *s, struct sim_error *err)
+/* Seeds of a CPU's random replacement: CPU 0 keeps the single-CPU seeds. */
+static uint64_t cpu_seed(const struct sim_cpu *cpu)
+{
+	return (uint64_t)cpu->index << 20;
+}
+
+static int build_tlbs(struct sim *s, struct sim_cpu *cpu, struct sim_error *err)
 {
 	const struct cfg_tlb *ct = &s->cfg.tlb;
 	struct tlb_hier_tlb t[CFG_TLB_LEVELS_MAX];
@@ -171,17 +177,19 @@ static int build_tlbs(struct sim *s, struct sim_error *err)
 		g->ways = cl->ways;
 		g->latency = cl->latency;
 		g->repl = repl_ops(cl->repl);
-		g->seed = s->cfg.run.seed + i;
+		g->seed = s->cfg.run.seed + i + cpu_seed(cpu);
 		for (unsigned b = 0; b < 64 && g->nsizes < TLB_MAX_SIZES; b++)
 			if (cl->sizes & BIT(b))
 				g->sizes[g->nsizes++] = (struct tlb_size_geom){
 					.shift = b, .entries = cl->entries, .ways = cl->ways,
 				};
 	}
-	return tlb_hier_init(&s->tlbs, &hc, err);
+	return tlb_hier_init(&cpu->tlbs, &hc, err);
 }
 
-static int build_caches(struct sim *s, struct sim_error *err)
+/* @s2_granules: bit n set when some VM's stage 2 uses the 2^n granule. */
+static int build_caches(struct sim *s, struct sim_cpu *cpu, unsigned s2_granules,
+			struct sim_error *err)
 {
 	const struct sim_config *c = &s->cfg;
 	struct ptc_level_geom pg[PTC_LEVELS_MAX];
@@ -190,42 +198,77 @@ static int build_caches(struct sim *s, struct sim_error *err)
 	if (c->wc_s1.entries) {
 		struct wc_geom g = { .name = "walkcache.s1", .entries = c->wc_s1.entries,
 				     .ways = c->wc_s1.ways, .latency = c->wc_s1.latency,
-				     .repl = repl_ops(c->wc_s1.repl), .seed = c->run.seed + 101 };
-		if ((rc = wc_init(&s->wc_s1, &g, err)))
+				     .repl = repl_ops(c->wc_s1.repl),
+				     .seed = c->run.seed + 101 + cpu_seed(cpu) };
+		if ((rc = wc_init(&cpu->wc_s1, &g, err)))
 			return rc;
-		s->have_wc_s1 = true;
+		cpu->have_wc_s1 = true;
 	}
 	if (c->wc_s2.entries && c->run.mode != CFG_MODE_NATIVE) {
 		struct wc_geom g = { .name = "walkcache.s2", .entries = c->wc_s2.entries,
 				     .ways = c->wc_s2.ways, .latency = c->wc_s2.latency,
-				     .repl = repl_ops(c->wc_s2.repl), .seed = c->run.seed + 102 };
-		if ((rc = wc_init(&s->wc_s2, &g, err)))
+				     .repl = repl_ops(c->wc_s2.repl),
+				     .seed = c->run.seed + 102 + cpu_seed(cpu) };
+		if ((rc = wc_init(&cpu->wc_s2, &g, err)))
 			return rc;
-		s->have_wc_s2 = true;
+		cpu->have_wc_s2 = true;
 	}
 	if (c->s2tlb.entries && c->run.mode == CFG_MODE_VIRT) {
 		struct tlb_geom g = {
 			.name = "s2tlb", .serve = TLB_SERVE_UNIFIED, .org = TLB_ORG_SHARED,
 			.entries = c->s2tlb.entries, .ways = c->s2tlb.ways, .nsizes = 0,
 			.latency = c->s2tlb.latency, .repl = repl_ops(c->s2tlb.repl),
-			.seed = c->run.seed + 103,
+			.seed = c->run.seed + 103 + cpu_seed(cpu),
 		};
-		/* It holds every size stage 2 can map with this granule. */
-		for (int l = 1; l <= 3; l++)
-			if (l == 3 || geom_block_allowed(c->stage2.granule_shift, l, c->stage2.pa_bits))
-				g.sizes[g.nsizes++] = (struct tlb_size_geom){
-					.shift = geom_level_shift(c->stage2.granule_shift, l),
-				};
-		if ((rc = tlb_init(&s->s2tlb, &g, err)))
+		/* It holds every size stage 2 can map with these granules. */
+		for (unsigned gs = 12; gs <= 16; gs += 2) {
+			if (!(s2_granules & BIT(gs)))
+				continue;
+			for (int l = 1; l <= 3; l++)
+				if (l == 3 || geom_block_allowed(gs, l, c->stage2.pa_bits)) {
+					if (g.nsizes == TLB_MAX_SIZES)
+						return sim_error_set(err, SIM_E_CONFIG,
+								     "s2tlb: more than %d page sizes",
+								     TLB_MAX_SIZES);
+					g.sizes[g.nsizes++] = (struct tlb_size_geom){
+						.shift = geom_level_shift(gs, l),
+					};
+				}
+		}
+		if ((rc = tlb_init(&cpu->s2tlb, &g, err)))
 			return rc;
-		s->have_s2tlb = true;
+		cpu->have_s2tlb = true;
 	}
 	for (unsigned i = 0; i < c->cache.nlevels; i++)
 		pg[i] = (struct ptc_level_geom){
 			.size = c->cache.level[i].size, .ways = c->cache.level[i].ways,
 			.line = c->cache.level[i].line, .latency = c->cache.level[i].latency,
 		};
-	return ptc_init(&s->ptc, pg, c->cache.nlevels, c->memory.latency, err);
+	return ptc_init(&cpu->ptc, pg, c->cache.nlevels, c->memory.latency, err);
+}
+
+/*
+ * Make @cpu run @p under @asid and @vmid: the translation context of its
+ * walks, and the regime, kind and lookup context of its TLB entries.
+ * @el: the exception level of its accesses (0 user, 1 or 2 privileged).
+ */
+static void cpu_set_context(struct sim_cpu *cpu, struct os_proc *p, uint16_t asid,
+			    uint16_t vmid, bool two_stage, uint8_t el)
+{
+	const struct sim_config *c = &cpu->sim->cfg;
+
+	cpu->proc = p;
+	os_proc_mmu_ctx(p, asid, vmid, &cpu->mctx);
+	cpu->two_stage = two_stage;
+	cpu->regime = p->regime;
+	cpu->el = el;
+	if (c->run.mode == CFG_MODE_S2ONLY) {
+		cpu->kind = TLB_KIND_S2;
+		cpu->tlb_ctx = tlb_ctx(MMU_REGIME_EL10, TLB_KIND_S2, vmid, 0, false);
+	} else {
+		cpu->kind = two_stage ? TLB_KIND_COMBINED : TLB_KIND_S1;
+		cpu->tlb_ctx = tlb_ctx(cpu->regime, cpu->kind, vmid, asid, false);
+	}
 }
 
 static int build_os(struct sim *s, struct sim_error *err)
@@ -242,11 +285,19 @@ static int build_os(struct sim *s, struct sim_error *err)
 			.policy = map_policy(c->stage1.blocks),
 		},
 	};
+
+	return os_init(&s->os, &oc, &s->pm, err);
+}
+
+/* The single trace's address space: one process, in the guest (virt,
+ * s2only) or on the host (native). */
+static int build_single_space(struct sim *s, struct sim_error *err)
+{
+	const struct sim_config *c = &s->cfg;
+	bool native = c->run.mode == CFG_MODE_NATIVE;
 	struct os_proc_cfg pc = { .regime = MMU_REGIME_EL10 };
 	int rc;
 
-	if ((rc = os_init(&s->os, &oc, &s->pm, err)))
-		return rc;
 	if (native) {
 		s->vm = s->os.host;
 	} else {
@@ -271,22 +322,57 @@ static int build_os(struct sim *s, struct sim_error *err)
 
 	/* One address space: ASID 1, and VMID 1 for the guest (VMID 0 is the
 	 * host's, as KVM reserves it). */
-	os_proc_mmu_ctx(s->proc, 1, native ? 0 : 1, &s->mctx);
-	s->two_stage = !native;
-	if (c->run.mode == CFG_MODE_S2ONLY) {
-		s->tlb_ctx = tlb_ctx(MMU_REGIME_EL10, TLB_KIND_S2, s->mctx.vmid, 0, false);
-		s->page_shift = c->stage2.granule_shift;
-	} else {
-		s->tlb_ctx = tlb_ctx(MMU_REGIME_EL10, native ? TLB_KIND_S1 : TLB_KIND_COMBINED,
-				     s->mctx.vmid, s->mctx.asid, false);
-		s->page_shift = c->stage1.granule_shift;
-	}
+	cpu_set_context(&s->cpu[0], s->proc, 1, native ? 0 : 1, !native, 0);
+	s->page_shift = c->run.mode == CFG_MODE_S2ONLY ? c->stage2.granule_shift
+						       : c->stage1.granule_shift;
 	return 0;
+}
+
+static int build_cpu(struct sim *s, unsigned i, unsigned s2_granules, struct sim_error *err)
+{
+	struct sim_cpu *cpu = &s->cpu[i];
+	int rc;
+
+	cpu->sim = s;
+	cpu->index = i;
+	cpu->hooks = (struct mmu_hooks){
+		.s2_lookup = hook_s2_lookup, .s2_fill = hook_s2_fill,
+		.wc_lookup = hook_wc_lookup, .wc_fill = hook_wc_fill, .ctx = cpu,
+	};
+	if ((rc = build_tlbs(s, cpu, err)) || (rc = build_caches(s, cpu, s2_granules, err)))
+		return rc;
+	cpu->l1_min_shift = 64;
+	if (s->cfg.run.fast_path)
+		for (int side = 0; side < 2; side++) {
+			struct tlb *t = cpu->tlbs.depth[side] ? cpu->tlbs.path[side][0] : NULL;
+
+			cpu->l1[side] = t;
+			if (t && t->shift[0] < cpu->l1_min_shift)
+				cpu->l1_min_shift = t->shift[0];
+		}
+	cpu->l1_one_size = true;
+	cpu->l1_one_ctx = true;
+	return 0;
+}
+
+static void destroy_cpu(struct sim_cpu *cpu)
+{
+	if (!cpu->sim)
+		return;
+	ptc_destroy(&cpu->ptc);
+	if (cpu->have_s2tlb)
+		tlb_destroy(&cpu->s2tlb);
+	if (cpu->have_wc_s1)
+		wc_destroy(&cpu->wc_s1);
+	if (cpu->have_wc_s2)
+		wc_destroy(&cpu->wc_s2);
+	tlb_hier_destroy(&cpu->tlbs);
 }
 
 static int register_stats(struct sim *s, struct sim_error *err)
 {
 	struct stats_registry *r = &s->reg;
+	const struct sim_cpu *cpu = &s->cpu[0];
 	char prefix[64];
 	int rc;
 
@@ -295,20 +381,20 @@ static int register_stats(struct sim *s, struct sim_error *err)
 	    (rc = stats_register(r, "page_crossings_walked_twice", side_names,
 				 s->cross_walked_twice, 2, err)))
 		return rc;
-	for (unsigned i = 0; i < s->tlbs.ntlbs; i++) {
-		snprintf(prefix, sizeof(prefix), "tlb.%s", s->tlbs.tlb[i].name);
-		if ((rc = stats_register(r, prefix, tlb_counter_names, s->tlbs.tlb[i].st.c,
+	for (unsigned i = 0; i < cpu->tlbs.ntlbs; i++) {
+		snprintf(prefix, sizeof(prefix), "tlb.%s", cpu->tlbs.tlb[i].name);
+		if ((rc = stats_register(r, prefix, tlb_counter_names, cpu->tlbs.tlb[i].st.c,
 					 TLB_C__COUNT, err)))
 			return rc;
 	}
-	if (s->have_wc_s1 && (rc = stats_register(r, "walkcache.s1", wc_counter_names,
-						  s->wc_s1.st.c, WC_C__COUNT, err)))
+	if (cpu->have_wc_s1 && (rc = stats_register(r, "walkcache.s1", wc_counter_names,
+						    cpu->wc_s1.st.c, WC_C__COUNT, err)))
 		return rc;
-	if (s->have_wc_s2 && (rc = stats_register(r, "walkcache.s2", wc_counter_names,
-						  s->wc_s2.st.c, WC_C__COUNT, err)))
+	if (cpu->have_wc_s2 && (rc = stats_register(r, "walkcache.s2", wc_counter_names,
+						    cpu->wc_s2.st.c, WC_C__COUNT, err)))
 		return rc;
-	if (s->have_s2tlb && (rc = stats_register(r, "s2tlb", tlb_counter_names,
-						  s->s2tlb.st.c, TLB_C__COUNT, err)))
+	if (cpu->have_s2tlb && (rc = stats_register(r, "s2tlb", tlb_counter_names,
+						    cpu->s2tlb.st.c, TLB_C__COUNT, err)))
 		return rc;
 	if ((rc = stats_register(r, "os", os_counter_names, s->os.st.c, OS_C__COUNT, err)))
 		return rc;
@@ -327,19 +413,22 @@ static int register_stats(struct sim *s, struct sim_error *err)
 				       "accesses", 100, s->cfg.run.base_cycles ? s->cfg.run.base_cycles : 1,
 				       err)))
 		return rc;
-	for (unsigned i = 0; i < s->tlbs.ntlbs; i++) {
+	for (unsigned i = 0; i < cpu->tlbs.ntlbs; i++) {
 		char name[96], num[96], den[96];
 
-		snprintf(name, sizeof(name), "derived.tlb.%s.miss_rate", s->tlbs.tlb[i].name);
-		snprintf(num, sizeof(num), "tlb.%s.misses", s->tlbs.tlb[i].name);
-		snprintf(den, sizeof(den), "tlb.%s.lookups", s->tlbs.tlb[i].name);
+		snprintf(name, sizeof(name), "derived.tlb.%s.miss_rate", cpu->tlbs.tlb[i].name);
+		snprintf(num, sizeof(num), "tlb.%s.misses", cpu->tlbs.tlb[i].name);
+		snprintf(den, sizeof(den), "tlb.%s.lookups", cpu->tlbs.tlb[i].name);
 		if ((rc = stats_register_ratio(r, name, num, den, 1, 1, err)))
 			return rc;
 	}
 	return 0;
 }
 
-int sim_create(struct sim **sp, const struct sim_config *cfg, struct sim_error *err)
+/* What every simulation needs before its CPUs and spaces: memory, the
+ * histograms, the OS model. */
+static int sim_alloc(struct sim **sp, const struct sim_config *cfg, unsigned ncpus,
+		     struct sim_error *err)
 {
 	struct sim *s = calloc(1, sizeof(*s));
 	int rc;
@@ -349,41 +438,40 @@ int sim_create(struct sim **sp, const struct sim_config *cfg, struct sim_error *
 		return sim_error_set(err, SIM_E_NOMEM, "out of memory");
 	s->cfg = *cfg;
 	stats_init(&s->reg);
-	s->hooks = (struct mmu_hooks){
-		.s2_lookup = hook_s2_lookup, .s2_fill = hook_s2_fill,
-		.wc_lookup = hook_wc_lookup, .wc_fill = hook_wc_fill, .ctx = s,
-	};
 	s->warmup_left = cfg->run.warmup;
-
+	s->cpu = calloc(ncpus, sizeof(*s->cpu));
+	if (!s->cpu) {
+		free(s);
+		return sim_error_set(err, SIM_E_NOMEM, "out of memory");
+	}
+	s->ncpus = ncpus;
+	*sp = s;
 	if ((rc = pmem_init(&s->pm, err)))
-		goto fail;
+		return rc;
 	s->mem = (struct mmu_mem){ .read = pmem_read64, .write = pmem_write64, .ctx = &s->pm };
 	if ((rc = stats_hist_init(&s->h_walk_refs, HIST_REFS_LIMIT)) ||
 	    (rc = stats_hist_init(&s->h_walk_s1_refs, HIST_REFS_LIMIT)) ||
 	    (rc = stats_hist_init(&s->h_walk_s2_refs, HIST_REFS_LIMIT)) ||
-	    (rc = stats_hist_init(&s->h_walk_cycles, HIST_CYCLES_LIMIT))) {
-		sim_error_set(err, rc, "out of memory");
-		goto fail;
-	}
-	if ((rc = build_os(s, err)) || (rc = build_tlbs(s, err)) ||
-	    (rc = build_caches(s, err)) || (rc = register_stats(s, err)))
-		goto fail;
-	s->l1_min_shift = 64;
-	if (cfg->run.fast_path)
-		for (int side = 0; side < 2; side++) {
-			struct tlb *t = s->tlbs.depth[side] ? s->tlbs.path[side][0] : NULL;
+	    (rc = stats_hist_init(&s->h_walk_cycles, HIST_CYCLES_LIMIT)))
+		return sim_error_set(err, rc, "out of memory");
+	return build_os(s, err);
+}
 
-			s->l1[side] = t;
-			if (t && t->shift[0] < s->l1_min_shift)
-				s->l1_min_shift = t->shift[0];
-		}
-	s->l1_one_size = true;
-	s->l1_ctx = s->tlb_ctx;
-	s->l1_one_ctx = true;
+int sim_create(struct sim **sp, const struct sim_config *cfg, struct sim_error *err)
+{
+	struct sim *s;
+	int rc;
+
+	if ((rc = sim_alloc(&s, cfg, 1, err)) ||
+	    (rc = build_cpu(s, 0, (unsigned)BIT(cfg->stage2.granule_shift), err)) ||
+	    (rc = build_single_space(s, err)) || (rc = register_stats(s, err)))
+		goto fail;
+	s->cpu[0].l1_ctx = s->cpu[0].tlb_ctx;
 	*sp = s;
 	return 0;
 fail:
 	sim_destroy(s);
+	*sp = NULL;
 	return rc;
 }
 
@@ -396,14 +484,9 @@ void sim_destroy(struct sim *s)
 	stats_hist_free(&s->h_walk_s1_refs);
 	stats_hist_free(&s->h_walk_s2_refs);
 	stats_hist_free(&s->h_walk_cycles);
-	ptc_destroy(&s->ptc);
-	if (s->have_s2tlb)
-		tlb_destroy(&s->s2tlb);
-	if (s->have_wc_s1)
-		wc_destroy(&s->wc_s1);
-	if (s->have_wc_s2)
-		wc_destroy(&s->wc_s2);
-	tlb_hier_destroy(&s->tlbs);
+	for (unsigned i = 0; i < s->ncpus; i++)
+		destroy_cpu(&s->cpu[i]);
+	free(s->cpu);
 	os_destroy(&s->os);
 	pmem_destroy(&s->pm);
 	free(s);
@@ -412,32 +495,34 @@ void sim_destroy(struct sim *s)
 /* ---- the replay ---- */
 
 /* A miss in every TLB level: map on demand, walk, charge, fill. */
-static int sim_walk(struct sim *s, enum tlb_side side, uint64_t va, struct mmu_access acc,
+static int sim_walk(struct sim_cpu *cpu, enum tlb_side side, uint64_t va, struct mmu_access acc,
 		    struct sim_error *err)
 {
+	struct sim *s = cpu->sim;
 	struct mmu_result res;
 	unsigned cycles, s1r, s2r;
 	int rc;
 
-	rc = os_touch(&s->os, s->proc, va, NULL, err);
+	rc = os_touch(&s->os, cpu->proc, va, NULL, err);
 	if (rc)
 		return rc;
-	s->walk_hook_cycles = 0;
-	rc = mmu_translate_cached(&s->mctx, &s->mem, &s->hooks, va, acc, s->two_stage, &res, &s->refs);
+	cpu->walk_hook_cycles = 0;
+	rc = mmu_translate_cached(&cpu->mctx, &s->mem, &cpu->hooks, va, acc, cpu->two_stage, &res,
+				  &cpu->refs);
 	if (rc < 0)
 		return sim_error_set(err, rc, "walk of 0x%llx: %s", (unsigned long long)va,
 				     s->pm.err.code ? s->pm.err.msg : sim_strerror(rc));
 
-	cycles = s->walk_hook_cycles;
-	for (unsigned i = 0; i < s->refs.n; i++)
-		cycles += ptc_access(&s->ptc, s->refs.ref[i].pa);
+	cycles = cpu->walk_hook_cycles;
+	for (unsigned i = 0; i < cpu->refs.n; i++)
+		cycles += ptc_access(&cpu->ptc, cpu->refs.ref[i].pa);
 	/* Every TLB entry comes from a walk: while no walk has produced a
 	 * translation larger than the first levels' smallest held size, every
 	 * first-level entry has that size (the memo of sim.h relies on it). */
-	if (rc == 0 && res.shift > s->l1_min_shift)
-		s->l1_one_size = false;
-	if (s->tlb_ctx != s->l1_ctx)
-		s->l1_one_ctx = false;
+	if (rc == 0 && res.shift > cpu->l1_min_shift)
+		cpu->l1_one_size = false;
+	if (cpu->tlb_ctx != cpu->l1_ctx)
+		cpu->l1_one_ctx = false;
 	s1r = res.s1_reads;
 	s2r = res.s2_reads;
 	s->c[SIM_C_WALKS]++;
@@ -462,10 +547,8 @@ static int sim_walk(struct sim *s, enum tlb_side side, uint64_t va, struct mmu_a
 	}
 	{
 		struct tlb_fill f = {
-			.ctx = tlb_ctx(MMU_REGIME_EL10,
-				       s->cfg.run.mode == CFG_MODE_S2ONLY ? TLB_KIND_S2 :
-				       s->two_stage ? TLB_KIND_COMBINED : TLB_KIND_S1,
-				       s->mctx.vmid, s->mctx.asid, res.global),
+			.ctx = tlb_ctx(cpu->regime, cpu->kind, cpu->mctx.vmid, cpu->mctx.asid,
+				       res.global),
 			.in_addr = va,
 			.out_addr = res.oa,
 			.shift = res.shift,
@@ -476,7 +559,7 @@ static int sim_walk(struct sim *s, enum tlb_side side, uint64_t va, struct mmu_a
 			.s2_level = (uint8_t)(res.s2_walked ? res.s2.level : 0),
 			.attrs = res.prot,
 		};
-		tlb_hier_fill(&s->tlbs, side, &f);
+		tlb_hier_fill(&cpu->tlbs, side, &f);
 	}
 	return 0;
 }
@@ -515,7 +598,7 @@ static void l1memo_record(struct sim_l1memo *m, struct tlb *t, uint64_t ctx, uin
  * (*@m is then the slot to record a first-level hit in).
  */
 static inline __attribute__((always_inline)) bool
-l1_fast_hit(struct sim *s, struct tlb *t, enum tlb_side side, uint64_t va,
+l1_fast_hit(struct sim_cpu *s, struct tlb *t, enum tlb_side side, uint64_t va,
 	    struct sim_l1memo **m)
 {
 	const struct tlb_memo *mo = &t->memo;
@@ -570,7 +653,7 @@ l1_fast_hit(struct sim *s, struct tlb *t, enum tlb_side side, uint64_t va,
  * hierarchy goes on as tlb_hier_lookup() would.
  */
 static __attribute__((noinline)) bool
-l1_lookup_one_size(struct sim *s, struct tlb *t, enum tlb_side side, uint64_t va,
+l1_lookup_one_size(struct sim_cpu *s, struct tlb *t, enum tlb_side side, uint64_t va,
 		   struct tlb_hier_result *hr)
 {
 	struct tlb_sa *a = &t->arr[t->arr_of[0]];
@@ -603,39 +686,57 @@ l1_lookup_one_size(struct sim *s, struct tlb *t, enum tlb_side side, uint64_t va
 }
 
 static inline __attribute__((always_inline)) int
-sim_translate(struct sim *s, enum tlb_side side, uint64_t va, struct mmu_access acc,
+sim_translate(struct sim_cpu *cpu, enum tlb_side side, uint64_t va, struct mmu_access acc,
 	      struct sim_error *err)
 {
+	struct sim *s = cpu->sim;
 	struct tlb_hier_result hr;
-	struct tlb *t = s->l1[side];
+	struct tlb *t = cpu->l1[side];
 	struct sim_l1memo *m = NULL;
 
 	s->c[SIM_C_TRANSLATIONS]++;
-	if (t && l1_fast_hit(s, t, side, va, &m)) {
+	if (t && l1_fast_hit(cpu, t, side, va, &m)) {
 		s->c[SIM_C_TLB_CYCLES] += t->latency;
 		s->c[SIM_C_TRANS_CYCLES] += t->latency;
 		return 0;
 	}
-	if (m && s->l1_one_size ? l1_lookup_one_size(s, t, side, va, &hr) :
-	    tlb_hier_lookup(&s->tlbs, side, s->tlb_ctx, va, &hr)) {
+	if (m && cpu->l1_one_size ? l1_lookup_one_size(cpu, t, side, va, &hr) :
+	    tlb_hier_lookup(&cpu->tlbs, side, cpu->tlb_ctx, va, &hr)) {
 		if (m && hr.depth == 0)
-			l1memo_record(m, t, s->tlb_ctx, va >> t->shift[0], hr.entry);
+			l1memo_record(m, t, cpu->tlb_ctx, va >> t->shift[0], hr.entry);
 		s->c[SIM_C_TLB_CYCLES] += hr.cycles;
 		s->c[SIM_C_TRANS_CYCLES] += hr.cycles;
 		return 0;
 	}
 	s->c[SIM_C_TLB_CYCLES] += hr.cycles;
 	s->c[SIM_C_TRANS_CYCLES] += hr.cycles;
-	return sim_walk(s, side, va, acc, err);
+	return sim_walk(cpu, side, va, acc, err);
 }
 
-static int sim_control(struct sim *s, const struct trace_rec *r, struct sim_error *err)
+/* Apply a TLBI selection to every structure of @cpu; @last_level: leave
+ * the walk caches alone. */
+static void cpu_invalidate(struct sim_cpu *cpu, const struct tlb_match *m, bool last_level)
 {
+	tlb_hier_invalidate(&cpu->tlbs, m);
+	if (!last_level) {
+		if (cpu->have_wc_s1)
+			wc_invalidate(&cpu->wc_s1, m);
+		if (cpu->have_wc_s2)
+			wc_invalidate(&cpu->wc_s2, m);
+	}
+	if (cpu->have_s2tlb)
+		tlb_invalidate(&cpu->s2tlb, m);
+}
+
+static int sim_control(struct sim_cpu *cpu, const struct trace_rec *r, struct sim_error *err)
+{
+	struct sim *s = cpu->sim;
+
 	s->c[SIM_C_CONTROL]++;
 	if (r->kind == TRACE_TLBI) {
 		struct tlbi_args a = {
 			.regime = tlbi_target_regime((enum tlbi_op)r->tlbi.op, false, false),
-			.vmid = s->mctx.vmid, .asid = r->tlbi.asid, .addr = r->va,
+			.vmid = cpu->mctx.vmid, .asid = r->tlbi.asid, .addr = r->va,
 		};
 		struct tlb_match m;
 		int rc = tlbi_match((enum tlbi_op)r->tlbi.op, &a, &m, err);
@@ -643,15 +744,7 @@ static int sim_control(struct sim *s, const struct trace_rec *r, struct sim_erro
 		if (rc)
 			return rc;
 		s->c[SIM_C_TLBI]++;
-		tlb_hier_invalidate(&s->tlbs, &m);
-		if (!tlbi_is_last_level((enum tlbi_op)r->tlbi.op)) {
-			if (s->have_wc_s1)
-				wc_invalidate(&s->wc_s1, &m);
-			if (s->have_wc_s2)
-				wc_invalidate(&s->wc_s2, &m);
-		}
-		if (s->have_s2tlb)
-			tlb_invalidate(&s->s2tlb, &m);
+		cpu_invalidate(cpu, &m, tlbi_is_last_level((enum tlbi_op)r->tlbi.op));
 	}
 	/* Context and VM switches need several address spaces: a single-space
 	 * replay counts them and carries on. */
@@ -660,9 +753,10 @@ static int sim_control(struct sim *s, const struct trace_rec *r, struct sim_erro
 
 /* One memory access, through the full path. */
 static inline __attribute__((always_inline)) int
-sim_access(struct sim *s, const struct trace_rec *r, uint64_t page_mask, uint64_t page_size,
+sim_access(struct sim_cpu *cpu, const struct trace_rec *r, uint64_t page_mask, uint64_t page_size,
 	   struct sim_error *err)
 {
+	struct sim *s = cpu->sim;
 	struct mmu_access acc;
 	enum tlb_side side;
 	uint64_t va, last, walks;
@@ -672,10 +766,10 @@ sim_access(struct sim *s, const struct trace_rec *r, uint64_t page_mask, uint64_
 	s->c[SIM_C_ACCESSES]++;
 	side = r->kind == TRACE_FETCH ? TLB_SIDE_INSTR : TLB_SIDE_DATA;
 	acc.type = (enum mmu_acc_type)r->kind;
-	acc.el = 0;
+	acc.el = cpu->el;
 	va = r->va;
 	walks = s->c[SIM_C_WALKS];
-	if ((rc = sim_translate(s, side, va, acc, err)))
+	if ((rc = sim_translate(cpu, side, va, acc, err)))
 		return rc;
 	/* Page-crossing accesses: every further page the access
 	 * touches, lowest first. */
@@ -688,7 +782,7 @@ sim_access(struct sim *s, const struct trace_rec *r, uint64_t page_mask, uint64_
 	first_walked = s->c[SIM_C_WALKS] != walks;
 	walks = s->c[SIM_C_WALKS];
 	for (va = (va & page_mask) + page_size; va && va <= last; va += page_size)
-		if ((rc = sim_translate(s, side, va, acc, err)))
+		if ((rc = sim_translate(cpu, side, va, acc, err)))
 			return rc;
 	/* A simulator that counts at most one miss per access (a cache
 	 * whose block is a page) reports exactly these fewer misses. */
@@ -701,14 +795,15 @@ sim_access(struct sim *s, const struct trace_rec *r, uint64_t page_mask, uint64_
  * once the run.warmup-th access has been completely simulated, so the
  * statistics cover exactly the accesses after it. */
 static inline __attribute__((always_inline)) int
-sim_step_one(struct sim *s, const struct trace_rec *r, uint64_t page_mask, uint64_t page_size,
-	     struct sim_error *err)
+sim_step_one(struct sim_cpu *cpu, const struct trace_rec *r, uint64_t page_mask,
+	     uint64_t page_size, struct sim_error *err)
 {
+	struct sim *s = cpu->sim;
 	int rc;
 
 	if (!trace_is_access(r))
-		return sim_control(s, r, err);
-	rc = sim_access(s, r, page_mask, page_size, err);
+		return sim_control(cpu, r, err);
+	rc = sim_access(cpu, r, page_mask, page_size, err);
 	if (s->warmup_left && !--s->warmup_left)
 		stats_snapshot(&s->reg);
 	return rc;
@@ -725,17 +820,18 @@ sim_step_one(struct sim *s, const struct trace_rec *r, uint64_t page_mask, uint6
  * them; the run stops one access before the warmup snapshot.
  * Return: the index of the first record left for sim_step_one().
  */
-static size_t sim_fast_run(struct sim *s, const struct trace_rec *recs, size_t i, size_t n,
+static size_t sim_fast_run(struct sim_cpu *cpu, const struct trace_rec *recs, size_t i, size_t n,
 			   uint64_t page_mask)
 {
+	struct sim *s = cpu->sim;
 	uint64_t base[2], mask[2], hits[2] = { 0, 0 }, count;
 	bool ok[2];
 	size_t start = i, end = n;
 
 	for (int side = 0; side < 2; side++) {
-		const struct tlb *t = s->l1[side];
+		const struct tlb *t = cpu->l1[side];
 
-		ok[side] = t && t->memo.e && t->memo.ctx == s->tlb_ctx;
+		ok[side] = t && t->memo.e && t->memo.ctx == cpu->tlb_ctx;
 		base[side] = ok[side] ? t->memo.base : 0;
 		mask[side] = ok[side] ? t->memo.mask : 0;
 	}
@@ -763,7 +859,7 @@ static size_t sim_fast_run(struct sim *s, const struct trace_rec *recs, size_t i
 	s->c[SIM_C_ACCESSES] += count;
 	s->c[SIM_C_TRANSLATIONS] += count;
 	for (int side = 0; side < 2; side++) {
-		struct tlb *t = s->l1[side];
+		struct tlb *t = cpu->l1[side];
 
 		if (!hits[side])
 			continue;
@@ -780,15 +876,16 @@ int sim_step(struct sim *s, const struct trace_rec *recs, size_t n, struct sim_e
 	const uint64_t page_mask = ~bits_low_mask(s->page_shift);
 	const uint64_t page_size = UINT64_C(1) << s->page_shift;
 	const bool fast = s->cfg.run.fast_path;
+	struct sim_cpu *cpu = &s->cpu[0];
 	int rc;
 
 	for (size_t i = 0; i < n; i++) {
 		if (fast) {
-			i = sim_fast_run(s, recs, i, n, page_mask);
+			i = sim_fast_run(cpu, recs, i, n, page_mask);
 			if (i == n)
 				break;
 		}
-		if ((rc = sim_step_one(s, &recs[i], page_mask, page_size, err))) {
+		if ((rc = sim_step_one(cpu, &recs[i], page_mask, page_size, err))) {
 			s->step_failed_at = i;
 			return rc;
 		}

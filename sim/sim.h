@@ -1,14 +1,15 @@
 /*
- * sim/sim.h - the replay engine: one simulated CPU's translation hierarchy
- * driven by a memory trace.
+ * sim/sim.h - the replay engine: simulated CPUs' translation hierarchies
+ * driven by memory traces.
  *
  * struct sim owns everything a run needs and nothing is global, so two
  * simulations can run side by side in one process: the configuration
  * (const once created), simulated physical memory holding the real page
  * tables, the guest-OS/hypervisor model that builds them on first touch,
- * the TLB hierarchy, the stage-1 and stage-2 walk caches and the stage-2
- * TLB, the page-table line cache that prices each walk reference, and the
- * statistics.
+ * the CPUs (struct sim_cpu: each with its TLB hierarchy, stage-1 and
+ * stage-2 walk caches, stage-2 TLB and the page-table line cache that
+ * prices each walk reference), and the statistics.  A run from a single
+ * trace has one CPU and one address space.
  *
  * Per access: look the page up in the TLB hierarchy (instruction or data
  * side); on a miss everywhere, make sure the OS model has mapped the page,
@@ -98,17 +99,25 @@ struct sim_l1memo {
 	unsigned set, way;
 };
 
-struct sim {
-	struct sim_config cfg;
-	struct pmem pm;
-	struct mmu_mem mem;
-	struct os os;
-	struct os_vm *vm;               /* the guest (virt, s2only) or the host */
-	struct os_proc *proc;           /* the process the trace runs in */
+/*
+ * One CPU (PE): its own TLB hierarchy, walk caches, stage-2 TLB and
+ * page-table line cache, the translation context it runs in now, and the
+ * fast-path memos of its first-level TLBs.  Everything a lookup or a walk
+ * touches lives here, so CPUs never share cached translations; what they
+ * share (physical memory, the page tables, the statistics) is struct sim's.
+ */
+struct sim_cpu {
+	struct sim *sim;
+	unsigned index;
+
+	/* the context it runs in */
+	struct os_proc *proc;           /* the address space */
 	struct mmu_ctx mctx;            /* its translation context */
 	bool two_stage;
-	uint64_t tlb_ctx;               /* lookup context of proc in the TLBs */
-	unsigned page_shift;            /* crossing granularity */
+	enum mmu_regime regime;         /* of the stage-1 entries it fills */
+	enum tlb_kind kind;             /* what its TLB entries translate */
+	uint8_t el;                     /* exception level of its accesses */
+	uint64_t tlb_ctx;               /* lookup context in the TLBs */
 
 	struct tlb_hier tlbs;
 	struct wc wc_s1, wc_s2;
@@ -119,6 +128,25 @@ struct sim {
 	struct mmu_refs refs;
 	unsigned walk_hook_cycles;      /* cache lookup latency within one walk */
 
+	struct tlb *l1[2];              /* first TLB of each side's path, if fast */
+	unsigned l1_min_shift;          /* smallest size the l1[] TLBs hold */
+	bool l1_one_size;               /* no translation larger than that yet */
+	uint64_t l1_ctx;                /* the lookup context at creation */
+	bool l1_one_ctx;                /* every walk so far ran in it */
+	struct sim_l1memo l1memo[2][SIM_L1MEMO];
+};
+
+struct sim {
+	struct sim_config cfg;
+	struct pmem pm;
+	struct mmu_mem mem;
+	struct os os;
+	struct os_vm *vm;               /* single trace: the guest (virt, s2only) or the host */
+	struct os_proc *proc;           /* single trace: the process it runs in */
+	unsigned page_shift;            /* crossing granularity */
+	unsigned ncpus;
+	struct sim_cpu *cpu;            /* ncpus CPUs */
+
 	uint64_t c[SIM_C__COUNT];
 	/* Page-crossing accesses whose first and later page both missed every
 	 * TLB, per side (enum tlb_side): what a simulator that counts at most
@@ -128,12 +156,6 @@ struct sim {
 	struct stats_registry reg;
 	uint64_t warmup_left;           /* accesses until the statistics snapshot */
 	size_t step_failed_at;          /* index in the batch of sim_step()'s failure */
-	struct tlb *l1[2];              /* first TLB of each side's path, if fast */
-	unsigned l1_min_shift;          /* smallest size the l1[] TLBs hold */
-	bool l1_one_size;               /* no translation larger than that yet */
-	uint64_t l1_ctx;                /* the lookup context at creation */
-	bool l1_one_ctx;                /* every walk so far ran in it */
-	struct sim_l1memo l1memo[2][SIM_L1MEMO];
 };
 
 /**
