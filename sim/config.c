@@ -120,6 +120,16 @@ static const struct opt_choice pagesize_names[] = {
 	{ "512m", 29 }, { "1g", 30 }, { NULL, 0 },
 };
 
+static const struct opt_choice idbits_choices[] = {
+	{ "8", 8 }, { "16", 16 }, { NULL, 0 },
+};
+static const struct opt_choice vmid_scheme_choices[] = {
+	{ "new", CFG_VMID_NEW }, { "old", CFG_VMID_OLD }, { NULL, 0 },
+};
+static const struct opt_choice tlbi_scope_choices[] = {
+	{ "broadcast", CFG_TLBI_BROADCAST }, { "local", CFG_TLBI_LOCAL }, { NULL, 0 },
+};
+
 /* ---- the table -------------------------------------------------------- */
 
 #define ROW(k, t, st, f, ch, d, lo, hi, h) \
@@ -259,6 +269,39 @@ static const struct opt one_level_opts[] = {
 	    "one-level preset: run.crossing"),
 };
 
+static const struct opt policy_opts[] = {
+	ROW("asid_bits", OPT_ENUM, struct cfg_policy, asid_bits, idbits_choices, "16", 0, 0,
+	    "workload runs: ASID width (ID_AA64MMFR0_EL1.ASIDBits, TCR_EL1.AS)"),
+	ROW("vmid_bits", OPT_ENUM, struct cfg_policy, vmid_bits, idbits_choices, "16", 0, 0,
+	    "workload runs: VMID width (ID_AA64MMFR1_EL1.VMIDBits, VTCR_EL2.VS)"),
+	ROW("vmid_scheme", OPT_ENUM, struct cfg_policy, vmid_scheme, vmid_scheme_choices, "new", 0, 0,
+	    "workload runs: KVM's VMID allocator: new = reserved VMIDs (Linux 5.18+); "
+	    "old = the earlier counter"),
+	ROW("vmid_tagging", OPT_BOOL, struct cfg_policy, vmid_tagging, NULL, "1", 0, 0,
+	    "workload runs: TLB entries tagged by VMID (flush only on a VMID rollover); "
+	    "0 = one VMID for all, TLBs flushed on every guest/host switch"),
+	ROW("kernel_global", OPT_BOOL, struct cfg_policy, kernel_global, NULL, "1", 0, 0,
+	    "workload runs: kernel-half mappings global; 0 = non-global (one TLB entry "
+	    "per ASID; without VMID tagging no world-switch flush is needed then)"),
+	ROW("vhe", OPT_BOOL, struct cfg_policy, vhe, NULL, "1", 0, 0,
+	    "workload runs: host in the EL2&0 regime with ASIDs; 0 = host at EL1, "
+	    "hypervisor in the EL2 regime (its own TTBR0_EL2 tables, no ASID)"),
+	ROW("el2_extra_level", OPT_BOOL, struct cfg_policy, el2_extra_level, NULL, "0", 0, 0,
+	    "workload runs without VHE: EL2 tables one level deeper than the kernel's "
+	    "VA size needs (the idmap case); no effect with 48-bit stage 1"),
+	ROW("tlbi_scope", OPT_ENUM, struct cfg_policy, tlbi_scope, tlbi_scope_choices, "broadcast", 0, 0,
+	    "workload runs: maintenance for every CPU as one broadcast (inner-shareable) "
+	    "TLBI, or as a local TLBI on each CPU with an IPI to the others"),
+	ROW("tlbi_local_cycles", OPT_UINT, struct cfg_policy, tlbi_local_cycles, NULL, "50", 0, 1000000,
+	    "workload runs: cycles a local TLBI (with its DSB NSH) costs the CPU that issues it"),
+	ROW("tlbi_broadcast_cycles", OPT_UINT, struct cfg_policy, tlbi_broadcast_cycles, NULL, "500",
+	    0, 1000000,
+	    "workload runs: cycles a broadcast TLBI (with its DSB ISH) costs the CPU that issues it"),
+	ROW("ipi_cycles", OPT_UINT, struct cfg_policy, ipi_cycles, NULL, "2000", 0, 1000000,
+	    "workload runs, tlbi_scope = local: cycles each other CPU spends on the "
+	    "interrupt that asks it for its local TLBI"),
+};
+
 #define SEC(n, k, b, o) { .name = (n), .kind = (k), .base = (b), .opts = (o), \
 			  .nopts = ARRAY_SIZE(o) }
 
@@ -276,6 +319,7 @@ static const struct opt_section sections[] = {
 	SEC("cache.NAME", SEC_CACHE_LEVEL, 0, cache_level_opts),
 	SEC("memory", SEC_FIXED, offsetof(struct sim_config, memory), memory_opts),
 	SEC("one_level", SEC_FIXED, offsetof(struct sim_config, one_level), one_level_opts),
+	SEC("policy", SEC_FIXED, offsetof(struct sim_config, policy), policy_opts),
 };
 
 /* ---- small parsers ---------------------------------------------------- */
@@ -783,7 +827,7 @@ static const struct opt_section *section_lookup(struct sim_config *cfg, const ch
 	}
 	snprintf(why, WHY_MAX, "unknown section; expected run, stage1, stage2, tlb, "
 		 "tlb.NAME, walkcache.s1, walkcache.s2, s2tlb, cache, cache.NAME, "
-		 "memory or one_level");
+		 "memory, one_level or policy");
 	return NULL;
 }
 

@@ -148,6 +148,31 @@ struct cfg_memory {
 	unsigned latency;       /* cycles for a read that misses every cache */
 };
 
+/* [policy]: the hypervisor's and OS's choices in a workload run. */
+enum cfg_vmid_scheme {
+	CFG_VMID_NEW = 0,       /* KVM since about 5.18: reserved VMIDs, one ALLE1IS per rollover */
+	CFG_VMID_OLD = 1,       /* the counter scheme before it */
+};
+
+enum cfg_tlbi_scope {
+	CFG_TLBI_BROADCAST = 0, /* one Inner Shareable TLBI reaches every CPU */
+	CFG_TLBI_LOCAL = 1,     /* a local TLBI on each CPU, the others by IPI */
+};
+
+struct cfg_policy {
+	unsigned asid_bits;     /* 8 or 16 */
+	unsigned vmid_bits;     /* 8 or 16 */
+	enum cfg_vmid_scheme vmid_scheme;
+	bool vmid_tagging;      /* TLB entries tagged by VMID; else flush on world switches */
+	bool kernel_global;     /* kernel-half mappings global (nG = 0) */
+	bool vhe;               /* host in the EL2&0 regime (E2H = 1) */
+	bool el2_extra_level;   /* nVHE EL2 tables with one level more (idmap) */
+	enum cfg_tlbi_scope tlbi_scope;
+	unsigned tlbi_local_cycles;
+	unsigned tlbi_broadcast_cycles;
+	unsigned ipi_cycles;
+};
+
 /* The one-level preset's own keys (sim/CONFIG.md, spec one-level-preset.md). */
 struct cfg_one_level {
 	unsigned entries;
@@ -168,6 +193,7 @@ struct sim_config {
 	struct cfg_cache cache;
 	struct cfg_memory memory;
 	struct cfg_one_level one_level;
+	struct cfg_policy policy;
 };
 
 /* A built-in preset: INI text applied over the defaults. */

@@ -824,6 +824,84 @@ START_TEST(test_two_configs_are_independent)
 }
 END_TEST
 
+/* ---- [policy] ------------------------------------------------------------ */
+
+START_TEST(test_policy_keys)
+{
+	struct fx f;
+	const struct cfg_policy *p = &f.cfg.policy;
+	char *echo;
+
+	/* Defaults (sim/CONFIG.md [policy]): 16-bit ASIDs and VMIDs, the new
+	 * VMID scheme, VMID tagging, global kernel mappings, VHE, minimal EL2
+	 * tables, broadcast maintenance at 50 / 500 / 2000 cycles. */
+	fx_init(&f);
+	ck_assert_uint_eq(p->asid_bits, 16);
+	ck_assert_uint_eq(p->vmid_bits, 16);
+	ck_assert_int_eq(p->vmid_scheme, CFG_VMID_NEW);
+	ck_assert(p->vmid_tagging && p->kernel_global && p->vhe && !p->el2_extra_level);
+	ck_assert_int_eq(p->tlbi_scope, CFG_TLBI_BROADCAST);
+	ck_assert_uint_eq(p->tlbi_local_cycles, 50);
+	ck_assert_uint_eq(p->tlbi_broadcast_cycles, 500);
+	ck_assert_uint_eq(p->ipi_cycles, 2000);
+
+	set_ok(&f, "policy.asid_bits=8");
+	set_ok(&f, "policy.vmid_bits=8");
+	set_ok(&f, "policy.vmid_scheme=old");
+	set_ok(&f, "policy.vmid_tagging=0");
+	set_ok(&f, "policy.kernel_global=no");
+	set_ok(&f, "policy.vhe=off");
+	set_ok(&f, "policy.el2_extra_level=1");
+	set_ok(&f, "policy.tlbi_scope=local");
+	set_ok(&f, "policy.ipi_cycles=0");
+	ck_assert_int_eq(cfg_finalize(&f.cfg, &f.err), 0);
+	ck_assert_uint_eq(p->asid_bits, 8);
+	ck_assert_int_eq(p->vmid_scheme, CFG_VMID_OLD);
+	ck_assert(!p->vmid_tagging && !p->kernel_global && !p->vhe && p->el2_extra_level);
+	ck_assert_int_eq(p->tlbi_scope, CFG_TLBI_LOCAL);
+	ck_assert_uint_eq(p->ipi_cycles, 0);
+	/* the echo carries the section and reads back */
+	echo = echo_text(&f.cfg);
+	ck_assert_ptr_nonnull(strstr(echo, "[policy]\nasid_bits = 8\nvmid_bits = 8\n"));
+	{
+		struct fx g;
+
+		fx_init(&g);
+		ck_assert_int_eq(cfg_load_string(&g.cfg, echo, "echo", &g.err), 0);
+		ck_assert_int_eq(cfg_finalize(&g.cfg, &g.err), 0);
+		ck_assert(!memcmp(&g.cfg.policy, &f.cfg.policy, sizeof(f.cfg.policy)));
+	}
+	free(echo);
+
+	ck_assert_int_eq(cfg_set(&f.cfg, "policy.asid_bits=12", &f.err), SIM_E_CONFIG);
+	ck_assert_str_eq(f.err.msg, "--set 'policy.asid_bits=12': [policy] asid_bits: expected "
+			 "one of 8|16, got '12'");
+	ck_assert_int_eq(cfg_set(&f.cfg, "policy.tlbi_scope=global", &f.err), SIM_E_CONFIG);
+	ck_assert_int_eq(cfg_set(&f.cfg, "policy.tlbi_local_cycles=1000001", &f.err), SIM_E_CONFIG);
+	ck_assert_int_eq(cfg_set(&f.cfg, "policy.colour=red", &f.err), SIM_E_CONFIG);
+}
+END_TEST
+
+START_TEST(test_policy_help)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *mf = open_memstream(&buf, &len);
+	static const char *const want[] = {
+		"policy.asid_bits: 8|16 (default: 16)", "policy.vmid_scheme: new|old (default: new)",
+		"policy.vmid_tagging: boolean 0|1 (default: 1)", "policy.tlbi_scope: broadcast|local",
+		"policy.ipi_cycles: integer 0..1000000 (default: 2000)",
+	};
+
+	ck_assert_ptr_nonnull(mf);
+	cfg_print_help(mf);
+	fclose(mf);
+	for (size_t i = 0; i < ARRAY_SIZE(want); i++)
+		ck_assert_msg(strstr(buf, want[i]), "help lacks '%s'", want[i]);
+	free(buf);
+}
+END_TEST
+
 static Suite *config_suite(void)
 {
 	Suite *s = suite_create("config");
@@ -872,6 +950,11 @@ static Suite *config_suite(void)
 	tc = tcase_create("echo");
 	tcase_add_test(tc, test_echo_round_trip);
 	tcase_add_test(tc, test_echo_format);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("policy");
+	tcase_add_test(tc, test_policy_keys);
+	tcase_add_test(tc, test_policy_help);
 	suite_add_tcase(s, tc);
 	return s;
 }
