@@ -98,39 +98,6 @@ static int parse_args(int argc, char **argv, struct convert_args *a)
 	return 0;
 }
 
-/* Creates OUT's temporary sibling; its name goes to *tmp (malloc'd). */
-static int make_temp(const char *out, char **tmp)
-{
-	size_t n = strlen(out) + sizeof(".tmpXXXXXX");
-	char *name = malloc(n);
-	mode_t mask;
-	int fd;
-
-	*tmp = NULL;
-	if (!name)
-		return -1;
-	snprintf(name, n, "%s.tmpXXXXXX", out);
-	fd = mkstemp(name);
-	if (fd < 0) {
-		fprintf(stderr, "mmusim: %s: cannot create a temporary file: %s\n", out,
-			strerror(errno));
-		free(name);
-		return -1;
-	}
-	/* mkstemp() makes the file 0600; give it what creat() would. */
-	mask = umask(0);
-	umask(mask);
-	if (fchmod(fd, 0666 & ~mask) < 0) {
-		fprintf(stderr, "mmusim: %s: chmod: %s\n", name, strerror(errno));
-		close(fd);
-		unlink(name);
-		free(name);
-		return -1;
-	}
-	*tmp = name;
-	return fd;
-}
-
 int cmd_convert(int argc, char **argv)
 {
 	struct convert_args a = { 0 };
@@ -138,9 +105,8 @@ int cmd_convert(int argc, char **argv)
 	struct trace_writer *w = NULL;
 	struct trace_rec *recs = NULL;
 	struct sim_error err;
-	char *tmp = NULL;
 	int status = EXIT_USAGE;
-	int rc, fd;
+	int rc;
 
 	sim_error_clear(&err);
 	rc = parse_args(argc, argv, &a);
@@ -158,14 +124,7 @@ int cmd_convert(int argc, char **argv)
 		fprintf(stderr, "mmusim: %s\n", err.msg);
 		goto out;
 	}
-	if (!strcmp(a.out, "-")) {
-		rc = trace_writer_open(&w, "-", &a.wopts, &err);
-	} else {
-		fd = make_temp(a.out, &tmp);
-		if (fd < 0)
-			goto out;
-		rc = trace_writer_open_fd(&w, fd, true, a.out, &a.wopts, &err);
-	}
+	rc = trace_writer_open(&w, a.out, &a.wopts, &err);
 	if (rc < 0) {
 		fprintf(stderr, "mmusim: %s\n", err.msg);
 		goto out;
@@ -185,15 +144,6 @@ int cmd_convert(int argc, char **argv)
 		fprintf(stderr, "mmusim: %s\n", trace_writer_error(w)->msg);
 		goto out;
 	}
-	if (tmp) {
-		if (rename(tmp, a.out) < 0) {
-			fprintf(stderr, "mmusim: %s: cannot rename %s into place: %s\n", a.out, tmp,
-				strerror(errno));
-			goto out;
-		}
-		free(tmp);
-		tmp = NULL;
-	}
 	if (!a.quiet)
 		fprintf(stderr, "mmusim: convert: %s (%s, %s) -> %s%s: %" PRIu64 " records, %"
 			PRIu64 " lines ignored, %" PRIu64 " bytes in, %" PRIu64 " bytes out\n",
@@ -205,10 +155,6 @@ int cmd_convert(int argc, char **argv)
 	status = 0;
 out:
 	trace_writer_close(w);
-	if (tmp) {
-		unlink(tmp);
-		free(tmp);
-	}
 	trace_reader_close(r);
 	free(recs);
 	return status;

@@ -322,40 +322,6 @@ static int parse_args(int argc, char **argv, struct gen_args *a)
 	return 0;
 }
 
-/* Creates OUT's temporary sibling; its name goes to *tmp (malloc'd). */
-static int make_temp(const char *out, char **tmp)
-{
-	size_t n = strlen(out) + sizeof(".tmpXXXXXX");
-	char *name = malloc(n);
-	mode_t mask;
-	int fd;
-
-	*tmp = NULL;
-	if (!name) {
-		fprintf(stderr, "mmusim: gen: out of memory\n");
-		return -1;
-	}
-	snprintf(name, n, "%s.tmpXXXXXX", out);
-	fd = mkstemp(name);
-	if (fd < 0) {
-		fprintf(stderr, "mmusim: %s: cannot create a temporary file: %s\n", out,
-			strerror(errno));
-		free(name);
-		return -1;
-	}
-	mask = umask(0);
-	umask(mask);
-	if (fchmod(fd, 0666 & ~mask) < 0) {
-		fprintf(stderr, "mmusim: %s: chmod: %s\n", name, strerror(errno));
-		close(fd);
-		unlink(name);
-		free(name);
-		return -1;
-	}
-	*tmp = name;
-	return fd;
-}
-
 int cmd_gen(int argc, char **argv)
 {
 	struct gen_args a = { 0 };
@@ -364,9 +330,8 @@ int cmd_gen(int argc, char **argv)
 	struct gen *g = NULL;
 	struct sim_error err;
 	uint64_t kinds[3] = { 0 };
-	char *tmp = NULL;
 	int status = EXIT_USAGE;
-	int rc, fd;
+	int rc;
 
 	sim_error_clear(&err);
 	gen_params_init(&a.p);
@@ -385,14 +350,7 @@ int cmd_gen(int argc, char **argv)
 		fprintf(stderr, "mmusim: gen: out of memory\n");
 		goto out;
 	}
-	if (!strcmp(a.out, "-")) {
-		rc = trace_writer_open(&w, "-", &a.wopts, &err);
-	} else {
-		fd = make_temp(a.out, &tmp);
-		if (fd < 0)
-			goto out;
-		rc = trace_writer_open_fd(&w, fd, true, a.out, &a.wopts, &err);
-	}
+	rc = trace_writer_open(&w, a.out, &a.wopts, &err);
 	if (rc < 0) {
 		fprintf(stderr, "mmusim: %s\n", err.msg);
 		goto out;
@@ -409,15 +367,6 @@ int cmd_gen(int argc, char **argv)
 	if (trace_writer_finish(w) < 0) {
 		fprintf(stderr, "mmusim: %s\n", trace_writer_error(w)->msg);
 		goto out;
-	}
-	if (tmp) {
-		if (rename(tmp, a.out) < 0) {
-			fprintf(stderr, "mmusim: %s: cannot rename %s into place: %s\n", a.out, tmp,
-				strerror(errno));
-			goto out;
-		}
-		free(tmp);
-		tmp = NULL;
 	}
 	if (!a.quiet) {
 		const struct gen_params *p = gen_get_params(g);
@@ -438,10 +387,6 @@ int cmd_gen(int argc, char **argv)
 	status = 0;
 out:
 	trace_writer_close(w);
-	if (tmp) {
-		unlink(tmp);
-		free(tmp);
-	}
 	gen_destroy(g);
 	free(recs);
 	return status;

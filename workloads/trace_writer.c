@@ -19,8 +19,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "sim/bits.h"
@@ -33,6 +35,8 @@ struct trace_writer {
 	int fd;
 	bool own_fd;
 	char *name;
+	char *tmp;                      /* trace_writer_open(): the temporary sibling
+					 * renamed to name by trace_writer_finish() */
 	uint8_t *buf;                   /* encoded, not yet written */
 	size_t len;
 	ZSTD_CStream *zc;               /* NULL if not compressing */
@@ -169,13 +173,44 @@ int trace_writer_open(struct trace_writer **wp, const char *path,
 {
 	int fd;
 
+	size_t n = strlen(path) + sizeof(".tmpXXXXXX");
+	char *tmp;
+	mode_t mask;
+	int rc;
+
 	*wp = NULL;
 	if (!strcmp(path, "-"))
 		return trace_writer_open_fd(wp, STDOUT_FILENO, false, "<stdout>", opts, err);
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-	if (fd < 0)
-		return sim_error_set(err, SIM_E_IO, "%s: cannot create: %s", path, strerror(errno));
-	return trace_writer_open_fd(wp, fd, true, path, opts, err);
+	/* Written whole or not at all: into a temporary sibling that
+	 * trace_writer_finish() renames over @path, so an interrupted or
+	 * failed write never leaves a file that looks complete. */
+	tmp = malloc(n);
+	if (!tmp)
+		return sim_error_set(err, SIM_E_NOMEM, "%s: out of memory", path);
+	snprintf(tmp, n, "%s.tmpXXXXXX", path);
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		rc = sim_error_set(err, SIM_E_IO, "%s: cannot create a temporary file beside it: %s",
+				   path, strerror(errno));
+		free(tmp);
+		return rc;
+	}
+	mask = umask(0);        /* mkstemp() made it 0600; give it what creat() would */
+	umask(mask);
+	if (fchmod(fd, 0666 & ~mask) < 0) {
+		rc = sim_error_set(err, SIM_E_IO, "%s: chmod: %s", tmp, strerror(errno));
+		goto fail;
+	}
+	rc = trace_writer_open_fd(wp, fd, true, path, opts, err);
+	if (rc)
+		goto fail;
+	(*wp)->tmp = tmp;
+	return 0;
+fail:
+	close(fd);
+	unlink(tmp);
+	free(tmp);
+	return rc;
 }
 
 static int select_cpu(struct trace_writer *w, uint16_t cpu)
@@ -337,6 +372,14 @@ int trace_writer_finish(struct trace_writer *w)
 			return w->failed = sim_error_set(&w->err, SIM_E_IO, "%s: close failed: %s",
 							 w->name, strerror(errno));
 	}
+	if (w->tmp) {
+		if (rename(w->tmp, w->name) < 0)
+			return w->failed = sim_error_set(&w->err, SIM_E_IO,
+							 "%s: cannot rename %s into place: %s",
+							 w->name, w->tmp, strerror(errno));
+		free(w->tmp);
+		w->tmp = NULL;
+	}
 	return 0;
 }
 
@@ -361,6 +404,10 @@ void trace_writer_close(struct trace_writer *w)
 		return;
 	if (w->own_fd)
 		close(w->fd);
+	if (w->tmp) {           /* never finished: leave nothing behind */
+		unlink(w->tmp);
+		free(w->tmp);
+	}
 	ZSTD_freeCStream(w->zc);
 	free(w->zout);
 	free(w->cpus);
