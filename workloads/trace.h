@@ -242,13 +242,16 @@ struct trace_writer_opts {
 bool trace_path_wants_zstd(const char *path);
 
 /**
- * trace_writer_open() - create (truncate) a native trace file.
+ * trace_writer_open() - create a native trace file.
  * @path: a file name, or "-" for standard output.
  * @opts: NULL for uncompressed output with default settings.
  *
- * The header is written at once; records go through a buffer.  The file is
- * complete only after trace_writer_finish() has written the end-of-trace
- * record: a reader reports a file without it as truncated.
+ * The header is written at once; records go through a buffer.  A file is
+ * written whole or not at all: into a temporary file beside @path, which
+ * trace_writer_finish() renames over @path after writing the end-of-trace
+ * record, and trace_writer_close() of an unfinished writer removes.  (On
+ * standard output a reader reports a stream without the end record as
+ * truncated.)
  *
  * Return: 0, or a negative enum sim_err with @err filled.
  */
