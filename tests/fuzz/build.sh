@@ -22,6 +22,7 @@ set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
 srcdir=$(cd "$here/../.." && pwd)
+# shellcheck source=tests/fuzz/targets.sh disable=SC1091
 . "$here/targets.sh"
 
 B=${MMUSIM_FUZZ_BUILD:-$PWD/fuzz-build}
@@ -64,7 +65,7 @@ fi
 
 # The instrumented library, configured once; make rebuilds what changed.
 mkdir -p "$B/lib"
-if [ ! -f "$B/lib/config.status" ] || [ "$srcdir/configure" -nt "$B/lib/config.status" ]; then
+if [ ! -f "$B/lib/config.status" ] || [ -n "$(find "$srcdir/configure" -newer "$B/lib/config.status")" ]; then
 	echo "build.sh: configuring the instrumented library in $B/lib"
 	(cd "$B/lib" && "$srcdir/configure" CC="$CC_FUZZ" CFLAGS="$LIB_CFLAGS" \
 		--without-jemalloc --disable-tests >configure.log 2>&1) || {

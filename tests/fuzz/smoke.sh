@@ -17,6 +17,7 @@
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=tests/fuzz/targets.sh disable=SC1091
 . "$here/targets.sh"
 SECONDS_PER=${MMUSIM_FUZZ_SECONDS:-30}
 TARGETS=${MMUSIM_FUZZ_TARGETS:-$MMUSIM_FUZZ_TARGETS}
