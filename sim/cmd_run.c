@@ -17,18 +17,28 @@
 #include "sim/config.h"
 #include "sim/emit.h"
 #include "sim/sim.h"
+#include "sim/stats.h"
 #include "workloads/trace.h"
+#include "workloads/workload.h"
 
 #define RUN_BATCH 4096
 
 static void run_usage(FILE *f)
 {
 	fputs("usage: mmusim run [OPTIONS] TRACE...\n"
+	      "       mmusim run [OPTIONS] --workload FILE\n"
 	      "\n"
 	      "Replay memory traces (Valgrind lackey --trace-mem=yes text, or the native\n"
 	      "format of 'mmusim convert'; plain, gzip or zstd; '-' for standard input)\n"
 	      "through the configured TLBs, walk caches and page tables, and report what\n"
-	      "translation cost.  Several traces are replayed in order as one stream.\n"
+	      "translation cost.  Several traces are replayed in order as one stream, on\n"
+	      "one CPU in one address space.\n"
+	      "\n"
+	      "With --workload, replay a virtualization scenario instead (see\n"
+	      "workloads/WORKLOADS.md): CPUs, VMs and processes fed by traces or\n"
+	      "generators, context switches through the ASID allocator, VM entries\n"
+	      "through the VMID allocator, VM exits, system calls and TLB maintenance,\n"
+	      "under the [policy] settings of the configuration.\n"
 	      "\n"
 	      "Configuration (applied in this order):\n"
 	      "  --preset NAME     start from a built-in preset: one-level, cortex-a57,\n"
@@ -37,6 +47,9 @@ static void run_usage(FILE *f)
 	      "  --config FILE     an INI file of settings\n"
 	      "  --set S.KEY=VAL   one setting, e.g. --set tlb.L1D.entries=64 (repeatable)\n"
 	      "  --help-config     list every setting with its range and default\n"
+	      "\n"
+	      "Workload:\n"
+	      "  --workload FILE   the scenario to replay (no TRACE arguments then)\n"
 	      "\n"
 	      "Output:\n"
 	      "  --json FILE       every counter and the configuration, as JSON (written\n"
@@ -97,6 +110,7 @@ int cmd_run(int argc, char **argv)
 		{ "set", required_argument, NULL, 's' },
 		{ "json", required_argument, NULL, 'j' },
 		{ "csv", required_argument, NULL, 'v' },
+		{ "workload", required_argument, NULL, 'w' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "no-progress", no_argument, NULL, 'P' },
 		{ "help-config", no_argument, NULL, 'H' },
@@ -108,7 +122,8 @@ int cmd_run(int argc, char **argv)
 	struct sim_error err = { 0 };
 	struct sim *s = NULL;
 	struct trace_rec *recs = NULL;
-	const char *preset = NULL, *config = NULL;
+	const char *preset = NULL, *config = NULL, *workload = NULL;
+	struct workload wl = { 0 };
 	char **sets = NULL;
 	int nsets = 0, c, status = 0;
 	bool complete = true;
@@ -127,6 +142,7 @@ int cmd_run(int argc, char **argv)
 		case 's': sets[nsets++] = optarg; break;
 		case 'j': o.json = optarg; break;
 		case 'v': o.csv = optarg; break;
+		case 'w': workload = optarg; break;
 		case 'q': o.quiet = true; break;
 		case 'P': o.progress = false; break;
 		case 'H':
@@ -143,8 +159,14 @@ int cmd_run(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	if (optind >= argc) {
+	if (optind >= argc && !workload) {
 		fprintf(stderr, "mmusim run: no trace given (try 'mmusim run --help')\n");
+		free(sets);
+		return EXIT_USAGE;
+	}
+	if (optind < argc && workload) {
+		fprintf(stderr, "mmusim run: --workload names its traces itself; no TRACE "
+			"arguments with it\n");
 		free(sets);
 		return EXIT_USAGE;
 	}
@@ -163,18 +185,52 @@ int cmd_run(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	free(sets);
-	if (cfg_finalize(&cfg, &err) || sim_create(&s, &cfg, &err)) {
+	if (cfg_finalize(&cfg, &err) ||
+	    (workload && workload_parse_file(&wl, workload, &err)) ||
+	    (workload ? sim_create_workload(&s, &cfg, &wl, &err) : sim_create(&s, &cfg, &err))) {
 		fprintf(stderr, "mmusim run: %s\n", err.msg);
+		workload_free(&wl);
 		return EXIT_USAGE;
 	}
 	recs = malloc(RUN_BATCH * sizeof(*recs));
 	if (!recs) {
 		fprintf(stderr, "mmusim run: out of memory\n");
 		sim_destroy(s);
+		workload_free(&wl);
 		return 1;
 	}
 
-	{
+	if (workload) {
+		bool show = o.progress && isatty(STDERR_FILENO), done = false;
+		double t0 = now_seconds(), next = t0 + 1.0;
+
+		while (!done) {
+			if (sim_run(s, UINT64_C(1) << 20, &done, &err)) {
+				snprintf(reason, sizeof(reason), "%s", err.msg);
+				complete = false;
+				break;
+			}
+			if (show) {
+				double t = now_seconds();
+
+				if (t >= next) {
+					const struct stats_registry *r = sim_stats(s);
+					struct stats_item it;
+					long k = stats_find(r, "accesses");
+
+					if (k >= 0) {
+						stats_get(r, (size_t)k, &it);
+						fprintf(stderr, "\rmmusim run: %s: %.1f M accesses, %.1f M/s   ",
+							workload, (double)(it.value + it.warmup) / 1e6,
+							(double)(it.value + it.warmup) / 1e6 / (t - t0));
+					}
+					next = t + 0.5;
+				}
+			}
+		}
+		if (show && now_seconds() >= t0 + 1.0)
+			fprintf(stderr, "\r%60s\r", "");
+	} else {
 		bool show = o.progress && isatty(STDERR_FILENO);
 		double t0 = now_seconds(), next = t0 + 1.0;
 		uint64_t records = 0;
@@ -241,5 +297,6 @@ int cmd_run(int argc, char **argv)
 	free((void *)o.argv);
 	free(recs);
 	sim_destroy(s);
+	workload_free(&wl);
 	return status;
 }

@@ -136,6 +136,8 @@ struct sim_cpu {
 	struct sim_l1memo l1memo[2][SIM_L1MEMO];
 };
 
+struct sim_wl;
+
 struct sim {
 	struct sim_config cfg;
 	struct pmem pm;
@@ -156,6 +158,8 @@ struct sim {
 	struct stats_registry reg;
 	uint64_t warmup_left;           /* accesses until the statistics snapshot */
 	size_t step_failed_at;          /* index in the batch of sim_step()'s failure */
+	struct sim_wl *wl;              /* a workload run's VMs, processes and
+					 * schedule (sim.c); NULL for a single trace */
 };
 
 /**
@@ -176,6 +180,42 @@ void sim_destroy(struct sim *s);
  * the index of the record that failed; the statistics so far stay valid.
  */
 int sim_step(struct sim *s, const struct trace_rec *recs, size_t n, struct sim_error *err);
+
+struct workload;
+
+/**
+ * sim_create_workload() - build a simulation of a workload (workloads/
+ * workload.h, WORKLOADS.md): its CPUs, each with its own TLBs and walk
+ * caches, the host, its VMs and processes, and the sources that feed them.
+ * @sp:  the new simulation, freed with sim_destroy()
+ * @cfg: copied; must have passed cfg_finalize(); [policy] applies
+ * @wl:  borrowed: must outlive the simulation
+ * @err: why not
+ *
+ * The run is driven by sim_run(), or record by record with sim_step(),
+ * which then replays each record on the CPU it names and honours context
+ * and VM switches.  Statistics: the single-trace set, with tlb.*,
+ * walkcache.* and s2tlb counters summed over the CPUs (and per CPU under
+ * cpu.N.tlb.* when there are several), plus events.*, maintenance.*,
+ * asid.host.*, asid.guest.* (every VM's allocator) and vmid.*.
+ *
+ * Return: 0; SIM_E_CONFIG (s2only mode, a VM geometry the configuration
+ * cannot build, naming its section and line; a footprint outside its VA
+ * range), SIM_E_IO and the trace readers' errors for a trace that cannot
+ * be opened, SIM_E_NOMEM.
+ */
+int sim_create_workload(struct sim **sp, const struct sim_config *cfg, const struct workload *wl,
+			struct sim_error *err);
+
+/**
+ * sim_run() - advance a workload run by about @max_accesses accesses (all
+ * CPUs together; at least one turn of the CPUs).
+ * @done: set when every source has ended or [workload] accesses is reached
+ *
+ * Return: 0, or a negative enum sim_err with @err naming the process, its
+ * trace and the record; the statistics so far stay valid.
+ */
+int sim_run(struct sim *s, uint64_t max_accesses, bool *done, struct sim_error *err);
 
 /* The registry every emitter reads (counters since the warmup snapshot). */
 static inline const struct stats_registry *sim_stats(const struct sim *s)
