@@ -9,6 +9,7 @@
 #   trace     mmusim run --quiet FILE  and  mmusim convert FILE /dev/null
 #   config    mmusim run --quiet --config FILE tests/data/run/small.lk
 #   results   mmusim report --no-charts -o DIR FILE FILE
+#   workload  mmusim run --quiet --workload FILE
 #
 # Of the seed corpora, only the named seeds run by default; the inputs the
 # fuzzers added (named by their SHA-1) run too with MMUSIM_REGRESSION_ALL=1
@@ -86,6 +87,10 @@ for d in corpus regressions; do
 		[ -f "$f" ] || continue
 		rm -rf "$tmp/report"
 		check "$f" "$MMUSIM" report --no-charts -o "$tmp/report" "$f" "$f"
+	done
+	for f in "$here/$d/workload"/*; do
+		[ -f "$f" ] || continue
+		check "$f" "$MMUSIM" run --quiet --no-progress --workload "$f"
 	done
 done
 echo "$pass passed, $fail failed"
