@@ -1686,11 +1686,27 @@ static int wl_control(struct sim_cpu *cpu, const struct trace_rec *r, struct sim
 	default:
 		break;
 	}
-	if (wc->running && !w->tasks)
-		return 0;
-	/* a task's records switched: remember where it is */
-	if (wc->nrq && wc->rq[wc->cur]->cur != wc->running && wc->running)
+	/* the records of the task being replayed switched: it runs there now */
+	if (wc->nrq && wc->running)
 		wc->rq[wc->cur]->cur = wc->running;
+	return 0;
+}
+
+/* The old VMID scheme's kick: a CPU told to leave its guest re-enters it
+ * (its VM then takes a number of the new generation). */
+static int kick_check(struct sim_cpu *cpu, struct sim_error *err)
+{
+	struct sim_wl *w = cpu->sim->wl;
+	struct sim_wcpu *wc = &w->cpu[cpu->index];
+	int rc;
+
+	if (!wc->kicked || !wc->loaded || !wc->running || wc->running->vm != wc->loaded)
+		return 0;
+	w->ev[WL_E_KICKS]++;
+	world_switch(cpu, NULL);
+	if ((rc = guest_entry(cpu, wc->loaded, err)))
+		return rc;
+	enter_context(cpu, wc->running, 0);
 	return 0;
 }
 
@@ -1715,6 +1731,10 @@ static int wl_step(struct sim *s, const struct trace_rec *recs, size_t n, struct
 			s->step_failed_at = i;
 			return sim_error_set(err, SIM_E_INVAL, "CPU %u: an access before any "
 					     "context switch", c);
+		}
+		if ((rc = kick_check(&s->cpu[c], err))) {
+			s->step_failed_at = i;
+			return rc;
 		}
 		if ((rc = cpu_replay(&s->cpu[c], recs + i, j - i, &at, err))) {
 			s->step_failed_at = i + at;
@@ -2105,15 +2125,9 @@ static int cpu_turn(struct sim_cpu *cpu, uint64_t budget, bool *ran, struct sim_
 		}
 		if (wc->running != t->cur && (rc = switch_to(cpu, t->cur, err)))
 			return task_error(t, 0, rc, err);
+		if ((rc = kick_check(cpu, err)))
+			return task_error(t, 0, rc, err);
 		in_guest = wc->loaded && wc->running->vm == wc->loaded;
-		if (in_guest && wc->kicked) {
-			/* the old VMID scheme made this CPU leave its guest */
-			w->ev[WL_E_KICKS]++;
-			world_switch(cpu, NULL);
-			if ((rc = guest_entry(cpu, wc->loaded, err)))
-				return task_error(t, 0, rc, err);
-			enter_context(cpu, wc->running, 0);
-		}
 		lim = min_u64(t->len - t->pos, budget);
 		lim = min_u64(lim, wc->quantum_left);
 		if (t->syscall_every)

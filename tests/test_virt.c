@@ -115,8 +115,8 @@ START_TEST(test_wl_builtin)
 	ck_assert_int_eq(wl.procs[0].source, WL_SRC_GEN);
 	ck_assert_int_eq(wl.procs[0].gen.pattern, GEN_ZIPF);
 	ck_assert_uint_eq(wl.procs[0].gen.footprint, 64 * MiB);
-	/* "700k" is a count: 700 x 1000. */
-	ck_assert_uint_eq(wl.procs[0].gen.accesses, 700000);
+	/* "450k" is a count: 450 x 1000. */
+	ck_assert_uint_eq(wl.procs[0].gen.accesses, 450000);
 	ck_assert_uint_eq(wl.procs[2].gen.hot_bytes, 4 * MiB);
 	workload_free(&wl);
 }
@@ -410,29 +410,37 @@ END_TEST
 
 START_TEST(test_vmid_rollover_8bit)
 {
-	static const char *const sets[] = { "policy.vmid_bits=8", NULL };
-	struct wrun r;
+	static const char *const sets_new[] = { "policy.vmid_bits=8", NULL };
+	static const char *const sets_old[] = { "policy.vmid_bits=8", "policy.vmid_scheme=old", NULL };
 
-	wrun_init(&r, "[workload]\ncpus = 2\n", sets);
-	/* CPU 1 enters VM 1 (VMID 1) and loads A: one walk. */
-	vmsw(&r, 1, 1);
-	ld(&r, 1, VA_A);
-	ck_wstat(&r, "walks", 1);
-	/* CPU 0 enters VMs 2..255 in turn: VMIDs 2..255, each put when CPU
-	 * 0 leaves it.  VM 256 finds no number: a rollover, which reserves
-	 * VM 1's VMID (running on CPU 1) and issues one TLBI ALLE1IS, to
-	 * every CPU at once (the new scheme owes no local flushes). */
-	for (uint32_t v = 2; v <= 256; v++)
-		vmsw(&r, 0, v);
-	ck_wstat(&r, "vmid.allocations", 256);
-	ck_wstat(&r, "vmid.rollovers", 1);
-	ck_wstat(&r, "vmid.broadcast_flushes", 1);
-	ck_wstat(&r, "maintenance.vmid_rollover_flushes", 1);
-	ck_wstat(&r, "maintenance.broadcast_tlbis", 1);
-	/* CPU 1 still runs VM 1 under VMID 1, but ALLE1 removed its entry. */
-	ld(&r, 1, VA_A);
-	ck_wstat(&r, "walks", 2);
-	wrun_free(&r);
+	for (int old = 0; old <= 1; old++) {
+		struct wrun r;
+
+		wrun_init(&r, "[workload]\ncpus = 2\n", old ? sets_old : sets_new);
+		/* CPU 1 enters VM 1 (VMID 1) and loads A: one walk. */
+		vmsw(&r, 1, 1);
+		ld(&r, 1, VA_A);
+		ck_wstat(&r, "walks", 1);
+		/* CPU 0 enters VMs 2..255 in turn: VMIDs 2..255.  VM 256
+		 * finds no number: a rollover and one TLBI ALLE1IS, to every
+		 * CPU at once.  New scheme: VM 1's VMID (running on CPU 1) is
+		 * reserved and VM 256 gets 2.  Old scheme: nothing is
+		 * reserved, VM 256 gets 1 and CPU 1 is kicked out of VM 1. */
+		for (uint32_t v = 2; v <= 256; v++)
+			vmsw(&r, 0, v);
+		ck_wstat(&r, "vmid.rollovers", 1);
+		ck_wstat(&r, "vmid.broadcast_flushes", 1);
+		ck_wstat(&r, "maintenance.vmid_rollover_flushes", 1);
+		ck_wstat(&r, "maintenance.broadcast_tlbis", 1);
+		/* CPU 1 loads A again: ALLE1 removed its entry.  Old scheme:
+		 * first CPU 1 re-enters VM 1, which takes VMID 2 of the new
+		 * generation (a 257th allocation). */
+		ld(&r, 1, VA_A);
+		ck_wstat(&r, "walks", 2);
+		ck_wstat(&r, "vmid.allocations", old ? 257 : 256);
+		ck_wstat(&r, "events.vm_kicks", old ? 1 : 0);
+		wrun_free(&r);
+	}
 }
 END_TEST
 
