@@ -18,5 +18,6 @@ int cmd_run(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);
 int cmd_gen(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
 
 #endif /* MMUSIM_SIM_CMD_H */

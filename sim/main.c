@@ -24,6 +24,7 @@ static const struct subcommand subcommands[] = {
 	{ "report", cmd_report, "charts, tables and a design-review report (HTML, Markdown) from results" },
 	{ "sweep",  cmd_sweep,  "run a matrix of configurations x workloads on every core (or emit Slurm / GNU parallel jobs)" },
 	{ "gen", cmd_gen, "write a synthetic trace (sequential, strided, random, zipf, chase, hotcold; with an instruction stream)" },
+	{ "compare", cmd_compare, "replay a virtualization workload under the design-review configurations and compare" },
 };
 
 static void usage(FILE *f)

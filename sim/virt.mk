@@ -4,12 +4,13 @@
 # Makefile.am for the shared variables.
 
 libmmusim_a_SOURCES += workloads/workload.h workloads/workload.c
+mmusim_SOURCES += sim/cmd_compare.c
 
 check_PROGRAMS += tests/test_virt
-TESTS += tests/test_virt
+TESTS += tests/test_virt tests/run_compare.sh
 
 tests_test_virt_SOURCES = tests/test_virt.c
 tests_test_virt_CFLAGS = $(TEST_CFLAGS)
 tests_test_virt_LDADD = $(TEST_LIBS)
 
-EXTRA_DIST += workloads/WORKLOADS.md tests/data/virt
+EXTRA_DIST += workloads/WORKLOADS.md tests/data/virt tests/run_compare.sh
