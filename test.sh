@@ -24,11 +24,9 @@ for f in $flavours; do
 	make -C "build/$f" -j"$(nproc 2>/dev/null || echo 2)" check >"build/$f/check.out" 2>&1 || rc=$?
 	echo "== build/$f: test results =="
 	# Each Check suite's own summary line, then automake's totals.
-	for l in "build/$f"/tests/*.log; do
-		[ -f "$l" ] || continue
-		case $l in */test-suite.log) continue ;; esac
+	find "build/$f/tests" -name '*.log' ! -name test-suite.log | sort | while read -r l; do
 		grep -h -E '^[0-9]+%: Checks:|^[0-9]+ passed, [0-9]+ failed' "$l" |
-			sed "s|^|$(basename "$l" .log): |" || true
+			sed "s|^|${l#build/$f/}: |" || true
 	done
 	pass=$(sed -n 's/^# PASS: *//p' "build/$f/check.out" | tail -n 1)
 	fail=$(sed -n 's/^# FAIL: *//p' "build/$f/check.out" | tail -n 1)
