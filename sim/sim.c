@@ -986,7 +986,9 @@ int sim_step(struct sim *s, const struct trace_rec *recs, size_t n, struct sim_e
  *  - Scheduling: each CPU runs its run queue round-robin, switching after
  *    quantum accesses of the current process (not when it is alone); the
  *    CPUs take turns of `slice` accesses; a process whose source ends
- *    leaves the queue.  The VMM processes, the hypervisor's address space
+ *    leaves the queue.  A system call or an exit is a handler that runs in
+ *    the same turns (so it counts against the slice and [workload]
+ *    accesses, and can be cut short by the latter).  The VMM processes, the hypervisor's address space
  *    and the kernel streams are the model's own, not processes of the
  *    workload.
  */
@@ -1046,6 +1048,9 @@ struct sim_wcpu {
 	struct sim_vm *s2_vm;           /* no VMID tagging: the VM its stage-2 entries are of */
 	uint64_t exit_left;             /* guest accesses until the next exit */
 	bool kicked;                    /* old VMID scheme: must re-enter its guest */
+	enum { H_NONE, H_SYSCALL, H_EXIT_HYP, H_EXIT_HOST } hstate;  /* handler running */
+	uint64_t hleft;                 /* its accesses to go */
+	struct gen *hgen;               /* its stream */
 	struct gen *hyp_gen;            /* the exit handler's stream */
 	struct trace_rec *hbuf;
 };
@@ -1557,25 +1562,53 @@ static int run_stream(struct sim_cpu *cpu, struct gen *g, uint64_t n, struct sim
 	return 0;
 }
 
+/*
+ * Kernel and hypervisor work is a handler: a stream of accesses in a
+ * context, run in turns like the processes' records (so that it counts
+ * against the CPU's slice and [workload] accesses, and a long one does not
+ * hold up the other CPUs), then what follows it.
+ */
+
 /* A system call of the process @cpu runs: its kernel's stream at EL1. */
-static int do_syscall(struct sim_cpu *cpu, uint64_t n, struct sim_error *err)
+static int start_syscall(struct sim_cpu *cpu, uint64_t n, struct sim_error *err)
 {
 	struct sim_wl *w = cpu->sim->wl;
-	struct sim_space *sp = w->cpu[cpu->index].running;
-	struct gen *g;
+	struct sim_wcpu *wc = &w->cpu[cpu->index];
 	int rc;
 
 	w->ev[WL_E_SYSCALLS]++;
-	if ((rc = vm_kgen(cpu->sim, sp->vm, cpu->index, &g, err)))
+	if ((rc = vm_kgen(cpu->sim, wc->running->vm, cpu->index, &wc->hgen, err)))
 		return rc;
 	cpu->el = 1;
-	rc = run_stream(cpu, g, n, err);
-	cpu->el = 0;
-	return rc;
+	wc->hstate = H_SYSCALL;
+	wc->hleft = n;
+	return 0;
 }
 
-/* A VM exit of the guest @cpu runs, and the entry back. */
-static int do_exit(struct sim_cpu *cpu, struct sim_error *err)
+/* A VM exit of the guest @cpu runs: the world switch and the hypervisor's
+ * handler (EL2 regime, or the host at EL2&0). */
+static int start_exit(struct sim_cpu *cpu, struct sim_error *err)
+{
+	struct sim *s = cpu->sim;
+	struct sim_wl *w = s->wl;
+	struct sim_wcpu *wc = &w->cpu[cpu->index];
+	int rc;
+
+	w->ev[WL_E_EXITS]++;
+	world_switch(cpu, NULL);
+	enter_context(cpu, w->hyp ? w->hyp : wc->loaded->vmm, 2);
+	if (!wc->hyp_gen &&
+	    (rc = kgen_create(s, &w->hyp_stream, w->hyp_base,
+			      w->w->seed * 7919 + 65521 + cpu->index, &wc->hyp_gen, err)))
+		return rc;
+	wc->hgen = wc->hyp_gen;
+	wc->hstate = H_EXIT_HYP;
+	wc->hleft = wc->loaded->exit_accesses;
+	return 0;
+}
+
+/* The handler of @cpu has run to its end: what comes next. */
+static int handler_done(struct sim_cpu *cpu, struct sim_error *err)
 {
 	struct sim *s = cpu->sim;
 	struct sim_wl *w = s->wl;
@@ -1583,30 +1616,30 @@ static int do_exit(struct sim_cpu *cpu, struct sim_error *err)
 	struct sim_vm *vm = wc->loaded;
 	int rc;
 
-	w->ev[WL_E_EXITS]++;
-	world_switch(cpu, NULL);
-	/* the hypervisor's handler: EL2 regime, or the host at EL2&0 */
-	if (w->hyp)
-		enter_context(cpu, w->hyp, 2);
-	else
-		enter_context(cpu, vm->vmm, 2);
-	if (!wc->hyp_gen &&
-	    (rc = kgen_create(s, &w->hyp_stream, w->hyp_base,
-			      w->w->seed * 7919 + 65521 + cpu->index, &wc->hyp_gen, err)))
-		return rc;
-	if ((rc = run_stream(cpu, wc->hyp_gen, vm->exit_accesses, err)))
-		return rc;
-	if (vm->exit_host_accesses) {
-		struct gen *g;
-
-		enter_context(cpu, vm->vmm, w->vhe ? 2 : 1);
-		if ((rc = vm_kgen(s, w->vms[0], cpu->index, &g, err)) ||
-		    (rc = run_stream(cpu, g, vm->exit_host_accesses, err)))
+	switch (wc->hstate) {
+	case H_SYSCALL:
+		cpu->el = 0;
+		break;
+	case H_EXIT_HYP:
+		if (vm->exit_host_accesses) {
+			/* the host kernel's part, in the VMM's context */
+			enter_context(cpu, vm->vmm, w->vhe ? 2 : 1);
+			if ((rc = vm_kgen(s, w->vms[0], cpu->index, &wc->hgen, err)))
+				return rc;
+			wc->hstate = H_EXIT_HOST;
+			wc->hleft = vm->exit_host_accesses;
+			return 0;
+		}
+		/* fall through */
+	case H_EXIT_HOST:
+		if ((rc = guest_entry(cpu, vm, err)))
 			return rc;
+		enter_context(cpu, wc->running, 0);
+		break;
+	case H_NONE:
+		break;
 	}
-	if ((rc = guest_entry(cpu, vm, err)))
-		return rc;
-	enter_context(cpu, wc->running, 0);
+	wc->hstate = H_NONE;
 	return 0;
 }
 
@@ -2076,6 +2109,17 @@ static int task_error(struct sim_task *t, uint64_t at, int rc, struct sim_error 
 			     (unsigned long long)(t->records + at + 1), msg);
 }
 
+/* sim_run()'s error for a failure in a handler of @cpu. */
+static int handler_error(struct sim_cpu *cpu, int rc, struct sim_error *err)
+{
+	char msg[SIM_ERROR_MSG_MAX];
+
+	snprintf(msg, sizeof(msg), "%s", err ? err->msg : "");
+	return sim_error_set(err, rc, "CPU %u: %s handler: %s", cpu->index,
+			     cpu->sim->wl->cpu[cpu->index].hstate == H_SYSCALL ? "system call" :
+			     "VM exit", msg);
+}
+
 /* Remove the current task of @wc from its queue. */
 static void rq_drop(struct sim_wcpu *wc)
 {
@@ -2091,7 +2135,7 @@ static uint64_t min_u64(uint64_t a, uint64_t b)
 	return a < b ? a : b;
 }
 
-/* CPU @cpu's turn: up to @budget records of its run queue. */
+/* CPU @cpu's turn: up to @budget records of its run queue and handlers. */
 static int cpu_turn(struct sim_cpu *cpu, uint64_t budget, bool *ran, struct sim_error *err)
 {
 	struct sim *s = cpu->sim;
@@ -2099,14 +2143,53 @@ static int cpu_turn(struct sim_cpu *cpu, uint64_t budget, bool *ran, struct sim_
 	struct sim_wcpu *wc = &w->cpu[cpu->index];
 	int rc;
 
-	while (budget && wc->nrq) {
-		struct sim_task *t = wc->rq[wc->cur];
+	while (budget && (wc->nrq || wc->hstate != H_NONE)) {
+		struct sim_task *t;
 		uint64_t lim, before, acc;
 		bool in_guest;
 		size_t at = 0;
 
 		if (w->limit && s->c[SIM_C_ACCESSES] >= w->limit)
 			break;
+		if (wc->hstate != H_NONE) {
+			/* a handler runs before anything else */
+			lim = min_u64(wc->hleft, budget);
+			if (w->limit)
+				lim = min_u64(lim, w->limit - s->c[SIM_C_ACCESSES]);
+			if ((rc = run_stream(cpu, wc->hgen, lim, err)))
+				return handler_error(cpu, rc, err);
+			wc->hleft -= lim;
+			budget -= lim;
+			*ran = true;
+			if (!wc->hleft && (rc = handler_done(cpu, err)))
+				return handler_error(cpu, rc, err);
+			continue;
+		}
+		t = wc->rq[wc->cur];
+		/* what is due after the current process's last accesses */
+		in_guest = wc->loaded && wc->running && wc->running->vm == wc->loaded;
+		if (t->syscall_every && !t->syscall_left && wc->running == t->cur) {
+			t->syscall_left = t->syscall_every;
+			if ((rc = start_syscall(cpu, t->syscall_accesses, err)))
+				return task_error(t, 0, rc, err);
+			continue;
+		}
+		if (t->tlbi_every && !t->tlbi_left && wc->running == t->cur) {
+			t->tlbi_left = t->tlbi_every;
+			if (t->last_va && (rc = do_page_tlbi(cpu, t->last_va, err)))
+				return task_error(t, 0, rc, err);
+		}
+		if (in_guest && wc->loaded->exit_every && !wc->exit_left) {
+			wc->exit_left = wc->loaded->exit_every;
+			if ((rc = start_exit(cpu, err)))
+				return task_error(t, 0, rc, err);
+			continue;
+		}
+		if (!wc->quantum_left) {
+			wc->quantum_left = wc->quantum;
+			wc->cur = (wc->cur + 1) % wc->nrq;
+			continue;
+		}
 		if (t->pos == t->len) {
 			int n = t->rd ? trace_read(t->rd, t->buf, WL_BUF) : gen_next_batch(t->g, t->buf, WL_BUF);
 
@@ -2151,25 +2234,13 @@ static int cpu_turn(struct sim_cpu *cpu, uint64_t budget, bool *ran, struct sim_
 		t->records += lim;
 		budget -= lim;
 		*ran = true;
-		if (t->syscall_every && !(t->syscall_left -= acc)) {
-			t->syscall_left = t->syscall_every;
-			if ((rc = do_syscall(cpu, t->syscall_accesses, err)))
-				return task_error(t, lim - 1, rc, err);
-		}
-		if (t->tlbi_every && !(t->tlbi_left -= acc)) {
-			t->tlbi_left = t->tlbi_every;
-			if (t->last_va && (rc = do_page_tlbi(cpu, t->last_va, err)))
-				return task_error(t, lim - 1, rc, err);
-		}
-		if (in_guest && wc->loaded && wc->loaded->exit_every && !(wc->exit_left -= acc)) {
-			wc->exit_left = wc->loaded->exit_every;
-			if (wc->running->vm == wc->loaded && (rc = do_exit(cpu, err)))
-				return task_error(t, lim - 1, rc, err);
-		}
-		if (!(wc->quantum_left -= acc)) {
-			wc->quantum_left = wc->quantum;
-			wc->cur = (wc->cur + 1) % wc->nrq;
-		}
+		if (t->syscall_every)
+			t->syscall_left -= acc;
+		if (t->tlbi_every)
+			t->tlbi_left -= acc;
+		if (in_guest && wc->loaded && wc->loaded->exit_every)
+			wc->exit_left -= acc;
+		wc->quantum_left -= acc;
 	}
 	return 0;
 }

@@ -669,6 +669,40 @@ START_TEST(test_run_two_traces)
 }
 END_TEST
 
+START_TEST(test_run_limit_cuts_handlers)
+{
+	static const char *const ini[] = {
+		/* a system call of 2^32 accesses every 10 accesses */
+		"[workload]\naccesses = 1k\n[proc.p]\npattern = seq\nfootprint = 64k\n"
+		"syscall_every = 10\nsyscall_accesses = 4294967296\n",
+		/* a VM exit of 10 million accesses every 10 guest accesses */
+		"[workload]\naccesses = 1k\n[vm.v]\nexit_every = 10\nexit_accesses = 10m\n"
+		"[proc.p]\nvm = v\npattern = seq\nfootprint = 64k\n",
+	};
+
+	for (int i = 0; i < 2; i++) {
+		struct wrun r;
+		struct sim_error err = { 0 };
+		bool done = false;
+		unsigned calls = 0;
+
+		/* Handlers run in turns of [workload] slice (1000) accesses
+		 * and count against [workload] accesses: the process's 10
+		 * accesses, then 990 of the handler's, and the run is done
+		 * after exactly 1000, in one sim_run() call. */
+		wrun_init(&r, ini[i], NULL);
+		while (!done) {
+			ck_assert_msg(sim_run(r.s, 100000, &done, &err) == 0, "%s", err.msg);
+			calls++;
+		}
+		ck_wstat(&r, "accesses", 1000);
+		ck_assert_uint_eq(calls, 1);
+		ck_wstat(&r, i ? "events.vm_exits" : "events.syscalls", 1);
+		wrun_free(&r);
+	}
+}
+END_TEST
+
 START_TEST(test_two_runs_identical)
 {
 	struct wrun a, b;
@@ -731,6 +765,7 @@ static Suite *virt_suite(void)
 	tcase_add_test(tc, test_nested_walk_refs);
 	tcase_add_test(tc, test_vm_geometry_error);
 	tcase_add_test(tc, test_run_two_traces);
+	tcase_add_test(tc, test_run_limit_cuts_handlers);
 	tcase_add_test(tc, test_two_runs_identical);
 	suite_add_tcase(s, tc);
 	return s;
