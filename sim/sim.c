@@ -17,6 +17,7 @@ static int wl_control(struct sim_cpu *cpu, const struct trace_rec *r, struct sim
 static int wl_step(struct sim *s, const struct trace_rec *recs, size_t n, struct sim_error *err);
 static void wl_sync_stats(struct sim *s);
 static void wl_set_huge(struct sim *s, const struct os_proc *p);
+static void wl_set_huge_vm(struct sim *s, const struct os_vm *vm);
 static void wl_destroy(struct sim *s);
 
 static const char *const sim_counter_names[SIM_C__COUNT] = {
@@ -1118,7 +1119,8 @@ struct sim_wl {
 	uint64_t (*tlb_sum)[TLB_C__COUNT];
 	uint64_t wc_s1_sum[WC_C__COUNT], wc_s2_sum[WC_C__COUNT], s2tlb_sum[TLB_C__COUNT];
 	uint64_t guest_asid_sum[ASID_C__COUNT];
-	double *huge;                   /* stage-2 huge fraction by os_vm id */
+	double *huge;                   /* stage-2 huge fraction by os_vm id
+					 * (the host's, 0, unused) */
 	size_t nhuge;
 };
 
@@ -1255,6 +1257,9 @@ static int space_new(struct sim *s, struct sim_vm *vm, uint32_t id, bool listed,
 	*out = sp;
 	sp->vm = vm;
 	sp->id = id;
+	/* creating the process maps its first table in stage 2 */
+	if (vm->guest)
+		wl_set_huge_vm(s, vm->ovm);
 	if ((rc = os_proc_create(&s->os, vm->guest ? vm->ovm : NULL, &pc, &sp->proc, err)))
 		return rc;
 	return 0;
@@ -1355,10 +1360,24 @@ static int vm_create(struct sim *s, const struct wl_vm *wv, uint32_t id, struct 
 
 		vc.s2_start_forced = sl != CFG_LEVEL_AUTO;
 		vc.s2_start_level = sl;
-		/* os_cfg.huge_fraction is machine-wide; a VM's own fraction
-		 * is applied through its geometry check only (see below). */
+		/* The OS model's huge_fraction is machine-wide and read at each
+		 * stage-2 mapping: set the VM's before anything maps (creating
+		 * the VM maps its kernel's first table). */
+		s->os.cfg.huge_fraction = wv && wv->huge_ppm != UINT32_MAX ?
+			(double)wv->huge_ppm / CFG_PPM_ONE : (double)c->stage2.huge_ppm / CFG_PPM_ONE;
 		if ((rc = os_vm_create(&s->os, &vc, &vm->ovm, err)))
 			return rc;
+		if (vm->ovm->id >= w->nhuge) {
+			double *q = realloc(w->huge, (vm->ovm->id + 1) * sizeof(*q));
+
+			if (!q)
+				return sim_error_set(err, SIM_E_NOMEM, "out of memory");
+			for (size_t i = w->nhuge; i <= vm->ovm->id; i++)
+				q[i] = (double)c->stage2.huge_ppm / CFG_PPM_ONE;
+			w->huge = q;
+			w->nhuge = vm->ovm->id + 1;
+		}
+		w->huge[vm->ovm->id] = s->os.cfg.huge_fraction;
 		if (w->tagging || w->kernel_global) {
 			vm->asids = calloc(1, sizeof(*vm->asids));
 			if (!vm->asids)
@@ -1875,12 +1894,17 @@ static int register_wl_stats(struct sim *s, struct sim_error *err)
 	return 0;
 }
 
-static void wl_set_huge(struct sim *s, const struct os_proc *p)
+static void wl_set_huge_vm(struct sim *s, const struct os_vm *vm)
 {
 	const struct sim_wl *w = s->wl;
 
-	s->os.cfg.huge_fraction = p->vm->id < w->nhuge ? w->huge[p->vm->id]
-						       : (double)s->cfg.stage2.huge_ppm / CFG_PPM_ONE;
+	s->os.cfg.huge_fraction = vm->id < w->nhuge ? w->huge[vm->id]
+						    : (double)s->cfg.stage2.huge_ppm / CFG_PPM_ONE;
+}
+
+static void wl_set_huge(struct sim *s, const struct os_proc *p)
+{
+	wl_set_huge_vm(s, p->vm);
 }
 
 static void wl_sync_stats(struct sim *s)
@@ -2006,17 +2030,6 @@ static int wl_build(struct sim *s, const struct workload *wl, struct sim_error *
 		if (pr->source != WL_SRC_NONE)
 			w->ntasks++;
 	}
-	/* per-VM huge fractions (see sim_walk()), by os_vm id */
-	w->nhuge = s->os.nvms;
-	w->huge = calloc(w->nhuge, sizeof(*w->huge));
-	if (!w->huge)
-		return sim_error_set(err, SIM_E_NOMEM, "out of memory");
-	for (size_t i = 0; i < w->nhuge; i++)
-		w->huge[i] = (double)c->stage2.huge_ppm / CFG_PPM_ONE;
-	for (size_t i = 1; i < w->nvms; i++)
-		if (w->vms[i]->guest && w->vms[i]->w && w->vms[i]->w->huge_ppm != UINT32_MAX)
-			w->huge[w->vms[i]->ovm->id] = (double)w->vms[i]->w->huge_ppm / CFG_PPM_ONE;
-
 	/* the CPUs' run queues and handler streams */
 	w->tasks = calloc(w->ntasks ? w->ntasks : 1, sizeof(*w->tasks));
 	if (!w->tasks)

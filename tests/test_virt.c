@@ -612,6 +612,27 @@ START_TEST(test_nested_walk_refs)
 }
 END_TEST
 
+START_TEST(test_vm_huge_fraction)
+{
+	struct wrun r;
+
+	/* VM 1 has huge_fraction 0: every stage-2 mapping a 4K page, from
+	 * its creation on (creating a VM and a process maps their first
+	 * tables).  VM 2 takes [stage2] huge_fraction = 1 with 2M blocks:
+	 * all its guest frames (a bump allocator from IPA 0: a few tables
+	 * and one page) lie in its first 2 MiB, one level-2 block. */
+	wrun_init(&r, "[vm.a]\nhuge_fraction = 0\n[vm.b]\n", NULL);
+	vmsw(&r, 0, 1);
+	ld(&r, 0, VA_A);
+	vmsw(&r, 0, 2);
+	ld(&r, 0, VA_A);
+	ck_wstat(&r, "os.s2_blocks_l2", 1);
+	ck_wstat(&r, "os.s2_blocks_l1", 0);
+	ck_assert_uint_gt(wstat(&r, "os.s2_pages"), 0);
+	wrun_free(&r);
+}
+END_TEST
+
 /* ---- construction errors ---- */
 
 START_TEST(test_vm_geometry_error)
@@ -763,6 +784,7 @@ static Suite *virt_suite(void)
 	tcase_add_test(tc, test_global_kernel_entries);
 	tcase_add_test(tc, test_broadcast_tlbi);
 	tcase_add_test(tc, test_nested_walk_refs);
+	tcase_add_test(tc, test_vm_huge_fraction);
 	tcase_add_test(tc, test_vm_geometry_error);
 	tcase_add_test(tc, test_run_two_traces);
 	tcase_add_test(tc, test_run_limit_cuts_handlers);
