@@ -38,7 +38,10 @@ static void run_usage(FILE *f)
 	      "workloads/WORKLOADS.md): CPUs, VMs and processes fed by traces or\n"
 	      "generators, context switches through the ASID allocator, VM entries\n"
 	      "through the VMID allocator, VM exits, system calls and TLB maintenance,\n"
-	      "under the [policy] settings of the configuration.\n"
+	      "under the [policy] settings of the configuration.  With --workload and\n"
+	      "TRACE arguments (a workload whose processes have no source), the traces\n"
+	      "drive it record by record: each record runs on the CPU it names, and its\n"
+	      "context switches, VM switches and TLBIs act there.\n"
 	      "\n"
 	      "Configuration (applied in this order):\n"
 	      "  --preset NAME     start from a built-in preset: one-level, cortex-a57,\n"
@@ -49,7 +52,7 @@ static void run_usage(FILE *f)
 	      "  --help-config     list every setting with its range and default\n"
 	      "\n"
 	      "Workload:\n"
-	      "  --workload FILE   the scenario to replay (no TRACE arguments then)\n"
+	      "  --workload FILE   the scenario to replay\n"
 	      "\n"
 	      "Output:\n"
 	      "  --json FILE       every counter and the configuration, as JSON (written\n"
@@ -164,12 +167,6 @@ int cmd_run(int argc, char **argv)
 		free(sets);
 		return EXIT_USAGE;
 	}
-	if (optind < argc && workload) {
-		fprintf(stderr, "mmusim run: --workload names its traces itself; no TRACE "
-			"arguments with it\n");
-		free(sets);
-		return EXIT_USAGE;
-	}
 
 	if (cfg_init_defaults(&cfg) ||
 	    (preset && cfg_load_preset(&cfg, preset, &err)) ||
@@ -185,9 +182,20 @@ int cmd_run(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	free(sets);
-	if (cfg_finalize(&cfg, &err) ||
-	    (workload && workload_parse_file(&wl, workload, &err)) ||
-	    (workload ? sim_create_workload(&s, &cfg, &wl, &err) : sim_create(&s, &cfg, &err))) {
+	if (cfg_finalize(&cfg, &err) || (workload && workload_parse_file(&wl, workload, &err))) {
+		fprintf(stderr, "mmusim run: %s\n", err.msg);
+		return EXIT_USAGE;
+	}
+	if (workload && optind < argc)
+		for (size_t i = 0; i < wl.nprocs; i++)
+			if (wl.procs[i].source != WL_SRC_NONE) {
+				fprintf(stderr, "mmusim run: %s: process %s has a source; TRACE arguments "
+					"go with a workload of processes without one\n", workload,
+					wl.procs[i].name);
+				workload_free(&wl);
+				return EXIT_USAGE;
+			}
+	if (workload ? sim_create_workload(&s, &cfg, &wl, &err) : sim_create(&s, &cfg, &err)) {
 		fprintf(stderr, "mmusim run: %s\n", err.msg);
 		workload_free(&wl);
 		return EXIT_USAGE;
@@ -200,7 +208,7 @@ int cmd_run(int argc, char **argv)
 		return 1;
 	}
 
-	if (workload) {
+	if (workload && optind >= argc) {
 		bool show = o.progress && isatty(STDERR_FILENO), done = false;
 		double t0 = now_seconds(), next = t0 + 1.0;
 

@@ -1762,6 +1762,28 @@ static int kick_check(struct sim_cpu *cpu, struct sim_error *err)
 	return 0;
 }
 
+/* Before its first switch record, a CPU runs the workload's first process,
+ * or the host's process 1. */
+static int first_space(struct sim_cpu *cpu, struct sim_error *err)
+{
+	struct sim *s = cpu->sim;
+	struct sim_wl *w = s->wl;
+	struct sim_vm *vm = w->vms[0];
+	uint32_t id = 1;
+	struct sim_space *sp;
+	int rc;
+
+	if (w->w->nprocs) {
+		const struct wl_proc *pr = &w->w->procs[0];
+
+		vm = w->vms[pr->vm < 0 ? 0 : (size_t)pr->vm + 1];
+		id = pr->id;
+	}
+	if ((rc = space_get(s, vm, id, &sp, err)))
+		return rc;
+	return switch_to(cpu, sp, err);
+}
+
 /* sim_step() of a workload run: each record on the CPU it names. */
 static int wl_step(struct sim *s, const struct trace_rec *recs, size_t n, struct sim_error *err)
 {
@@ -1779,10 +1801,10 @@ static int wl_step(struct sim *s, const struct trace_rec *recs, size_t n, struct
 		}
 		while (j < n && recs[j].cpu == c)
 			j++;
-		if (trace_is_access(&recs[i]) && !s->wl->cpu[c].running) {
+		if (!s->wl->cpu[c].running && trace_is_access(&recs[i]) &&
+		    (rc = first_space(&s->cpu[c], err))) {
 			s->step_failed_at = i;
-			return sim_error_set(err, SIM_E_INVAL, "CPU %u: an access before any "
-					     "context switch", c);
+			return rc;
 		}
 		if ((rc = kick_check(&s->cpu[c], err))) {
 			s->step_failed_at = i;

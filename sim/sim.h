@@ -9,7 +9,13 @@
  * the CPUs (struct sim_cpu: each with its TLB hierarchy, stage-1 and
  * stage-2 walk caches, stage-2 TLB and the page-table line cache that
  * prices each walk reference), and the statistics.  A run from a single
- * trace has one CPU and one address space.
+ * trace (sim_create()) has one CPU and one address space.  A workload run
+ * (sim_create_workload(), workloads/WORKLOADS.md) has several CPUs, VMs
+ * and processes, context switches through the ASID allocator, guest
+ * entries through the VMID allocator, VM exits, system calls and TLB
+ * maintenance under the [policy] choices; sim.c describes that model
+ * where it implements it.  The page tables are shared by every CPU; the
+ * TLBs, walk caches and line caches are each CPU's own.
  *
  * Per access: look the page up in the TLB hierarchy (instruction or data
  * side); on a miss everywhere, make sure the OS model has mapped the page,

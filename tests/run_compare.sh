@@ -7,7 +7,9 @@
 # per configuration whose command reruns it to the same numbers, and the
 # stage-2 depth showing in the references per walk; --only; bad usage.
 # mmusim run --workload: a workload of two lackey traces, FILE:LINE errors,
-# no TRACE arguments with --workload.  mmusim report reads the results.
+# a trace driving a workload of processes without sources, no TRACE
+# arguments with a workload whose processes have sources.  mmusim report
+# reads the results.
 #
 # Expected values, derived by hand (workloads/WORKLOADS.md, sim/CONFIG.md,
 # ARCH-NOTES 5.1):
@@ -186,7 +188,14 @@ grep -q '"vm_exits"' "$tmp/w.json" && grep -q '"context_switches": 3' "$tmp/w.js
 "$MMUSIM" run --workload "$data/bad_key.ini" --quiet 2>"$tmp/err"
 [ $? -eq 2 ] && grep -q "bad_key.ini:5:" "$tmp/err" && ok || bad "run --workload bad_key.ini"
 "$MMUSIM" run --workload "$data/two_traces.ini" "$data/a.lackey" --quiet 2>/dev/null
-[ $? -eq 2 ] && ok || bad "run --workload with a TRACE accepted"
+[ $? -eq 2 ] && ok || bad "run --workload of processes with sources and a TRACE accepted"
+# a trace driving a workload record by record: lackey records name CPU 0,
+# which starts in the workload's first process (guest process shell): one
+# switch into it, one guest entry, the trace's 6 accesses
+"$MMUSIM" run --workload "$data/system.ini" "$data/a.lackey" --quiet --json "$tmp/s.json" 2>"$tmp/err"
+[ $? -eq 0 ] && ok || bad "run --workload system.ini a.lackey: $(cat "$tmp/err")"
+[ "$(json_num "$tmp/s.json" accesses)" = 6 ] && grep -q '"context_switches": 1,' "$tmp/s.json" &&
+	grep -q '"world_switches": 1,' "$tmp/s.json" && ok || bad "system.ini a.lackey: wrong counts"
 "$MMUSIM" run --workload "$data/two_traces.ini" --set run.mode=s2only --quiet 2>"$tmp/err"
 [ $? -eq 2 ] && grep -q s2only "$tmp/err" && ok || bad "run --workload in s2only mode"
 
