@@ -989,9 +989,13 @@ int sim_step(struct sim *s, const struct trace_rec *recs, size_t n, struct sim_e
  *    CPUs take turns of `slice` accesses; a process whose source ends
  *    leaves the queue.  A system call or an exit is a handler that runs in
  *    the same turns (so it counts against the slice and [workload]
- *    accesses, and can be cut short by the latter).  The VMM processes, the hypervisor's address space
- *    and the kernel streams are the model's own, not processes of the
- *    workload.
+ *    accesses, and can be cut short by the latter).  The VMM processes,
+ *    the hypervisor's address space and the kernel streams are the
+ *    model's own, not processes of the workload.
+ *  - Driven by records instead (sim_step()), each record runs on the CPU
+ *    it names; a CPU runs the workload's first process until its first
+ *    switch record; the scheduler and the periodic events do not run.
+ *  - A record in the kernel half (VA bit 55) is a kernel access (EL1).
  */
 
 #define WL_BUF 512              /* records buffered per task */
