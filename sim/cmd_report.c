@@ -653,7 +653,8 @@ static void chart_missrate(struct report *rp)
 			pt[np].x = x;
 			pt[np++].y = y * 100.0;
 		}
-		qsort(pt, np, sizeof(*pt), mr_cmp);
+		if (np)  /* qsort() of a NULL array is undefined even for no elements */
+			qsort(pt, np, sizeof(*pt), mr_cmp);
 		for (size_t i = 1; i < np && !dup; i++)
 			if (!strcmp(pt[i].series, pt[i - 1].series) && pt[i].x == pt[i - 1].x)
 				dup = true;
