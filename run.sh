@@ -5,11 +5,12 @@
 #   1. `mmusim walk --refs` on the bundled nested-walk scenario: the 19
 #      memory references of a 4-level guest walk over a 3-level stage 2;
 #   2. `mmusim layout` for the stage-2 IPA sizes a hypervisor chooses between;
-#   3. a design-review sweep on two synthetic workloads (`mmusim gen`):
-#      native vs virtualized, stage 2 with 3 vs 4 levels (40- vs 48-bit IPA),
-#      stage-2 pages vs 2M blocks, on the Neoverse N1 TLB hierarchy;
-#   4. `mmusim report` on the sweep: charts, tables and the commands that
-#      reproduce every number, in build/release/demo/report/index.html.
+#   3. `mmusim compare`: the design-review set of configurations (native;
+#      stage 2 at 3 vs 4 levels, concatenated start tables, walk caches;
+#      stage-2 pages vs 2M vs 1G blocks; the hypervisor's TLB policies) on
+#      the built-in 2-CPU, 2-VM workload;
+#   4. `mmusim report` on its results: charts, tables and the command that
+#      reproduces every number, in build/release/demo/compare/report/.
 set -eu
 cd "$(dirname "$0")"
 . ./scripts/common.sh
@@ -30,42 +31,8 @@ done
 DEMO=build/release/demo
 mkdir -p "$DEMO"
 echo
-echo "== mmusim gen: two synthetic workloads =="
-[ -f "$DEMO/zipf.mmt" ] || "$MMUSIM" gen --pattern zipf --footprint 1g --accesses 4m \
-	--writes 0.3 --fetch-ratio 3 --code 2m --seed 1 "$DEMO/zipf.mmt"
-[ -f "$DEMO/random.mmt" ] || "$MMUSIM" gen --pattern random --footprint 8g --accesses 1m \
-	--writes 0.3 --seed 2 "$DEMO/random.mmt"
-
-cat >"$DEMO/design-review.ini" <<'INI'
-# Written by run.sh: what a TLB miss costs natively and under stage 2 with
-# 3 or 4 levels, with stage-2 pages or 2M blocks, on the Neoverse N1 TLBs.
-[sweep]
-preset = neoverse-n1
-workload = zipf: zipf.mmt
-workload = random: random.mmt
-
-[config native]
-set = run.mode=native
-
-[config virt-s2-3lvl-pages]
-set = stage2.ipa_bits=40
-set = stage2.blocks=none
-
-[config virt-s2-4lvl-pages]
-set = stage2.ipa_bits=48
-set = stage2.blocks=none
-
-[config virt-s2-3lvl-2m]
-set = stage2.ipa_bits=40
-set = stage2.blocks=l2
-
-[config virt-s2-4lvl-2m]
-set = stage2.ipa_bits=48
-set = stage2.blocks=l2
-INI
+echo "== mmusim compare -o $DEMO/compare =="
+"$MMUSIM" compare -o "$DEMO/compare"
 echo
-echo "== mmusim sweep $DEMO/design-review.ini =="
-"$MMUSIM" sweep --no-progress -o "$DEMO/design-review.out" "$DEMO/design-review.ini"
-echo
-echo "== mmusim report =="
-"$MMUSIM" report -o "$DEMO/report" "$DEMO/design-review.out"
+echo "== mmusim report -o $DEMO/compare/report $DEMO/compare/*.json =="
+"$MMUSIM" report -o "$DEMO/compare/report" "$DEMO"/compare/*.json
