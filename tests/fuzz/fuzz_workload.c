@@ -22,24 +22,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define FUZZ_WL_MAX_LEN 16384
 /* Accesses run per input: enough for switches, exits and system calls. */
 #define FUZZ_WL_ACCESSES 20000
-/*
- * A system call or VM exit runs all its accesses at once, whatever the
- * limits (pending/workload/: a known bug); until that is fixed, workloads
- * with longer ones are parsed but not run, so that fuzzing goes on.
- */
-#define FUZZ_WL_MAX_BURST 100000
-
-static bool long_bursts(const struct workload *wl)
-{
-	for (size_t i = 0; i < wl->nvms; i++)
-		if (wl->vms[i].exit_accesses > FUZZ_WL_MAX_BURST ||
-		    wl->vms[i].exit_host_accesses > FUZZ_WL_MAX_BURST)
-			return true;
-	for (size_t i = 0; i < wl->nprocs; i++)
-		if (wl->procs[i].syscall_accesses > FUZZ_WL_MAX_BURST)
-			return true;
-	return false;
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -65,8 +47,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (size_t i = 0; i < wl.nprocs; i++)
 		if (wl.procs[i].source == WL_SRC_TRACE)
 			goto out;
-	if (long_bursts(&wl))
-		goto out;
 	if (!sim_create_workload(&s, &cfg, &wl, &e)) {
 		for (uint64_t n = 0; n < FUZZ_WL_ACCESSES && !done; n += FUZZ_WL_ACCESSES / 4)
 			if (sim_run(s, FUZZ_WL_ACCESSES / 4, &done, &e))
