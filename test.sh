@@ -11,7 +11,13 @@ cd "$(dirname "$0")"
 flavours="werror asan"
 [ "${1:-}" = "--quick" ] && flavours="werror"
 
-ensure_debs
+# The fuzzers' smoke run (full runs only) needs clang and libFuzzer.
+FUZZ_DEBS="clang libclang-rt-14-dev"
+if [ "$flavours" = "werror asan" ]; then
+	ensure_debs $FUZZ_DEBS
+else
+	ensure_debs
+fi
 total_pass=0
 total_fail=0
 for f in $flavours; do
@@ -43,5 +49,23 @@ for f in $flavours; do
 	total_pass=$((total_pass + pass))
 	total_fail=$((total_fail + fail + errs + (rc != 0 && fail + errs == 0)))
 done
+# A short run of every libFuzzer target under ASan and UBSan (about 30 s
+# each, two at a time on two cores); any crash, leak or hang fails.
+if [ "$flavours" = "werror asan" ]; then
+	log "mmusim: fuzz smoke run (build/asan/fuzz-build)"
+	rc=0
+	MMUSIM_FUZZ_SECONDS=${MMUSIM_FUZZ_SECONDS:-30} \
+		make -C build/asan fuzz-smoke >build/asan/fuzz-smoke.out 2>&1 || rc=$?
+	echo "== fuzz smoke run =="
+	grep -E '^(PASS|FAIL|SKIP|smoke.sh)' build/asan/fuzz-smoke.out || true
+	pass=$(grep -c '^PASS: fuzz_' build/asan/fuzz-smoke.out || true)
+	fail=$(grep -c '^FAIL: fuzz_' build/asan/fuzz-smoke.out || true)
+	if [ "$rc" -ne 0 ]; then
+		tail -n 60 build/asan/fuzz-smoke.out
+		[ "$fail" -eq 0 ] && fail=1
+	fi
+	total_pass=$((total_pass + pass))
+	total_fail=$((total_fail + fail))
+fi
 echo "$total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ]

@@ -7,9 +7,11 @@ libjemalloc-dev zlib1g-dev libzstd-dev libinih-dev gnuplot-nox valgrind libxml2-
 
 log() { printf '%s\n' "$*" >&2; }
 
+# ensure_debs [EXTRA-PACKAGE...]: install what is missing of MMUSIM_DEBS
+# and the extra packages.
 ensure_debs() {
 	missing=""
-	for p in $MMUSIM_DEBS; do
+	for p in $MMUSIM_DEBS "$@"; do
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
 			missing="$missing $p"
 	done

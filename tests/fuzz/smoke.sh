@@ -12,6 +12,7 @@
 #   MMUSIM_FUZZ_TARGETS  targets to run (default: all, see targets.sh)
 #   MMUSIM_FUZZ_BUILD    build directory (default ./fuzz-build)
 #   MMUSIM_FUZZ_KEEP     if set, keep the scratch directory (crash inputs)
+#   MMUSIM_FUZZ_JOBS     targets run at once (default: the number of cores)
 #
 # Exit status: 0 all passed, 1 a target failed, 77 no clang/libFuzzer.
 set -u
@@ -45,22 +46,42 @@ UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
 ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
 export UBSAN_OPTIONS ASAN_OPTIONS
 
-pass=0
-fail=0
-for t in $TARGETS; do
+JOBS=${MMUSIM_FUZZ_JOBS:-$(nproc 2>/dev/null || echo 1)}
+
+# run_target T: one target's run; its exit status goes to $scratch/T.status.
+run_target() {
+	t=$1
 	mkdir -p "$scratch/$t/corpus" "$scratch/$t/artifacts"
 	dict=
 	[ -f "$here/$t.dict" ] && dict="-dict=$here/$t.dict"
 	dirs="$here/corpus/$t"
 	[ -d "$here/regressions/$t" ] && dirs="$dirs $here/regressions/$t"
-	log="$scratch/$t.log"
 	# shellcheck disable=SC2086
 	"$B/fuzz_$t" -max_total_time="$SECONDS_PER" -timeout=10 \
 		-rss_limit_mb=2048 -malloc_limit_mb=1024 -detect_leaks=1 \
 		-print_final_stats=1 $dict \
 		-artifact_prefix="$scratch/$t/artifacts/" \
-		"$scratch/$t/corpus" $dirs >"$log" 2>&1
-	st=$?
+		"$scratch/$t/corpus" $dirs >"$scratch/$t.log" 2>&1
+	echo $? >"$scratch/$t.status"
+}
+
+# Run the targets JOBS at a time (each is single-threaded).
+running=0
+for t in $TARGETS; do
+	run_target "$t" &
+	running=$((running + 1))
+	if [ "$running" -ge "$JOBS" ]; then
+		wait
+		running=0
+	fi
+done
+wait
+
+pass=0
+fail=0
+for t in $TARGETS; do
+	log="$scratch/$t.log"
+	st=$(cat "$scratch/$t.status" 2>/dev/null || echo 1)
 	stats=$(grep -E '^#[0-9]+.*(cov|DONE)' "$log" | tail -n 1)
 	if [ $st -eq 0 ]; then
 		pass=$((pass + 1))
