@@ -671,50 +671,6 @@ l1_fast_hit(struct sim_cpu *s, struct tlb *t, enum tlb_side side, uint64_t va,
 	return true;
 }
 
-/*
- * tlb_hier_lookup() of @va when every first-level entry has the smallest
- * held size (l1_one_size, see sim.h), first level answered by one probe.
- * tlb_lookup_slow() probes one set per held size and returns the first
- * way that matches; an entry lives in the set of its own page, so with
- * every entry of size shift[0] only the probe of that size can match, and
- * the others, however many, find nothing.  The first-level lookup is thus
- * the probe of that one set, with the counting, replacement touch and
- * memo update of tlb_lookup_slow(); below a first-level miss the
- * hierarchy goes on as tlb_hier_lookup() would.
- */
-static __attribute__((noinline)) bool
-l1_lookup_one_size(struct sim_cpu *s, struct tlb *t, enum tlb_side side, uint64_t va,
-		   struct tlb_hier_result *hr)
-{
-	struct tlb_sa *a = &t->arr[t->arr_of[0]];
-	uint64_t set = (va >> t->shift[0]) & a->set_mask;
-	struct tlb_match lm;
-	int way;
-
-	tlb_match_lookup(&lm, s->tlb_ctx, va);
-	way = tlb_sa_probe(a, set, &lm);
-	t->st.c[TLB_C_LOOKUP]++;
-	if (way < 0) {
-		t->st.c[TLB_C_MISS]++;
-		t->memo.e = NULL;
-		return tlb_hier_lookup_below(&s->tlbs, side, s->tlb_ctx, va, hr);
-	}
-	hr->entry = &tlb_sa_set(a, set)[way];
-	hr->tlb = t;
-	hr->depth = 0;
-	hr->cycles = t->latency;
-	hr->out_addr = tlb_entry_out_addr(hr->entry, va);
-	t->st.c[TLB_C_HIT]++;
-	a->repl->hit(a->repl_state, (unsigned)set, (unsigned)way);
-	if (t->memo_on) {
-		t->memo.e = hr->entry;
-		t->memo.ctx = s->tlb_ctx;
-		t->memo.mask = ~bits_low_mask(tlb_tag_shift(hr->entry->tag));
-		t->memo.base = va & t->memo.mask;
-	}
-	return true;
-}
-
 static inline __attribute__((always_inline)) int
 sim_translate(struct sim_cpu *cpu, enum tlb_side side, uint64_t va, struct mmu_access acc,
 	      struct sim_error *err)
@@ -730,8 +686,7 @@ sim_translate(struct sim_cpu *cpu, enum tlb_side side, uint64_t va, struct mmu_a
 		s->c[SIM_C_TRANS_CYCLES] += t->latency;
 		return 0;
 	}
-	if (m && cpu->l1_one_size ? l1_lookup_one_size(cpu, t, side, va, &hr) :
-	    tlb_hier_lookup(&cpu->tlbs, side, cpu->tlb_ctx, va, &hr)) {
+	if (tlb_hier_lookup(&cpu->tlbs, side, cpu->tlb_ctx, va, &hr)) {
 		if (m && hr.depth == 0)
 			l1memo_record(m, t, cpu->tlb_ctx, va >> t->shift[0], hr.entry);
 		s->c[SIM_C_TLB_CYCLES] += hr.cycles;

@@ -90,9 +90,6 @@ enum sim_counter {
  *    every walk ran in one lookup context (l1_one_ctx).  A TLB is filled
  *    only after it missed, so no second entry can then cover a page that e
  *    covers: e is the only match, hence the hit.
- * With l1_one_size, a first-level lookup that the memos cannot answer
- * probes one set of one size instead of one set per held size (sim.c,
- * l1_lookup_one_size()): only entries of that size exist.
  */
 #define SIM_L1MEMO 64
 
