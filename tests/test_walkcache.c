@@ -295,6 +295,18 @@ START_TEST(test_bad_arguments)
 	ck_assert_uint_eq(wc_count_valid(&w), 0);
 	ck_assert_uint_eq(w.st.c[WC_C_FILL], 0);
 	ck_assert_ptr_null(wc_probe(&w, ctx, 12, 3, X_VA));
+	/* Level -1 exists only with 4K: with 64K its region would be 2^68
+	 * bytes.  Refused, never shifted by 68. */
+	{
+		struct wc_step lm1 = { .level = -1, .table = 0x1000 };
+		struct wc_hit hit;
+
+		ck_assert_int_eq(wc_fill(&w, ctx, 16, X_VA, &lm1, 1), SIM_E_INVAL);
+		ck_assert_ptr_null(wc_probe(&w, ctx, 16, -1, X_VA));
+		ck_assert(!wc_lookup(&w, ctx, 16, -1, X_VA, &hit));
+		ck_assert_int_eq(wc_fill(&w, ctx, 12, X_VA, &lm1, 1), 0);
+		ck_assert_ptr_nonnull(wc_probe(&w, ctx, 12, -1, X_VA));
+	}
 	wc_destroy(&w);
 }
 END_TEST

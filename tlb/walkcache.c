@@ -43,6 +43,13 @@ static bool granule_ok(unsigned g)
 	return g == 12 || g == 14 || g == 16;
 }
 
+/* The shallowest table level of a granule: level -1 exists only with 4K
+ * (LPA2); for 64K its region shift would exceed 63 bits. */
+static int min_level(unsigned g)
+{
+	return g == 12 ? WC_MIN_LEVEL : 0;
+}
+
 /* The probe of one level: an exact tag for that level, covering ia. */
 static void level_match(struct tlb_match *m, uint64_t ctx, unsigned g,
 			int level, uint64_t ia)
@@ -60,13 +67,14 @@ static void level_match(struct tlb_match *m, uint64_t ctx, unsigned g,
 bool wc_lookup(struct wc *w, uint64_t ctx, unsigned granule_shift,
 	       int start_level, uint64_t ia, struct wc_hit *hit)
 {
-	int lo = start_level < WC_MIN_LEVEL ? WC_MIN_LEVEL : start_level;
+	int lo;
 
 	w->st.c[WC_C_LOOKUP]++;
 	if (!granule_ok(granule_shift)) {
 		w->st.c[WC_C_MISS]++;
 		return false;
 	}
+	lo = start_level < min_level(granule_shift) ? min_level(granule_shift) : start_level;
 	for (int level = WC_MAX_LEVEL; level >= lo; level--) {
 		unsigned sh = wc_level_shift(granule_shift, level);
 		uint64_t set = ia >> sh;
@@ -99,7 +107,7 @@ const struct tlb_entry *wc_probe(const struct wc *w, uint64_t ctx,
 	uint64_t set;
 	int way;
 
-	if (!granule_ok(granule_shift) || level < WC_MIN_LEVEL ||
+	if (!granule_ok(granule_shift) || level < min_level(granule_shift) ||
 	    level > WC_MAX_LEVEL)
 		return NULL;
 	set = ia >> wc_level_shift(granule_shift, level);
@@ -114,7 +122,7 @@ int wc_fill(struct wc *w, uint64_t ctx, unsigned granule_shift, uint64_t ia,
 	if (!granule_ok(granule_shift))
 		return SIM_E_INVAL;
 	for (unsigned i = 0; i < n; i++)
-		if (steps[i].level < WC_MIN_LEVEL || steps[i].level > WC_MAX_LEVEL)
+		if (steps[i].level < min_level(granule_shift) || steps[i].level > WC_MAX_LEVEL)
 			return SIM_E_INVAL;
 	for (unsigned i = 0; i < n; i++) {
 		struct tlb_match m;
