@@ -163,110 +163,72 @@ static const char cortex_a76_ini[] =
 	"[memory]\n"
 	"latency = 200\n";
 
+/*
+ * Cortex-A72 and Cortex-A57 share this organisation; only the L2 data
+ * cache latency differs below.  A72: L2 TLB from TRM 100095 5.2.3, L1
+ * TLBs from summaries.  A57: TRM DDI 0488 not read, figures unverified.
+ */
+#define CORTEX_A57_A72_COMMON \
+	"[stage1]\n" \
+	"ha = 0\n" \
+	"[stage2]\n" \
+	"ha = 0\n" \
+	"[tlb]\n" \
+	"levels = L1I,L1D,L2\n" \
+	"[tlb.L1I]\n" \
+	"entries = 48\n" \
+	"ways = 0\n" \
+	"serves = inst\n" \
+	"sizes = 4k,64k\n" \
+	"latency = 1\n" \
+	"next = L2\n" \
+	"[tlb.L1D]\n" \
+	"entries = 32\n" \
+	"ways = 0\n" \
+	"serves = data\n" \
+	"sizes = 4k,64k\n" \
+	"latency = 1\n" \
+	"next = L2\n" \
+	"[tlb.L2]\n" \
+	"entries = 1024\n" \
+	"ways = 4\n" \
+	"serves = unified\n" \
+	"sizes = 4k,64k,2m,512m,1g\n" \
+	"latency = 3\n" \
+	"next = none\n" \
+	"[walkcache.s1]\n" \
+	"entries = 64\n" \
+	"ways = 4\n" \
+	"latency = 3\n" \
+	"[walkcache.s2]\n" \
+	"entries = 64\n" \
+	"ways = 4\n" \
+	"latency = 3\n" \
+	"[s2tlb]\n" \
+	"entries = 64\n" \
+	"ways = 4\n" \
+	"latency = 3\n" \
+	"[cache]\n" \
+	"levels = L1D,L2\n" \
+	"[cache.L1D]\n" \
+	"size = 32k\n" \
+	"ways = 2\n" \
+	"latency = 4\n" \
+	"[cache.L2]\n" \
+	"size = 1m\n" \
+	"ways = 16\n" \
+	/* [cache.L2] latency follows */
+
 static const char cortex_a72_ini[] =
 	"# Cortex-A72: L2 TLB from TRM 100095 5.2.3; L1 TLBs from summaries\n"
-	"[stage1]\n"
-	"ha = 0\n"
-	"[stage2]\n"
-	"ha = 0\n"
-	"[tlb]\n"
-	"levels = L1I,L1D,L2\n"
-	"[tlb.L1I]\n"
-	"entries = 48\n"
-	"ways = 0\n"
-	"serves = inst\n"
-	"sizes = 4k,64k\n"
-	"latency = 1\n"
-	"next = L2\n"
-	"[tlb.L1D]\n"
-	"entries = 32\n"
-	"ways = 0\n"
-	"serves = data\n"
-	"sizes = 4k,64k\n"
-	"latency = 1\n"
-	"next = L2\n"
-	"[tlb.L2]\n"
-	"entries = 1024\n"
-	"ways = 4\n"
-	"serves = unified\n"
-	"sizes = 4k,64k,2m,512m,1g\n"
-	"latency = 3\n"
-	"next = none\n"
-	"[walkcache.s1]\n"
-	"entries = 64\n"
-	"ways = 4\n"
-	"latency = 3\n"
-	"[walkcache.s2]\n"
-	"entries = 64\n"
-	"ways = 4\n"
-	"latency = 3\n"
-	"[s2tlb]\n"
-	"entries = 64\n"
-	"ways = 4\n"
-	"latency = 3\n"
-	"[cache]\n"
-	"levels = L1D,L2\n"
-	"[cache.L1D]\n"
-	"size = 32k\n"
-	"ways = 2\n"
-	"latency = 4\n"
-	"[cache.L2]\n"
-	"size = 1m\n"
-	"ways = 16\n"
+	CORTEX_A57_A72_COMMON
 	"latency = 15\n"
 	"[memory]\n"
 	"latency = 200\n";
 
 static const char cortex_a57_ini[] =
 	"# Cortex-A57: organisation as the A72 (TRM DDI 0488 not read; unverified)\n"
-	"[stage1]\n"
-	"ha = 0\n"
-	"[stage2]\n"
-	"ha = 0\n"
-	"[tlb]\n"
-	"levels = L1I,L1D,L2\n"
-	"[tlb.L1I]\n"
-	"entries = 48\n"
-	"ways = 0\n"
-	"serves = inst\n"
-	"sizes = 4k,64k\n"
-	"latency = 1\n"
-	"next = L2\n"
-	"[tlb.L1D]\n"
-	"entries = 32\n"
-	"ways = 0\n"
-	"serves = data\n"
-	"sizes = 4k,64k\n"
-	"latency = 1\n"
-	"next = L2\n"
-	"[tlb.L2]\n"
-	"entries = 1024\n"
-	"ways = 4\n"
-	"serves = unified\n"
-	"sizes = 4k,64k,2m,512m,1g\n"
-	"latency = 3\n"
-	"next = none\n"
-	"[walkcache.s1]\n"
-	"entries = 64\n"
-	"ways = 4\n"
-	"latency = 3\n"
-	"[walkcache.s2]\n"
-	"entries = 64\n"
-	"ways = 4\n"
-	"latency = 3\n"
-	"[s2tlb]\n"
-	"entries = 64\n"
-	"ways = 4\n"
-	"latency = 3\n"
-	"[cache]\n"
-	"levels = L1D,L2\n"
-	"[cache.L1D]\n"
-	"size = 32k\n"
-	"ways = 2\n"
-	"latency = 4\n"
-	"[cache.L2]\n"
-	"size = 1m\n"
-	"ways = 16\n"
+	CORTEX_A57_A72_COMMON
 	"latency = 18\n"
 	"[memory]\n"
 	"latency = 200\n";
