@@ -607,37 +607,6 @@ static int make_cells(const struct sweep *sw, const char *out, struct cells *cs,
 
 /* ---- files ------------------------------------------------------------------- */
 
-/* Write @text to @path atomically (temporary file, fsync, rename). */
-static int write_atomic(const char *path, const char *text, size_t len, mode_t mode,
-			struct sim_error *err)
-{
-	size_t pl = strlen(path);
-	char *tmp = malloc(pl + 16);
-	int fd;
-	bool ok;
-
-	if (!tmp)
-		return sim_error_set(err, SIM_E_NOMEM, "out of memory");
-	snprintf(tmp, pl + 16, "%s.tmp.XXXXXX", path);
-	fd = mkstemp(tmp);
-	if (fd < 0) {
-		sim_error_set(err, SIM_E_IO, "%s: cannot create a temporary file beside it: %s",
-			      path, strerror(errno));
-		free(tmp);
-		return SIM_E_IO;
-	}
-	ok = !fchmod(fd, mode) && write(fd, text, len) == (ssize_t)len && !fsync(fd);
-	ok = !close(fd) && ok;
-	if (!ok || rename(tmp, path)) {
-		sim_error_set(err, SIM_E_IO, "%s: write failed: %s", path, strerror(errno));
-		unlink(tmp);
-		free(tmp);
-		return SIM_E_IO;
-	}
-	free(tmp);
-	return 0;
-}
-
 static int write_cells_tsv(const char *out, const struct cells *cs, struct sim_error *err)
 {
 	char *text = NULL, path[PATH_MAX + 32];
@@ -660,7 +629,7 @@ static int write_cells_tsv(const char *out, const struct cells *cs, struct sim_e
 		return sim_error_set(err, SIM_E_NOMEM, "out of memory");
 	}
 	snprintf(path, sizeof(path), "%s/cells.tsv", out);
-	rc = write_atomic(path, text, len, 0644, err);
+	rc = sim_write_file_atomic(path, text, len, 0644, err);
 	free(text);
 	return rc;
 }
@@ -924,7 +893,7 @@ static int merge(const char *out, size_t *nmerged, struct sim_error *err)
 		rc = sim_error_set(err, SIM_E_NOMEM, "out of memory");
 	snprintf(path, sizeof(path), "%s/results.csv", out);
 	if (!rc)
-		rc = write_atomic(path, text, len, 0644, err);
+		rc = sim_write_file_atomic(path, text, len, 0644, err);
 	*nmerged = set.n;
 	free(text);
 	rd_free(&set);
@@ -939,7 +908,7 @@ static int emit_file(const char *out, const char *name, const char *text, mode_t
 	char path[PATH_MAX + 64];
 
 	snprintf(path, sizeof(path), "%s/%s", out, name);
-	return write_atomic(path, text, strlen(text), mode, err);
+	return sim_write_file_atomic(path, text, strlen(text), mode, err);
 }
 
 static int emit_slurm(const char *out, const char *exe, const struct cells *cs,

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "sim/emit.h"
+#include "sim/readfile.h"
 
 #ifndef PACKAGE_VERSION
 #define PACKAGE_VERSION "unknown"
@@ -397,53 +398,19 @@ int emit_json(FILE *f, const struct emit_run *run, struct sim_error *err)
 
 int emit_json_file(const char *path, const struct emit_run *run, struct sim_error *err)
 {
-	size_t len = strlen(path);
-	char *tmp = malloc(len + 16);
-	FILE *f = NULL;
-	int fd, rc;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	int rc;
 
-	if (!tmp)
+	if (!f)
 		return sim_error_set(err, SIM_E_NOMEM, "%s: out of memory", path);
-	snprintf(tmp, len + 16, "%s.tmp.XXXXXX", path);
-	fd = mkstemp(tmp);
-	if (fd < 0) {
-		rc = sim_error_set(err, SIM_E_IO, "%s: cannot create a temporary file "
-				   "beside it: %s", path, strerror(errno));
-		free(tmp);
-		return rc;
-	}
-	(void)fchmod(fd, 0644);
-	f = fdopen(fd, "w");
-	if (!f) {
-		rc = sim_error_set(err, SIM_E_IO, "%s: %s", tmp, strerror(errno));
-		close(fd);
-		goto fail;
-	}
 	rc = emit_json(f, run, err);
-	if (rc)
-		goto fail;
-	if (fsync(fileno(f))) {
-		rc = sim_error_set(err, SIM_E_IO, "%s: fsync failed: %s", tmp, strerror(errno));
-		goto fail;
-	}
-	if (fclose(f)) {
-		f = NULL;
-		rc = sim_error_set(err, SIM_E_IO, "%s: close failed: %s", tmp, strerror(errno));
-		goto fail;
-	}
-	f = NULL;
-	if (rename(tmp, path)) {
-		rc = sim_error_set(err, SIM_E_IO, "%s: cannot rename %s over it: %s", path,
-				   tmp, strerror(errno));
-		goto fail;
-	}
-	free(tmp);
-	return 0;
-fail:
-	if (f)
-		fclose(f);
-	unlink(tmp);
-	free(tmp);
+	if (fclose(f) && !rc)
+		rc = sim_error_set(err, SIM_E_NOMEM, "%s: out of memory", path);
+	if (!rc)
+		rc = sim_write_file_atomic(path, text, len, 0644, err);
+	free(text);
 	return rc;
 }
 

@@ -1,10 +1,13 @@
-/* sim/readfile.c - whole-file input; see sim/readfile.h. */
+/* sim/readfile.c - whole-file input and output; see sim/readfile.h. */
 #include "sim/readfile.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 const char *sim_input_name(const char *path)
 {
@@ -59,5 +62,35 @@ int sim_read_file(const char *path, char **buf, size_t *len, struct sim_error *e
 	b[n] = '\0';
 	*buf = b;
 	*len = n;
+	return 0;
+}
+
+int sim_write_file_atomic(const char *path, const char *text, size_t len, unsigned mode,
+			  struct sim_error *e)
+{
+	size_t n = strlen(path) + sizeof(".tmp.XXXXXX");
+	char *tmp = malloc(n);
+	int fd, rc;
+	bool ok;
+
+	if (!tmp)
+		return sim_error_set(e, SIM_E_NOMEM, "%s: out of memory", path);
+	snprintf(tmp, n, "%s.tmp.XXXXXX", path);
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		rc = sim_error_set(e, SIM_E_IO, "%s: cannot create a temporary file beside it: %s",
+				   path, strerror(errno));
+		free(tmp);
+		return rc;
+	}
+	ok = !fchmod(fd, (mode_t)mode) && write(fd, text, len) == (ssize_t)len && !fsync(fd);
+	ok = !close(fd) && ok;
+	if (!ok || rename(tmp, path)) {
+		rc = sim_error_set(e, SIM_E_IO, "%s: write failed: %s", path, strerror(errno));
+		unlink(tmp);
+		free(tmp);
+		return rc;
+	}
+	free(tmp);
 	return 0;
 }

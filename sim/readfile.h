@@ -1,6 +1,7 @@
 /*
- * sim/readfile.h - read a whole (small) input file, or standard input for
- * "-", into memory.  For scenario and configuration-sized text only; traces
+ * sim/readfile.h - whole-file input and output: read a (small) input file,
+ * or standard input for "-", into memory; write a result file whole or not
+ * at all.  For scenario, configuration and result-sized text only; traces
  * are streamed by workloads/.
  */
 #ifndef MMUSIM_SIM_READFILE_H
@@ -23,5 +24,17 @@ int sim_read_file(const char *path, char **buf, size_t *len, struct sim_error *e
 
 /* The name to use for @path in messages: "<stdin>" for "-". */
 const char *sim_input_name(const char *path);
+
+/**
+ * sim_write_file_atomic() - replace @path with @len bytes of @text.
+ * @mode: permissions of the new file
+ *
+ * Writes a temporary file beside @path, flushes it to disk and renames it
+ * over @path, so an existing file is replaced whole or not at all and an
+ * interrupted run never leaves a partial result.
+ * Return: 0, or SIM_E_IO / SIM_E_NOMEM with @e naming the path.
+ */
+int sim_write_file_atomic(const char *path, const char *text, size_t len, unsigned mode,
+			  struct sim_error *e);
 
 #endif /* MMUSIM_SIM_READFILE_H */
