@@ -2,6 +2,7 @@
 #include "sim/readfile.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,14 +66,41 @@ int sim_read_file(const char *path, char **buf, size_t *len, struct sim_error *e
 	return 0;
 }
 
+/* Write @text to an existing file that is not a regular one (a device such
+ * as /dev/null, a FIFO): renaming a temporary file over it would replace
+ * the device node itself. */
+static int write_in_place(const char *path, const char *text, size_t len, struct sim_error *e)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	bool ok;
+
+	if (fd < 0)
+		return sim_error_set(e, SIM_E_IO, "%s: cannot open: %s", path, strerror(errno));
+	ok = write(fd, text, len) == (ssize_t)len;
+	ok = !close(fd) && ok;
+	if (!ok)
+		return sim_error_set(e, SIM_E_IO, "%s: write failed: %s", path, strerror(errno));
+	return 0;
+}
+
+bool sim_path_is_special(const char *path)
+{
+	struct stat st;
+
+	return !stat(path, &st) && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode);
+}
+
 int sim_write_file_atomic(const char *path, const char *text, size_t len, unsigned mode,
 			  struct sim_error *e)
 {
 	size_t n = strlen(path) + sizeof(".tmp.XXXXXX");
-	char *tmp = malloc(n);
+	char *tmp;
 	int fd, rc;
 	bool ok;
 
+	if (sim_path_is_special(path))
+		return write_in_place(path, text, len, e);
+	tmp = malloc(n);
 	if (!tmp)
 		return sim_error_set(e, SIM_E_NOMEM, "%s: out of memory", path);
 	snprintf(tmp, n, "%s.tmp.XXXXXX", path);

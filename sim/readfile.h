@@ -7,6 +7,7 @@
 #ifndef MMUSIM_SIM_READFILE_H
 #define MMUSIM_SIM_READFILE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "sim/err.h"
@@ -31,9 +32,15 @@ const char *sim_input_name(const char *path);
  *
  * Writes a temporary file beside @path, flushes it to disk and renames it
  * over @path, so an existing file is replaced whole or not at all and an
- * interrupted run never leaves a partial result.
+ * interrupted run never leaves a partial result.  An existing @path that is
+ * not a regular file (a device such as /dev/null, a FIFO) is written in
+ * place instead: renaming over it would replace the node itself.
  * Return: 0, or SIM_E_IO / SIM_E_NOMEM with @e naming the path.
  */
+/* sim_path_is_special() - @path exists and is neither a regular file nor a
+ * directory (a device, a FIFO, a socket): written in place, never replaced. */
+bool sim_path_is_special(const char *path);
+
 int sim_write_file_atomic(const char *path, const char *text, size_t len, unsigned mode,
 			  struct sim_error *e);
 

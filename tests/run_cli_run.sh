@@ -395,5 +395,27 @@ expect_json_int "--json one-level" "$tmp/one.json" tlb.L1.lookups tlb.L1.hits tl
 check "--json one-level: no other TLB level" \
 	test "$(flat "$tmp/one.json" | grep -c '^tlb\.[^.]*\.lookups=')" -eq 1
 
+# ------------------------------------------------- output to a device or FIFO
+
+# A result written to an existing non-regular file (a FIFO here; /dev/null
+# alike) goes through it: replacing it with a renamed temporary file would
+# turn the node into a regular file (as root, /dev/null itself).
+mkfifo "$tmp/out.fifo"
+timeout 20 cat "$tmp/out.fifo" >"$tmp/fifo.json" &
+run --quiet --json "$tmp/out.fifo" "$data/small.lk"
+wait
+expect_status "--json to a FIFO" 0
+check "--json to a FIFO: it is still a FIFO" test -p "$tmp/out.fifo"
+expect_json "--json to a FIFO: the result came through" "$tmp/fifo.json" accesses=4
+timeout 20 cat "$tmp/out.fifo" >"$tmp/fifo.mmt" &
+"$MMUSIM" convert "$data/small.lk" "$tmp/out.fifo" >/dev/null 2>&1
+cstatus=$?
+wait
+check "convert to a FIFO: exit 0" test "$cstatus" -eq 0
+check "convert to a FIFO: it is still a FIFO" test -p "$tmp/out.fifo"
+run --quiet --json "$tmp/fifo2.json" "$tmp/fifo.mmt"
+expect_json "convert to a FIFO: the trace came through" "$tmp/fifo2.json" accesses=4
+check "no temporary file left beside the FIFO" test "$(ls "$tmp" | grep -c 'out.fifo.')" -eq 0
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

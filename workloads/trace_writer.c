@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "sim/bits.h"
+#include "sim/readfile.h"
 #include "workloads/trace_impl.h"
 
 #define WBUF_SIZE (256u << 10)
@@ -181,6 +182,15 @@ int trace_writer_open(struct trace_writer **wp, const char *path,
 	*wp = NULL;
 	if (!strcmp(path, "-"))
 		return trace_writer_open_fd(wp, STDOUT_FILENO, false, "<stdout>", opts, err);
+	if (sim_path_is_special(path)) {
+		/* a device or FIFO (/dev/null): written in place; renaming a
+		 * temporary file over it would replace the node */
+		fd = open(path, O_WRONLY | O_CLOEXEC);
+		if (fd < 0)
+			return sim_error_set(err, SIM_E_IO, "%s: cannot open: %s", path,
+					     strerror(errno));
+		return trace_writer_open_fd(wp, fd, true, path, opts, err);
+	}
 	/* Written whole or not at all: into a temporary sibling that
 	 * trace_writer_finish() renames over @path, so an interrupted or
 	 * failed write never leaves a file that looks complete. */
