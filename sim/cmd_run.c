@@ -62,8 +62,14 @@ static void run_usage(FILE *f)
 	      "  --no-progress     no progress line (shown on a terminal for long runs)\n"
 	      "  -h, --help        show this help\n"
 	      "\n"
-	      "Exit status: 0 success; 2 bad usage, configuration or trace (the\n"
-	      "statistics up to the bad record are still reported, marked incomplete).\n", f);
+	      "Every TRACE is checked before the run starts: one that cannot be opened or\n"
+	      "is not a trace (text without a lackey access line in its first 1 MiB, a\n"
+	      "lackey log recorded without --trace-mem=yes, binary data, an empty file)\n"
+	      "is reported, and nothing is printed or written.\n"
+	      "\n"
+	      "Exit status: 0 success; 2 bad usage, configuration or trace (for a trace\n"
+	      "malformed part way, the statistics up to the bad record are still\n"
+	      "reported, marked incomplete).\n", f);
 }
 
 static double now_seconds(void)
@@ -105,6 +111,36 @@ static int report(const struct sim_config *cfg, const struct sim *s, const struc
 	return status;
 }
 
+/*
+ * Every TRACE argument must open and look like a trace before the run
+ * prints or writes anything.  An input that cannot be read twice (standard
+ * input, a pipe) stays open in kept[], for the run to read.
+ */
+static int check_traces(char **paths, int n, struct trace_reader **kept, struct sim_error *err)
+{
+	bool have_stdin = false;
+
+	for (int i = 0; i < n; i++) {
+		if (!strcmp(paths[i], "-")) {
+			if (have_stdin)
+				return sim_error_set(err, SIM_E_INVAL, "standard input ('-') given twice");
+			have_stdin = true;
+		}
+		int rc = trace_reader_check(paths[i], &kept[i], err);
+
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static void close_kept(struct trace_reader **kept, int n)
+{
+	for (int i = 0; kept && i < n; i++)
+		trace_reader_close(kept[i]);
+	free(kept);
+}
+
 int cmd_run(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -127,6 +163,7 @@ int cmd_run(int argc, char **argv)
 	struct trace_rec *recs = NULL;
 	const char *preset = NULL, *config = NULL, *workload = NULL;
 	struct workload wl = { 0 };
+	struct trace_reader **kept = NULL;
 	char **sets = NULL;
 	int nsets = 0, c, status = 0;
 	bool complete = true;
@@ -195,14 +232,23 @@ int cmd_run(int argc, char **argv)
 				workload_free(&wl);
 				return EXIT_USAGE;
 			}
+	kept = calloc((size_t)(argc - optind) + 1, sizeof(*kept));
+	if (!kept || check_traces(argv + optind, argc - optind, kept, &err)) {
+		fprintf(stderr, "mmusim run: %s\n", kept ? err.msg : "out of memory");
+		close_kept(kept, argc - optind);
+		workload_free(&wl);
+		return kept ? EXIT_USAGE : 1;
+	}
 	if (workload ? sim_create_workload(&s, &cfg, &wl, &err) : sim_create(&s, &cfg, &err)) {
 		fprintf(stderr, "mmusim run: %s\n", err.msg);
+		close_kept(kept, argc - optind);
 		workload_free(&wl);
 		return EXIT_USAGE;
 	}
 	recs = malloc(RUN_BATCH * sizeof(*recs));
 	if (!recs) {
 		fprintf(stderr, "mmusim run: out of memory\n");
+		close_kept(kept, argc - optind);
 		sim_destroy(s);
 		workload_free(&wl);
 		return 1;
@@ -244,10 +290,11 @@ int cmd_run(int argc, char **argv)
 		uint64_t records = 0;
 
 		for (int i = optind; i < argc && complete; i++) {
-			struct trace_reader *rd;
+			struct trace_reader *rd = kept[i - optind];
 			int n;
 
-			if (trace_reader_open(&rd, argv[i], &err)) {
+			kept[i - optind] = NULL;
+			if (!rd && trace_reader_open(&rd, argv[i], &err)) {
 				snprintf(reason, sizeof(reason), "%s", err.msg);
 				complete = false;
 				break;
@@ -304,6 +351,7 @@ int cmd_run(int argc, char **argv)
 		status = 1;
 	free((void *)o.argv);
 	free(recs);
+	close_kept(kept, argc - optind);
 	sim_destroy(s);
 	workload_free(&wl);
 	return status;

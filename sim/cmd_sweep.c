@@ -50,6 +50,7 @@
 #include "sim/json_read.h"
 #include "sim/readfile.h"
 #include "sim/report_data.h"
+#include "workloads/trace.h"
 
 #define SWEEP_MAX_CELLS 1000000
 
@@ -355,6 +356,7 @@ static int sweep_parse(struct sweep *sw, const char *path, struct sim_error *err
 			rc = parse_vary(sw, val, lineno, err);
 		} else if (!strcmp(key, "workload") && cur == &sw->base) {
 			char *colon = strstr(val, ": "), *name, *p, label[256];
+			struct sim_error te = { 0 };
 
 			if (colon) {
 				*colon = '\0';
@@ -368,9 +370,10 @@ static int sweep_parse(struct sweep *sw, const char *path, struct sim_error *err
 				rc = sim_error_set(err, SIM_E_NOMEM, "out of memory");
 				break;
 			}
-			if (access(p, R_OK)) {
-				rc = sim_error_set(err, SIM_E_IO, "%s:%u: workload: cannot read %s: %s",
-						   path, lineno, p, strerror(errno));
+			/* a trace: it opens and is one, checked once here, not per cell */
+			if (trace_reader_check(p, NULL, &te)) {
+				rc = sim_error_set(err, te.code, "%s:%u: workload: %s", path, lineno,
+						   te.msg);
 				free(p);
 				break;
 			}

@@ -6,8 +6,12 @@
 # message naming the key, and FILE:LINE for files); bad traces (a lackey
 # line and a truncated native trace: exit status 2, the place named, and a
 # --json result marked incomplete that holds the counts up to the bad
-# record); compressed traces giving the same numbers as plain ones; --csv
-# rows; the keys every --json result must hold.
+# record); input that is not a trace (text, a workload file, a lackey log
+# without --trace-mem=yes, a missing file, /dev/zero, a directory, empty and
+# compressed non-trace files, FIFOs, standard input) refused before the run
+# with exit status 2 and nothing printed or written; compressed traces
+# giving the same numbers as plain ones; --csv rows; the keys every --json
+# result must hold.
 #
 # The expected counts are derived by hand from the model (see the comments):
 # the one-level preset is a 64-entry fully associative LRU TLB named L1 over
@@ -16,7 +20,8 @@
 #
 # Environment: MMUSIM (the program), top_srcdir or srcdir (the source tree),
 # as the top-level Makefile.am's AM_TESTS_ENVIRONMENT exports them.  Uses
-# only POSIX sh, sed, grep, awk, cmp, head, wc; gzip and zstd if present.
+# only POSIX sh, sed, grep, awk, cmp, head, wc; gzip, zstd, mkfifo and
+# timeout if present.
 # Prints one line per failure or skip and a final "N passed, M failed".
 
 top_srcdir=${top_srcdir:-${srcdir:-.}}
@@ -348,6 +353,119 @@ if "$MMUSIM" convert --quiet "$tmp/big.lk" "$tmp/big.mmt" 2>"$tmp/err"; then
 		same_result "native trace written by convert --zstd" "$tmp/big2.mmt"
 else
 	bad "mmusim convert big.lk failed"
+fi
+
+# ---------------------------------------------------------------- input that is not a trace
+
+# Each is refused before the run starts: exit status 2, one message naming
+# the file and what it is, nothing on standard output, no --json or --csv
+# file.  An endless input (/dev/zero) must end too: a run that hangs is
+# killed after 60 s and fails.
+TO=
+command -v timeout >/dev/null 2>&1 && TO="timeout -s KILL 60"
+
+# refused WHAT MESSAGE TRACE...: the run of TRACE... is refused as above,
+# its message containing MESSAGE.
+refused() {
+	rwhat=$1
+	msg=$2
+	shift 2
+	rm -f "$tmp/no.json" "$tmp/no.csv"
+	# shellcheck disable=SC2086 # $TO is empty or a command prefix
+	$TO "$MMUSIM" run --json "$tmp/no.json" --csv "$tmp/no.csv" "$@" >"$tmp/out" 2>"$tmp/err"
+	status=$?
+	expect_status "$rwhat" 2
+	expect_err "$rwhat" "$msg"
+	check "$rwhat: nothing on standard output" test ! -s "$tmp/out"
+	check "$rwhat: one line on standard error" test "$(wc -l <"$tmp/err")" -eq 1
+	check "$rwhat: no --json file" test ! -e "$tmp/no.json"
+	check "$rwhat: no --csv file" test ! -e "$tmp/no.csv"
+}
+
+refused "the README" "$top_srcdir/README: no trace record in" "$top_srcdir/README"
+refused "a workload file" \
+	"two_traces.ini: no trace record in 15 lines of an INI file (line 2: '[workload]'" \
+	"$top_srcdir/tests/data/virt/two_traces.ini"
+# valgrind --tool=lackey /bin/true, recorded without --trace-mem=yes
+refused "lackey without --trace-mem=yes" \
+	"true-counts.lackey: Valgrind lackey output without a memory access in 24 lines: recorded without --trace-mem=yes?" \
+	"$top_srcdir/tests/data/trace/true-counts.lackey"
+refused "a missing trace" "$tmp/missing.lk: cannot open" "$tmp/missing.lk"
+refused "a missing second trace" "$tmp/missing.lk: cannot open" "$data/small.lk" "$tmp/missing.lk"
+refused "a text second trace" "README: no trace record" "$data/small.lk" "$top_srcdir/README"
+for dev in /dev/zero /dev/urandom; do
+	if [ -c "$dev" ]; then
+		refused "$dev" "$dev: " "$dev"
+	else
+		echo "SKIP: $dev (not a character device here)"
+	fi
+done
+awk 'BEGIN { for (i = 0; i < 100000; i++) printf "%c", 0 }' >"$tmp/zeros"
+refused "zeros" "zeros: binary data, not a trace (a NUL byte at byte 0)" "$tmp/zeros"
+refused "a directory" "$tmp: a directory, not a trace file" "$tmp"
+: >"$tmp/empty.lk"
+refused "an empty file" "empty.lk: empty input" "$tmp/empty.lk"
+printf '==1== x\n\000\000\000I  1000,4\n' >"$tmp/nul.lk"
+refused "NUL bytes in text" "nul.lk: binary data, not a trace (a NUL byte at byte 8)" "$tmp/nul.lk"
+# 2 MiB of text lines, then a record: past the 1 MiB bound
+awk 'BEGIN { for (i = 0; i < 21000; i++) printf "%099d\n", i; print "I  1000,4" }' >"$tmp/huge.txt"
+refused "2 MiB of text" "huge.txt: no trace record in the first 1 MiB (" "$tmp/huge.txt"
+refused "a text file on standard input" "<stdin>: no trace record" - <"$top_srcdir/README"
+# a native trace of no record: the header, then the end record counting 0
+printf '\211MMUTR\r\n\001\000\020\000\000\000\000\000\003\000' >"$tmp/none.mmt"
+refused "a native trace of no record" "none.mmt: a native trace without a single record" \
+	"$tmp/none.mmt"
+if command -v gzip >/dev/null 2>&1; then
+	gzip -c "$top_srcdir/README" >"$tmp/readme.gz"
+	refused "a gzipped text file" "readme.gz: no trace record in" "$tmp/readme.gz"
+	gzip -c <"$tmp/empty.lk" >"$tmp/empty.gz"
+	refused "an empty gzip file" "empty.gz: empty input (a gzip stream of nothing)" "$tmp/empty.gz"
+else
+	echo "SKIP: gzip of non-trace content (no gzip program)"
+fi
+if command -v zstd >/dev/null 2>&1; then
+	zstd -q -c <"$tmp/empty.lk" >"$tmp/empty.zst"
+	refused "an empty zstd file" "empty.zst: empty input (a zstd stream of nothing)" "$tmp/empty.zst"
+	zstd -q -c <"$tmp/zeros" >"$tmp/zeros.zst"
+	refused "zstd of zeros" "zeros.zst: binary data, not a trace (a NUL byte at byte 0 of the decompressed zstd input)" \
+		"$tmp/zeros.zst"
+else
+	echo "SKIP: zstd of non-trace content (no zstd program)"
+fi
+# FIFOs: a trace through one still runs (it is read once); text is refused.
+if mkfifo "$tmp/fifo" 2>/dev/null; then
+	cat "$data/small.lk" >"$tmp/fifo" &
+	writer=$!
+	# shellcheck disable=SC2086
+	$TO "$MMUSIM" run --preset one-level --quiet --json "$tmp/fifo.json" "$tmp/fifo" 2>"$tmp/err"
+	status=$?
+	kill "$writer" 2>/dev/null
+	wait "$writer" 2>/dev/null
+	expect_status "a trace through a FIFO" 0
+	[ -f "$tmp/fifo.json" ] && expect_json "a trace through a FIFO" "$tmp/fifo.json" \
+		complete=true accesses=4
+	cat "$top_srcdir/README" >"$tmp/fifo" 2>/dev/null &
+	writer=$!
+	refused "text through a FIFO" "fifo: no trace record in" "$tmp/fifo"
+	kill "$writer" 2>/dev/null
+	wait "$writer" 2>/dev/null
+else
+	echo "SKIP: FIFOs (mkfifo failed)"
+fi
+run --quiet - - <"$data/small.lk"
+expect_status "standard input twice" 2
+expect_err "standard input twice" "standard input ('-') given twice"
+
+# A NUL byte after the first record is a bad record like a malformed line:
+# the statistics up to it are reported, marked incomplete.
+printf 'I  1000,4\n==1== a\000b\n L 2000,8\n' >"$tmp/nul2.lk"
+run --preset one-level --json "$tmp/nul2.json" "$tmp/nul2.lk"
+expect_status "a NUL byte after the first record" 2
+expect_err "a NUL byte after the first record" "nul2.lk:2: a NUL byte in the text"
+if [ -f "$tmp/nul2.json" ]; then
+	expect_json "a NUL byte after the first record" "$tmp/nul2.json" complete=false accesses=1
+else
+	bad "a NUL byte after the first record: no --json file written"
 fi
 
 # ---------------------------------------------------------------- --csv

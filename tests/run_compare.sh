@@ -8,8 +8,10 @@
 # stage-2 depth showing in the references per walk; --only; bad usage.
 # mmusim run --workload: a workload of two lackey traces, FILE:LINE errors,
 # a trace driving a workload of processes without sources, no TRACE
-# arguments with a workload whose processes have sources.  mmusim report
-# reads the results.
+# arguments with a workload whose processes have sources.  A workload whose
+# trace is missing or not a trace is refused once, before anything runs
+# (compare and run --workload), at the line of its trace key; a trace on
+# standard input still works.  mmusim report reads the results.
 #
 # Expected values, derived by hand (workloads/WORKLOADS.md, sim/CONFIG.md,
 # ARCH-NOTES 5.1):
@@ -177,6 +179,39 @@ esac
 	bad "compare bad_key.ini: $(cat "$tmp/err")"
 "$MMUSIM" compare -j 0 >/dev/null 2>&1
 [ $? -eq 2 ] && ok || bad "compare -j 0 accepted"
+
+# a workload naming a missing or non-trace file: refused once, before any
+# configuration runs, at the line of its trace key; nothing written
+printf '[workload]\ncpus = 1\n\n[proc.a]\n# fed by\ntrace = nosuch.lackey\n' >"$tmp/wmiss.ini"
+cp "$top_srcdir/README" "$tmp/notes.txt"
+printf '[workload]\ncpus = 1\n\n[proc.a]\ntrace = %s\n\n[proc.b]\ntrace = notes.txt\n' \
+	"$data/a.lackey" >"$tmp/wtext.ini"
+for w in wmiss:6:"[proc.a] trace: $tmp/nosuch.lackey: cannot open" \
+	 wtext:8:"[proc.b] trace: $tmp/notes.txt: no trace record in"; do
+	name=${w%%:*}
+	rest=${w#*:}
+	line=${rest%%:*}
+	msg=${rest#*:}
+	rm -rf "$tmp/bad.out"
+	"$MMUSIM" compare -o "$tmp/bad.out" --no-progress "$tmp/$name.ini" >"$tmp/out" 2>"$tmp/err"
+	st=$?
+	[ $st -eq 2 ] && ok || bad "compare $name.ini: exit status $st, expected 2"
+	grep -q -F "$tmp/$name.ini:$line: $msg" "$tmp/err" && ok ||
+		bad "compare $name.ini: stderr lacks '$name.ini:$line: $msg': $(head -3 "$tmp/err")"
+	[ "$(wc -l <"$tmp/err")" -eq 1 ] && ok || bad "compare $name.ini: $(wc -l <"$tmp/err") error lines, not 1"
+	[ ! -e "$tmp/bad.out" ] && ok || bad "compare $name.ini: wrote $tmp/bad.out"
+	"$MMUSIM" run --workload "$tmp/$name.ini" --json "$tmp/bad.json" >"$tmp/out" 2>"$tmp/err"
+	st=$?
+	[ $st -eq 2 ] && grep -q -F "$tmp/$name.ini:$line: $msg" "$tmp/err" && ok ||
+		bad "run --workload $name.ini: exit status $st: $(head -3 "$tmp/err")"
+	[ ! -s "$tmp/out" ] && [ ! -e "$tmp/bad.json" ] && ok ||
+		bad "run --workload $name.ini: printed or wrote a result"
+done
+# a workload trace on standard input still works
+printf '[workload]\ncpus = 1\n\n[proc.a]\ntrace = -\n' >"$tmp/wstdin.ini"
+"$MMUSIM" run --workload "$tmp/wstdin.ini" --quiet --json "$tmp/wstdin.json" <"$data/a.lackey" 2>"$tmp/err"
+[ $? -eq 0 ] && [ "$(json_num "$tmp/wstdin.json" accesses)" = 6 ] && ok ||
+	bad "run --workload with trace = - on standard input: $(cat "$tmp/err")"
 
 # ---- mmusim run --workload ----
 

@@ -8,7 +8,9 @@
 # kill are not rewritten); --emit slurm writes a job array and a merge job
 # that are valid bash (and pass sbatch --test-only when a Slurm controller
 # answers); --emit parallel writes one command per cell, which run and
-# merge; malformed sweep files are rejected with FILE:LINE and exit 2.
+# merge; malformed sweep files are rejected with FILE:LINE and exit 2, and
+# so is a workload that is missing or not a trace (once, before any cell
+# runs, without an output directory).
 #
 # Environment: MMUSIM (the program).  POSIX sh, awk, grep, sed, sort, wc,
 # cksum; bash for the syntax check of the Slurm script when present.
@@ -185,8 +187,19 @@ printf '[sweep]\nworkload = traces/a.lackey\n\nvary = tlb.L2.nosuchkey: 1, 2\n' 
 expect_err "vary of an unknown key" "bad.ini:4: "
 printf '[sweep]\nworkload = traces/a.lackey\nvary = tlb.L2.entries, tlb.L2.ways: 256/4, 512\n' > bad.ini
 expect_err "vary value with too few parts" "bad.ini:3: vary: value '512' needs 2 parts"
+rm -rf bad.out
 printf '[sweep]\nworkload = traces/nosuch.lackey\n' > bad.ini
-expect_err "missing workload file" "bad.ini:2: workload: cannot read"
+expect_err "missing workload file" "bad.ini:2: workload: .*traces/nosuch.lackey: cannot open"
+check "missing workload file: no output directory" [ ! -e bad.out ]
+# a workload that is not a trace is refused once, before any cell runs
+printf 'some text\n' > traces/notes.txt
+printf '[sweep]\nvary = run.warmup: 0, 10\nworkload = traces/a.lackey\nworkload = traces/notes.txt\n' > bad.ini
+expect_err "text file as a workload" "bad.ini:4: workload: .*traces/notes.txt: no trace record in 1 line of text"
+check "text file as a workload: one message" [ "$(wc -l < err.txt)" -eq 1 ]
+check "text file as a workload: no output directory" [ ! -e bad.out ]
+: > traces/empty.lackey
+printf '[sweep]\nworkload = traces/empty.lackey\n' > bad.ini
+expect_err "empty workload file" "bad.ini:2: workload: .*traces/empty.lackey: empty input"
 printf '[sweep]\npreset = nosuch\nworkload = traces/a.lackey\n' > bad.ini
 expect_err "unknown preset" "bad.ini:2: unknown preset"
 printf '[sweep]\nworkload = traces/a.lackey\nfrobnicate = 1\n' > bad.ini

@@ -16,10 +16,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <zlib.h>
 #include <zstd.h>
@@ -306,12 +308,20 @@ START_TEST(test_lackey_malformed)
 
 	fx_init(&fx);
 	write_bytes(fx_path(&fx, "bad.lackey"), b->text, strlen(b->text));
+	snprintf(want, sizeof(want), "%s:%s", fx.path, b->msg);
+	if (b->good == 0) {
+		/* A malformed first access line: refused at open, same message. */
+		ck_assert_int_eq(trace_reader_open(&r, fx.path, &fx.err), SIM_E_PARSE);
+		ck_assert_ptr_null(r);
+		ck_assert_str_eq(fx.err.msg, want);
+		fx_fini(&fx);
+		return;
+	}
 	r = open_ok(&fx, fx.path);
 	n = read_all(r, fx.recs, MAXRECS, MAXRECS, &rc);
 	ck_assert_int_eq(rc, SIM_E_PARSE);
 	ck_assert_uint_eq(n, b->good);
 	ck_assert_uint_eq(trace_reader_records(r), b->good);
-	snprintf(want, sizeof(want), "%s:%s", fx.path, b->msg);
 	ck_assert_str_eq(trace_reader_error(r)->msg, want);
 	/* The error is sticky. */
 	ck_assert_int_eq(trace_read(r, fx.recs, 4), SIM_E_PARSE);
@@ -1089,6 +1099,420 @@ START_TEST(test_native_sample_file)
 }
 END_TEST
 
+/* ------------------------------------------------------------------------ */
+/* Input that is not a trace                                                 */
+
+#define EXPECTED_TRACE "expected Valgrind lackey output (valgrind --tool=lackey " \
+	"--trace-mem=yes) or an mmusim native trace"
+#define EXPECTED_LACKEY "expected the output of valgrind --tool=lackey --trace-mem=yes"
+
+struct not_trace {
+	const char *text;
+	size_t len;             /* 0: strlen(text) */
+	const char *msg;        /* after the name */
+	const char *gz_msg;     /* gzip-compressed, if it differs */
+};
+
+static const struct not_trace not_traces[] = {
+	{ "mmusim - a simulator\n\nSome words.\n", 0,
+	  ": no trace record in 3 lines of text (line 1: 'mmusim - a simulator'): "
+	  EXPECTED_TRACE, NULL },
+	{ "# A workload\n\n[workload]\ncpus = 1\n", 0,
+	  ": no trace record in 4 lines of an INI file (line 3: '[workload]'; a workload or a "
+	  "configuration?): " EXPECTED_TRACE, NULL },
+	/* lackey's own summary lines, its banner cut off */
+	{ "==5== Counted 0 calls to main()\n==5==   guest instrs:  128,772\n", 0,
+	  ": Valgrind lackey output without a memory access in 2 lines: recorded without "
+	  "--trace-mem=yes?", NULL },
+	{ "==9== Memcheck, a memory error detector\n==9== Command: /bin/true\n", 0,
+	  ": Valgrind Memcheck output, not a memory trace: " EXPECTED_LACKEY, NULL },
+	{ "==9== \n==9== HEAP SUMMARY:\n", 0,
+	  ": Valgrind output without a memory access in 2 lines: " EXPECTED_LACKEY, NULL },
+	{ "\n \t\n\r\n", 0, ": no trace record in 3 lines, all blank: " EXPECTED_TRACE, NULL },
+	{ "hello", 0, ": no trace record in 1 line of text (line 1: 'hello'): " EXPECTED_TRACE,
+	  NULL },
+	{ "\x01\x02\xff\n", 0, ": no trace record in 1 line of text (line 1: '?\?\?'): "
+	  EXPECTED_TRACE, NULL },
+	{ "==1== x\n\0\0\0I  1000,4\n", 21,
+	  ": binary data, not a trace (a NUL byte at byte 8): expected Valgrind lackey text or "
+	  "an mmusim native trace",
+	  ": binary data, not a trace (a NUL byte at byte 8 of the gunzipped input): expected "
+	  "Valgrind lackey text or an mmusim native trace" },
+	/* text whose first access-like line is not one */
+	{ "Intro\nI think, therefore\n", 0,
+	  ":2: malformed 'I' line: expected a hexadecimal address", NULL },
+};
+
+/* Each is refused at open, from a file, from memory and gzip-compressed,
+ * with a message saying what it is. */
+START_TEST(test_not_a_trace)
+{
+	const struct not_trace *t = &not_traces[_i];
+	size_t len = t->len ? t->len : strlen(t->text), clen;
+	struct fixture fx;
+	struct trace_reader *r;
+	char want[1024];
+	uint8_t *c;
+
+	fx_init(&fx);
+	write_bytes(fx_path(&fx, "t.txt"), t->text, len);
+	ck_assert_int_eq(trace_reader_open(&r, fx.path, &fx.err), SIM_E_PARSE);
+	ck_assert_ptr_null(r);
+	snprintf(want, sizeof(want), "%s%s", fx.path, t->msg);
+	ck_assert_str_eq(fx.err.msg, want);
+
+	sim_error_clear(&fx.err);
+	ck_assert_int_eq(trace_reader_open_mem(&r, t->text, len, "m", &fx.err), SIM_E_PARSE);
+	snprintf(want, sizeof(want), "m%s", t->msg);
+	ck_assert_str_eq(fx.err.msg, want);
+
+	sim_error_clear(&fx.err);
+	c = gzip_buf(t->text, len, &clen);
+	ck_assert_int_eq(trace_reader_open_mem(&r, c, clen, "g", &fx.err), SIM_E_PARSE);
+	snprintf(want, sizeof(want), "g%s", t->gz_msg ? t->gz_msg : t->msg);
+	ck_assert_str_eq(fx.err.msg, want);
+	free(c);
+	fx_fini(&fx);
+}
+END_TEST
+
+/* A real lackey run without --trace-mem=yes (valgrind --tool=lackey
+ * /bin/true): only the banner and the summary of counts. */
+START_TEST(test_lackey_without_trace_mem)
+{
+	struct fixture fx;
+	struct trace_reader *r;
+	const char *srcdir = getenv("top_srcdir");
+	char path[1024], want[1200];
+
+	fx_init(&fx);
+	snprintf(path, sizeof(path), "%s/tests/data/trace/true-counts.lackey",
+		 srcdir ? srcdir : ".");
+	ck_assert_int_eq(trace_reader_open(&r, path, &fx.err), SIM_E_PARSE);
+	snprintf(want, sizeof(want), "%s: Valgrind lackey output without a memory access in 24 "
+		 "lines: recorded without --trace-mem=yes?", path);
+	ck_assert_str_eq(fx.err.msg, want);
+	fx_fini(&fx);
+}
+END_TEST
+
+/* @pad bytes of ignored 100-byte lines (the last one shorter), then one
+ * access line; *len gets the length. */
+static char *padded_trace(size_t pad, size_t *len)
+{
+	static const char rec[] = "I  1000,4\n";
+	char *t = malloc(pad + sizeof(rec));
+	size_t n = 0;
+
+	ck_assert_ptr_nonnull(t);
+	while (n < pad) {
+		size_t k = pad - n < 100 ? pad - n : 100;
+
+		memset(t + n, 'x', k - 1);
+		t[n + k - 1] = '\n';
+		n += k;
+	}
+	memcpy(t + n, rec, sizeof(rec));
+	*len = n + sizeof(rec) - 1;
+	return t;
+}
+
+/* The first access line must end within the first 1 MiB: a file, memory
+ * and gzip, just inside and just outside the bound. */
+START_TEST(test_not_a_trace_bound)
+{
+	const size_t mib = 1u << 20;
+	struct fixture fx;
+	struct trace_reader *r;
+	size_t len, clen, n;
+	uint8_t *c;
+	char *t;
+	int rc;
+
+	fx_init(&fx);
+	for (int over = 0; over < 2; over++) {
+		t = padded_trace(mib - 10 + (size_t)over, &len);
+		write_bytes(fx_path(&fx, "pad.lk"), t, len);
+		c = gzip_buf(t, len, &clen);
+		for (int src = 0; src < 3; src++) {
+			sim_error_clear(&fx.err);
+			rc = src == 0 ? trace_reader_open(&r, fx.path, &fx.err)
+			   : src == 1 ? trace_reader_open_mem(&r, t, len, "m", &fx.err)
+			   : trace_reader_open_mem(&r, c, clen, "g", &fx.err);
+			if (!over) {
+				ck_assert_msg(rc == 0, "source %d: %s", src, fx.err.msg);
+				n = read_all(r, fx.recs, MAXRECS, MAXRECS, &rc);
+				ck_assert_int_eq(rc, 0);
+				ck_assert_uint_eq(n, 1);
+				ck_assert_uint_eq(trace_reader_ignored_lines(r), (mib - 10 + 99) / 100);
+				trace_reader_close(r);
+			} else {
+				ck_assert_int_eq(rc, SIM_E_PARSE);
+				ck_assert_msg(strstr(fx.err.msg, ": no trace record in the first 1 MiB "
+						     "(10486 complete lines) of text (line 1: 'xxx"),
+					      "source %d: %s", src, fx.err.msg);
+				ck_assert_msg(strstr(fx.err.msg, EXPECTED_TRACE), "%s", fx.err.msg);
+			}
+		}
+		free(c);
+		free(t);
+	}
+	fx_fini(&fx);
+}
+END_TEST
+
+/* A child writes @chunk (@len bytes) to the pipe's write end forever,
+ * after @head (@hlen bytes); the pipe's read end is returned. */
+static int endless_writer(const void *head, size_t hlen, const void *chunk, size_t len,
+			  pid_t *pid)
+{
+	int fds[2];
+
+	ck_assert_int_eq(pipe(fds), 0);
+	*pid = fork();
+	ck_assert_int_ge(*pid, 0);
+	if (*pid == 0) {
+		close(fds[0]);
+		signal(SIGPIPE, SIG_IGN);
+		if (hlen && write(fds[1], head, hlen) != (ssize_t)hlen)
+			_exit(0);
+		for (;;) {
+			uint8_t buf[65536];
+			size_t n = 0;
+
+			while (n + len <= sizeof(buf)) {
+				memcpy(buf + n, chunk, len);
+				n += len;
+			}
+			if (write(fds[1], buf, n) < 0)
+				_exit(0);
+		}
+	}
+	close(fds[1]);
+	return fds[0];
+}
+
+static void endless_done(pid_t pid)
+{
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+}
+
+/* Endless inputs end in an error after a bounded prefix, never a hang. */
+START_TEST(test_endless_inputs)
+{
+	/* gzip header, then empty non-final stored deflate blocks forever */
+	static const uint8_t gz_head[10] = { 0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3 };
+	static const uint8_t stored0[5] = { 0, 0, 0, 0xff, 0xff };
+	/* an empty zstd frame, then a skippable frame of 4 GiB: decodes to nothing */
+	static const uint8_t skip_head[8] = { 0x50, 0x2a, 0x4d, 0x18, 0xff, 0xff, 0xff, 0xff };
+	static const uint8_t zeros[64];
+	uint8_t zs_head[64];
+	struct fixture fx;
+	struct trace_reader *r;
+	size_t zlen;
+	uint8_t *z0;
+	pid_t pid;
+	int fd;
+
+	fx_init(&fx);
+	fd = endless_writer(NULL, 0, zeros, sizeof(zeros), &pid);
+	ck_assert_int_eq(trace_reader_open_fd(&r, fd, true, "<stdin>", &fx.err), SIM_E_PARSE);
+	endless_done(pid);
+	ck_assert_str_eq(fx.err.msg, "<stdin>: binary data, not a trace (a NUL byte at byte 0): "
+			 "expected Valgrind lackey text or an mmusim native trace");
+
+	sim_error_clear(&fx.err);
+	fd = endless_writer(NULL, 0, "hello\n", 6, &pid);
+	ck_assert_int_eq(trace_reader_open_fd(&r, fd, true, "<stdin>", &fx.err), SIM_E_PARSE);
+	endless_done(pid);
+	ck_assert_str_eq(fx.err.msg, "<stdin>: no trace record in the first 1 MiB (174762 complete "
+			 "lines) of text (line 1: 'hello'): " EXPECTED_TRACE);
+
+	sim_error_clear(&fx.err);
+	fd = endless_writer(gz_head, sizeof(gz_head), stored0, sizeof(stored0), &pid);
+	ck_assert_int_eq(trace_reader_open_fd(&r, fd, true, "<stdin>", &fx.err), SIM_E_CORRUPT);
+	endless_done(pid);
+	ck_assert_str_eq(fx.err.msg, "<stdin>: at the start of the input: 64 MiB of gzip input "
+			 "decode to nothing");
+
+	sim_error_clear(&fx.err);
+	z0 = zstd_buf("", 0, &zlen);
+	ck_assert_uint_le(zlen + sizeof(skip_head), sizeof(zs_head));
+	memcpy(zs_head, z0, zlen);
+	memcpy(zs_head + zlen, skip_head, sizeof(skip_head));
+	free(z0);
+	fd = endless_writer(zs_head, zlen + sizeof(skip_head), zeros, sizeof(zeros), &pid);
+	ck_assert_int_eq(trace_reader_open_fd(&r, fd, true, "<stdin>", &fx.err), SIM_E_CORRUPT);
+	endless_done(pid);
+	ck_assert_str_eq(fx.err.msg, "<stdin>: at the start of the input: 64 MiB of zstd input "
+			 "decode to nothing");
+	fx_fini(&fx);
+}
+END_TEST
+
+/* After the first access, a NUL byte in any line is an error at its line:
+ * in a short line, a last line without a newline, and an over-long
+ * ignored line (in the part that fills the buffer and in its tail). */
+START_TEST(test_lackey_nul_mid_file)
+{
+	static const char t1[] = "I  1000,4\n==1== a\0b\n L 2000,8\n";
+	static const char t2[] = "I  1000,4\nab\0c";
+	const size_t big = 3u << 20;
+	const size_t at[2] = { 3u << 19, big - 3 };
+	struct fixture fx;
+	struct trace_reader *r;
+	char want[1024];
+	size_t n;
+	char *t;
+	int rc;
+
+	fx_init(&fx);
+	ck_assert_int_eq(trace_reader_open_mem(&r, t1, sizeof(t1) - 1, "x", &fx.err), 0);
+	n = read_all(r, fx.recs, MAXRECS, MAXRECS, &rc);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_int_eq(rc, SIM_E_PARSE);
+	ck_assert_str_eq(trace_reader_error(r)->msg, "x:2: a NUL byte in the text: binary data or "
+			 "a damaged file, not lackey output");
+	trace_reader_close(r);
+
+	ck_assert_int_eq(trace_reader_open_mem(&r, t2, sizeof(t2) - 1, "x", &fx.err), 0);
+	n = read_all(r, fx.recs, MAXRECS, MAXRECS, &rc);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_int_eq(rc, SIM_E_PARSE);
+	ck_assert_str_eq(trace_reader_error(r)->msg, "x:2: a NUL byte in the text: binary data or "
+			 "a damaged file, not lackey output");
+	trace_reader_close(r);
+
+	t = malloc(big + 32);
+	ck_assert_ptr_nonnull(t);
+	for (int k = 0; k < 2; k++) {
+		size_t len = (size_t)sprintf(t, "I  1000,4\n");
+
+		memset(t + len, 'x', big);
+		t[len + at[k]] = '\0';
+		len += big;
+		len += (size_t)sprintf(t + len, "\n L 2000,8\n");
+		write_bytes(fx_path(&fx, "big.lk"), t, len);
+		r = open_ok(&fx, fx.path);
+		n = read_all(r, fx.recs, MAXRECS, MAXRECS, &rc);
+		ck_assert_uint_eq(n, 1);
+		ck_assert_int_eq(rc, SIM_E_PARSE);
+		snprintf(want, sizeof(want), "%s:2: a NUL byte in the text: binary data or a damaged "
+			 "file, not lackey output", fx.path);
+		ck_assert_str_eq(trace_reader_error(r)->msg, want);
+		trace_reader_close(r);
+	}
+	free(t);
+	fx_fini(&fx);
+}
+END_TEST
+
+/* A native trace of no record is refused at open; so is one that ends
+ * right after its header. */
+START_TEST(test_native_empty)
+{
+	struct fixture fx;
+	struct trace_reader *r;
+	char want[1024];
+	uint8_t *buf;
+	size_t len;
+
+	fx_init(&fx);
+	for (int z = 0; z < 2; z++) {
+		write_native(&fx, fx_path(&fx, z ? "e.mmt.zst" : "e.mmt"), NULL, 0, z);
+		sim_error_clear(&fx.err);
+		ck_assert_int_eq(trace_reader_open(&r, fx.path, &fx.err), SIM_E_PARSE);
+		snprintf(want, sizeof(want), "%s: a native trace without a single record (its "
+			 "end-of-trace record comes first): nothing to simulate", fx.path);
+		ck_assert_str_eq(fx.err.msg, want);
+	}
+	buf = read_bytes(fx_path(&fx, "e.mmt"), &len);
+	ck_assert_uint_eq(len, 18);
+	sim_error_clear(&fx.err);
+	ck_assert_int_eq(trace_reader_open_mem(&r, buf, 16, "h", &fx.err), SIM_E_TRUNCATED);
+	ck_assert_str_eq(fx.err.msg, "h: record 1 (byte offset 16): truncated: the input ends "
+			 "without an end-of-trace record");
+	free(buf);
+	fx_fini(&fx);
+}
+END_TEST
+
+/* Empty compressed streams, and a directory. */
+START_TEST(test_open_errors_more)
+{
+	struct fixture fx;
+	struct trace_reader *r;
+	char want[1024];
+	size_t clen;
+	uint8_t *c;
+
+	fx_init(&fx);
+	c = gzip_buf("", 0, &clen);
+	ck_assert_int_eq(trace_reader_open_mem(&r, c, clen, "e.gz", &fx.err), SIM_E_TRUNCATED);
+	ck_assert_str_eq(fx.err.msg, "e.gz: empty input (a gzip stream of nothing): neither a "
+			 "native trace nor lackey output");
+	free(c);
+	sim_error_clear(&fx.err);
+	c = zstd_buf("", 0, &clen);
+	ck_assert_int_eq(trace_reader_open_mem(&r, c, clen, "e.zst", &fx.err), SIM_E_TRUNCATED);
+	ck_assert_str_eq(fx.err.msg, "e.zst: empty input (a zstd stream of nothing): neither a "
+			 "native trace nor lackey output");
+	free(c);
+	sim_error_clear(&fx.err);
+	ck_assert_int_eq(trace_reader_open(&r, fx.dir, &fx.err), SIM_E_IO);
+	snprintf(want, sizeof(want), "%s: a directory, not a trace file", fx.dir);
+	ck_assert_str_eq(fx.err.msg, want);
+	fx_fini(&fx);
+}
+END_TEST
+
+/* trace_reader_check(): a regular file is checked and closed; a FIFO is
+ * left alone without @keep (nothing read, no wait for a writer) and kept
+ * open with it. */
+START_TEST(test_trace_check)
+{
+	struct fixture fx;
+	struct trace_reader *keep = (struct trace_reader *)&fx;
+	char fifo[600];
+	size_t n;
+	pid_t pid;
+	int rc;
+
+	fx_init(&fx);
+	write_bytes(fx_path(&fx, "t.lk"), lackey_text, sizeof(lackey_text) - 1);
+	ck_assert_int_eq(trace_reader_check(fx.path, &keep, &fx.err), 0);
+	ck_assert_ptr_null(keep);
+	ck_assert_int_eq(trace_reader_check(fx.path, NULL, &fx.err), 0);
+	write_bytes(fx_path(&fx, "t.txt"), "text\n", 5);
+	ck_assert_int_eq(trace_reader_check(fx.path, &keep, &fx.err), SIM_E_PARSE);
+	ck_assert_ptr_null(keep);
+	sim_error_clear(&fx.err);
+	ck_assert_int_eq(trace_reader_check(fx_path(&fx, "missing"), NULL, &fx.err), SIM_E_IO);
+
+	snprintf(fifo, sizeof(fifo), "%s", fx_path(&fx, "fifo"));
+	ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+	ck_assert_int_eq(trace_reader_check(fifo, NULL, &fx.err), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		int fd = open(fifo, O_WRONLY);
+
+		_exit(fd >= 0 && write(fd, lackey_text, sizeof(lackey_text) - 1) ==
+		      (ssize_t)sizeof(lackey_text) - 1 ? 0 : 1);
+	}
+	ck_assert_int_eq(trace_reader_check(fifo, &keep, &fx.err), 0);
+	ck_assert_ptr_nonnull(keep);
+	n = read_all(keep, fx.recs, MAXRECS, MAXRECS, &rc);
+	ck_assert_int_eq(rc, 0);
+	ck_assert_uint_eq(n, 8);
+	trace_reader_close(keep);
+	ck_assert_int_eq(waitpid(pid, &rc, 0), pid);
+	ck_assert_int_eq(rc, 0);
+	fx_fini(&fx);
+}
+END_TEST
+
 static Suite *trace_suite(void)
 {
 	Suite *s = suite_create("trace");
@@ -1126,6 +1550,18 @@ static Suite *trace_suite(void)
 
 	tc = tcase_create("convert");
 	tcase_add_test(tc, test_convert);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("not a trace");
+	tcase_set_timeout(tc, 60);
+	tcase_add_loop_test(tc, test_not_a_trace, 0, (int)(sizeof(not_traces) / sizeof(not_traces[0])));
+	tcase_add_test(tc, test_lackey_without_trace_mem);
+	tcase_add_test(tc, test_not_a_trace_bound);
+	tcase_add_test(tc, test_endless_inputs);
+	tcase_add_test(tc, test_lackey_nul_mid_file);
+	tcase_add_test(tc, test_native_empty);
+	tcase_add_test(tc, test_open_errors_more);
+	tcase_add_test(tc, test_trace_check);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -22,4 +22,5 @@ workloads_bench_trace_LDADD = $(MMUSIM_LIBS)
 CLEANFILES += workloads/bench_trace
 
 EXTRA_DIST += workloads/FORMAT.md \
-	tests/data/trace/true.lackey tests/data/trace/true.mmt
+	tests/data/trace/true.lackey tests/data/trace/true.mmt \
+	tests/data/trace/true-counts.lackey

@@ -11,6 +11,22 @@
  *     decompressed while streaming, never loaded whole;
  *   - anything else is Valgrind lackey text (--tool=lackey --trace-mem=yes).
  *
+ * What is accepted, checked when a reader opens, on a bounded prefix so
+ * that no input (/dev/zero, /dev/urandom, a huge text file) can keep it
+ * busy and nothing is consumed (standard input and pipes work):
+ *   - A native trace: the magic, a header this build reads, and a first
+ *     record that is not the end record (a trace of no record is refused).
+ *   - Lackey text: an access line that parses within the first 1 MiB of
+ *     decoded text, and no NUL byte before it.  Otherwise the input is
+ *     refused with what it was instead: a lackey log without
+ *     --trace-mem=yes (recognised by lackey's banner and summary lines),
+ *     another Valgrind tool's log, an INI file, other text, binary data.
+ *     After the first access line, lines that are not accesses are ignored
+ *     (program output), but a NUL byte anywhere is an error.
+ *   - Never an empty input (also an empty compressed stream), a directory,
+ *     or a compressed stream cut short, corrupt, followed by garbage, or
+ *     decoding to nothing from 64 MiB of input (endless empty members).
+ *
  * Semantic choices:
  *   - Records are returned in batches (trace_read()) so the per-record cost
  *     is a few stores; no allocation happens per record.
@@ -158,13 +174,37 @@ struct trace_reader;
  *        messages).  Pipes work: the input is read strictly sequentially.
  * @err:  receives the message on failure ("FILE: what was wrong").
  *
- * Reads just enough of the input to detect compression and format.  An
- * empty input is an error (SIM_E_TRUNCATED): it is neither a native trace
- * nor the output of a lackey run, which always has banner lines.
+ * Reads just enough of the input to detect compression and format and to
+ * check it is a trace (above): for lackey text up to its first access
+ * line.  An empty input is an error (SIM_E_TRUNCATED): it is neither a
+ * native trace nor the output of a lackey run, which always has banner
+ * lines.  Input that is not a trace is SIM_E_PARSE (text, binary data, a
+ * native trace of no record), or SIM_E_CORRUPT (a bad native magic); a
+ * malformed first access line is reported as trace_read() would, with its
+ * line.
  *
  * Return: 0, or a negative enum sim_err.
  */
 int trace_reader_open(struct trace_reader **rp, const char *path, struct sim_error *err);
+
+/**
+ * trace_reader_check() - check, before a run starts, that @path is a trace.
+ * @path: as for trace_reader_open().
+ * @keep: NULL, or where the reader of an input that cannot be read twice
+ *        is handed back.
+ * @err:  receives the message of trace_reader_open() on failure.
+ *
+ * Opens @path as trace_reader_open() does and closes it again, so that a
+ * command can refuse every bad input before it prints or writes anything;
+ * the run then opens the file again.  Standard input ("-"), FIFOs and
+ * sockets cannot be read twice: with @keep, such an input (and a character
+ * device) is opened and its reader stored in *keep, for the run to read
+ * and close; without @keep, it is not opened at all (nothing is consumed;
+ * the run's own trace_reader_open() checks it).  *keep is NULL otherwise.
+ *
+ * Return: 0, or a negative enum sim_err.
+ */
+int trace_reader_check(const char *path, struct trace_reader **keep, struct sim_error *err);
 
 /**
  * trace_reader_open_fd() - as trace_reader_open(), over an open descriptor.

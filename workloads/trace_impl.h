@@ -30,6 +30,15 @@
 #define TRACE_STREAM_BUF (1u << 20)
 #define TRACE_STREAM_ZBUF (256u << 10)
 
+/* Lackey text must have its first access line in this many decoded bytes
+ * (the window: the check at open never consumes input). */
+#define TRACE_LACKEY_PREFIX TRACE_STREAM_BUF
+
+/* Compressed bytes one refill may read without decoding a byte (empty
+ * gzip members or zstd frames) before the stream is called corrupt, so
+ * that no input keeps a reader busy without output. */
+#define TRACE_STREAM_DRY_MAX (64u << 20)
+
 struct trace_stream {
 	const uint8_t *p, *end;         /* unread decoded bytes */
 	uint8_t *buf;                   /* owned window buffer (NULL if borrowed) */
@@ -111,6 +120,7 @@ struct trace_reader {
 	bool ended;                     /* END record seen */
 };
 
+int trace_lackey_start(struct trace_reader *r);
 int trace_lackey_read(struct trace_reader *r, struct trace_rec *recs, size_t max);
 int trace_native_start(struct trace_reader *r);
 int trace_native_read(struct trace_reader *r, struct trace_rec *recs, size_t max);

@@ -16,6 +16,18 @@
  *   - M yields two records (load, then store).  Every record is on cpu 0:
  *     lackey serialises threads and does not say which one ran.
  *   - A last line without a newline is still parsed.
+ *   - Text that is not lackey output is refused when the reader opens, not
+ *     replayed as an empty trace: the first access line must come within
+ *     the first TRACE_LACKEY_PREFIX (1 MiB) decoded bytes, and must parse.
+ *     The check reads only into the window, so nothing is consumed and
+ *     standard input works; its message says what the text was instead (a
+ *     lackey log without --trace-mem=yes, another Valgrind tool's log, an
+ *     INI file, other text).  Later, any number of ignored lines may come
+ *     between access lines (program output).
+ *   - A NUL byte anywhere is an error: lackey writes text, and a run of
+ *     zeros is binary data or a damaged file (a file system can leave a
+ *     crashed writer's last blocks zero-filled).  Access lines reject it
+ *     by their syntax, so only ignored lines pay for the check.
  *
  * Speed: the window is scanned in place; memchr() finds each line end and
  * the newline itself stops the digit loops, so no per-character bounds
@@ -24,6 +36,7 @@
 #include "autoconfig.h"
 
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -62,6 +75,13 @@ static int line_error(struct trace_reader *r, int code, const char *what, uint8_
 	r->failed = sim_error_set(&r->err, code, "%s:%" PRIu64 ": %s '%c' line: %s",
 				  r->name, r->line, "malformed", letter, what);
 	return code;
+}
+
+static int nul_error(struct trace_reader *r, uint64_t line)
+{
+	r->failed = sim_error_set(&r->err, SIM_E_PARSE, "%s:%" PRIu64 ": a NUL byte in the text: "
+				  "binary data or a damaged file, not lackey output", r->name, line);
+	return r->failed;
 }
 
 /*
@@ -167,6 +187,8 @@ static int last_line(struct trace_reader *r, const uint8_t *p, const uint8_t *en
 	if (rc < 0)
 		return rc;
 	if (rc == 0) {
+		if (memchr(p, 0, len))
+			return nul_error(r, r->line);
 		r->ignored++;
 		return 0;
 	}
@@ -192,22 +214,33 @@ int trace_lackey_read(struct trace_reader *r, struct trace_rec *recs, size_t max
 		uint32_t size;
 
 		if (nl) {
+			const uint8_t *start = p;
+
 			line++;
+			p = nl + 1;
 			if (r->skipping) {      /* the end of an over-long ignored line */
 				r->skipping = false;
+				if (memchr(start, 0, (size_t)(nl - start))) {
+					r->line = line;
+					nul_error(r, line);
+					break;
+				}
 				ignored++;
-				p = nl + 1;
 				continue;
 			}
 			r->line = line;
-			rc = parse_line(r, p, nl, &kind1, &va, &size);
-			p = nl + 1;
-			if (rc == 1)
+			rc = parse_line(r, start, nl, &kind1, &va, &size);
+			if (rc == 1) {
 				n += emit(r, recs + n, max - n, kind1, va, size);
-			else if (rc == 0)
+			} else if (rc == 0) {
+				if (memchr(start, 0, (size_t)(nl - start))) {
+					nul_error(r, line);
+					break;
+				}
 				ignored++;
-			else
+			} else {
 				break;
+			}
 			continue;
 		}
 
@@ -222,10 +255,15 @@ int trace_lackey_read(struct trace_reader *r, struct trace_rec *recs, size_t max
 				break;
 			}
 			r->skipping = true;
+		}
+		if (r->skipping) {
+			if (memchr(p, 0, (size_t)(end - p))) {
+				r->line = line + 1;
+				nul_error(r, line + 1);
+				break;
+			}
 			p = end;
 		}
-		if (r->skipping)
-			p = end;
 		s->p = p;
 		rc = trace_stream_more(s);
 		p = s->p;
@@ -260,4 +298,250 @@ int trace_lackey_read(struct trace_reader *r, struct trace_rec *recs, size_t max
 		r->line = line;
 	r->ignored = ignored;
 	return (int)n;
+}
+
+/* ------------------------------------------------------------------------ */
+/* The check at open                                                         */
+
+/* What the lines before the first access were, for the message if no access
+ * comes. */
+struct lk_survey {
+	uint64_t lines;
+	bool lackey;            /* lackey's banner or summary lines */
+	bool valgrind;          /* ==PID== lines */
+	char tool[24];          /* the tool named by another Valgrind banner */
+	uint64_t ini_line;      /* the first INI section header, if any */
+	char ini[48];
+	uint64_t first_line;    /* the first line that is not blank */
+	char first[48];
+};
+
+/* @dst = a printable excerpt of [s, e), "..." if cut. */
+static void excerpt(char *dst, size_t cap, const uint8_t *s, const uint8_t *e)
+{
+	size_t n = 0;
+
+	while (e > s && (e[-1] == '\r' || is_blank(e[-1])))
+		e--;
+	for (; s < e && n + 4 < cap; s++)
+		dst[n++] = *s >= 0x20 && *s < 0x7f ? (char)*s : '?';
+	if (s < e) {
+		memcpy(dst + n, "...", 3);
+		n += 3;
+	}
+	dst[n] = '\0';
+}
+
+static bool starts(const uint8_t *s, const uint8_t *e, const char *word)
+{
+	size_t n = strlen(word);
+
+	return (size_t)(e - s) >= n && !memcmp(s, word, n);
+}
+
+/* The lines lackey itself writes: its banner and the summary of the counts
+ * it prints at exit (--basic-counts=yes, its default). */
+static bool lackey_own_line(const uint8_t *s, const uint8_t *e)
+{
+	static const char *const own[] = {
+		"Lackey, an example Valgrind tool", "Counted ", "Jccs:", "Executed:",
+		"SBs entered:", "guest instrs:", "IRStmts:", "Exit code:",
+	};
+
+	for (size_t i = 0; i < sizeof(own) / sizeof(own[0]); i++)
+		if (starts(s, e, own[i]))
+			return true;
+	return false;
+}
+
+/* Takes note of the ignored line [s, e), line number @line. */
+static void survey(struct lk_survey *sv, const uint8_t *s, const uint8_t *e, uint64_t line)
+{
+	const uint8_t *q = s, *t;
+
+	while (q < e && (is_blank(*q) || *q == '\r'))
+		q++;
+	if (q == e)
+		return;
+	if (!sv->first_line) {
+		sv->first_line = line;
+		excerpt(sv->first, sizeof(sv->first), q, e);
+	}
+	/* Valgrind's "==PID== text" */
+	if (e - s >= 5 && s[0] == '=' && s[1] == '=' && (unsigned)(s[2] - '0') < 10) {
+		for (t = s + 2; t < e && (unsigned)(*t - '0') < 10; t++)
+			;
+		if (e - t >= 2 && t[0] == '=' && t[1] == '=') {
+			sv->valgrind = true;
+			for (t += 2; t < e && is_blank(*t); t++)
+				;
+			if (lackey_own_line(t, e)) {
+				sv->lackey = true;
+			} else if (!sv->tool[0] && t < e && *t >= 'A' && *t <= 'Z') {
+				/* another tool's banner: "Memcheck, a memory error detector" */
+				const uint8_t *w = t;
+
+				while (w < e && ((*w >= 'a' && *w <= 'z') || (*w >= 'A' && *w <= 'Z')))
+					w++;
+				if (w < e && *w == ',' && (size_t)(w - t) < sizeof(sv->tool))
+					excerpt(sv->tool, sizeof(sv->tool), t, w);
+			}
+			return;
+		}
+	}
+	if (!sv->ini_line && *q == '[') {
+		t = e;
+		while (t > q && (t[-1] == '\r' || is_blank(t[-1])))
+			t--;
+		if (t - q >= 3 && t[-1] == ']') {
+			sv->ini_line = line;
+			excerpt(sv->ini, sizeof(sv->ini), q, t);
+		}
+	}
+}
+
+/*
+ * Examines the line [s, nl), *nl == '\n', number @line.  Return: 1 an
+ * access line that parses, 0 an ignored line, <0 a malformed access line.
+ */
+static int start_line(struct trace_reader *r, struct lk_survey *sv, const uint8_t *s,
+		      const uint8_t *nl, uint64_t line)
+{
+	unsigned kind1;
+	uint64_t va;
+	uint32_t size;
+	int rc;
+
+	sv->lines = line;
+	r->line = line;         /* for parse_line()'s message */
+	rc = parse_line(r, s, nl, &kind1, &va, &size);
+	r->line = 0;
+	if (rc == 0)
+		survey(sv, s, nl, line);
+	return rc;
+}
+
+/* A NUL byte at @z in the window, before any access line. */
+static int binary(struct trace_reader *r, const uint8_t *z)
+{
+	const struct trace_stream *s = &r->s;
+
+	r->failed = sim_error_set(&r->err, SIM_E_PARSE, "%s: binary data, not a trace (a NUL byte "
+				  "at byte %" PRIu64 "%s): expected Valgrind lackey text or an "
+				  "mmusim native trace", r->name, trace_stream_off(s, z),
+				  s->comp == TRACE_COMP_NONE ? "" : s->comp == TRACE_COMP_GZIP ?
+				  " of the gunzipped input" : " of the decompressed zstd input");
+	return r->failed;
+}
+
+/* No access line in the first @lines lines (the first 1 MiB if @bounded). */
+static int no_access(struct trace_reader *r, const struct lk_survey *sv, bool bounded)
+{
+	static const char expected[] = "expected Valgrind lackey output (valgrind --tool=lackey "
+		"--trace-mem=yes) or an mmusim native trace";
+	char where[96];
+
+	if (bounded)
+		snprintf(where, sizeof(where), "in the first %u MiB (%" PRIu64 " complete lines)",
+			 TRACE_LACKEY_PREFIX >> 20, sv->lines);
+	else
+		snprintf(where, sizeof(where), "in %" PRIu64 " line%s", sv->lines,
+			 sv->lines == 1 ? "" : "s");
+	if (sv->lackey)
+		r->failed = sim_error_set(&r->err, SIM_E_PARSE, "%s: Valgrind lackey output without "
+					  "a memory access %s: recorded without --trace-mem=yes?",
+					  r->name, where);
+	else if (sv->tool[0])
+		r->failed = sim_error_set(&r->err, SIM_E_PARSE, "%s: Valgrind %s output, not a memory "
+					  "trace: expected the output of valgrind --tool=lackey "
+					  "--trace-mem=yes", r->name, sv->tool);
+	else if (sv->valgrind)
+		r->failed = sim_error_set(&r->err, SIM_E_PARSE, "%s: Valgrind output without a "
+					  "memory access %s: expected the output of valgrind "
+					  "--tool=lackey --trace-mem=yes", r->name, where);
+	else if (sv->ini_line)
+		r->failed = sim_error_set(&r->err, SIM_E_PARSE, "%s: no trace record %s of an INI "
+					  "file (line %" PRIu64 ": '%s'; a workload or a "
+					  "configuration?): %s", r->name, where, sv->ini_line,
+					  sv->ini, expected);
+	else if (sv->first_line)
+		r->failed = sim_error_set(&r->err, SIM_E_PARSE, "%s: no trace record %s of text "
+					  "(line %" PRIu64 ": '%s'): %s", r->name, where,
+					  sv->first_line, sv->first, expected);
+	else
+		r->failed = sim_error_set(&r->err, SIM_E_PARSE, "%s: no trace record %s, all blank: "
+					  "%s", r->name, where, expected);
+	return r->failed;
+}
+
+/*
+ * trace_lackey_start() - check that the input is lackey text: its first
+ * access line comes within TRACE_LACKEY_PREFIX decoded bytes and parses,
+ * and no NUL byte comes before it.  Reads into the window without consuming
+ * anything, so trace_lackey_read() then parses from the first byte.
+ * Return: 0, or a negative enum sim_err with r->err filled.
+ */
+int trace_lackey_start(struct trace_reader *r)
+{
+	struct trace_stream *s = &r->s;
+	struct lk_survey sv;
+	size_t lined = 0, nul_free = 0;         /* offsets from s->p checked so far */
+	uint64_t line = 0;
+	bool eof = !s->buf;                     /* a memory source is all there */
+	const uint8_t *z;
+	int rc;
+
+	memset(&sv, 0, sizeof(sv));
+	for (;;) {
+		size_t avail = (size_t)(s->end - s->p);
+		size_t lim = avail < TRACE_LACKEY_PREFIX ? avail : TRACE_LACKEY_PREFIX;
+
+		while (lined < lim) {
+			const uint8_t *l = s->p + lined, *nl = memchr(l, '\n', lim - lined);
+
+			if (!nl)
+				break;
+			if ((z = memchr(l, 0, (size_t)(nl - l))))
+				return binary(r, z);
+			rc = start_line(r, &sv, l, nl, ++line);
+			if (rc)
+				return rc < 0 ? rc : 0;
+			lined = (size_t)(nl + 1 - s->p);
+		}
+		/* the line not yet complete: binary data shows without its end */
+		if (nul_free < lined)
+			nul_free = lined;
+		if ((z = memchr(s->p + nul_free, 0, lim - nul_free)))
+			return binary(r, z);
+		nul_free = lim;
+		if (lim == TRACE_LACKEY_PREFIX) {
+			if (lined < lim)        /* describe the line cut at the bound too */
+				survey(&sv, s->p + lined, s->p + lim, line + 1);
+			return no_access(r, &sv, true);
+		}
+		if (eof) {
+			if (lined < avail) {    /* a last line without a newline */
+				size_t len = avail - lined;
+				uint8_t *copy = malloc(len + 3);
+
+				if (!copy)
+					return r->failed = sim_error_set(&r->err, SIM_E_NOMEM,
+									 "%s: out of memory", r->name);
+				memcpy(copy, s->p + lined, len);
+				copy[len] = '\n';
+				copy[len + 1] = copy[len + 2] = 0;
+				rc = start_line(r, &sv, copy, copy + len, ++line);
+				free(copy);
+				if (rc)
+					return rc < 0 ? rc : 0;
+			}
+			return no_access(r, &sv, false);
+		}
+		rc = trace_stream_more(s);
+		if (rc < 0)
+			return r->failed = sim_error_set(&r->err, rc, "%s:%" PRIu64 ": %s", r->name,
+							 line + 1, s->why);
+		if (rc == 0)
+			eof = true;
+	}
 }

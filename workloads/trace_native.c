@@ -15,6 +15,9 @@
  *     is an error, so truncation and concatenation are always detected.
  *   - "record N" in messages is the 1-based number of the trace record being
  *     decoded; byte offsets count bytes of the decompressed stream.
+ *   - A trace without a single record (the end record right after the
+ *     header) is refused when the reader opens: an empty result is never
+ *     a measurement.
  *
  * Speed: the fast loop decodes plain access records with one unaligned
  * 8-byte load, a mask and two selects, keeping both predictors in
@@ -352,6 +355,20 @@ int trace_native_start(struct trace_reader *r)
 	s->p += TRACE_NATIVE_HDR_LEN;
 	build_op_tab(r);
 	set_cpu_hi(r);
+	/* A trace of no record at all (the end record first) is refused: it is
+	 * nothing to simulate, and a result of zeros would look like one. */
+	while (s->p == s->end) {
+		rc = trace_stream_more(s);
+		if (rc < 0)
+			return native_fail(r, rc, s->p, s->why);
+		if (rc == 0)
+			return native_fail(r, SIM_E_TRUNCATED, s->p,
+					   "truncated: the input ends without an end-of-trace record");
+	}
+	if (s->p[0] == TRACE_CTRL_OP(TRACE_CTRL_END))
+		return r->failed = sim_error_set(&r->err, SIM_E_PARSE, "%s: a native trace without "
+						 "a single record (its end-of-trace record comes "
+						 "first): nothing to simulate", r->name);
 	return 0;
 }
 

@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "workloads/trace_impl.h"
@@ -102,8 +103,22 @@ static int zfill(struct trace_stream *s)
 	return rc;
 }
 
+/* More than TRACE_STREAM_DRY_MAX compressed bytes read since @start, and
+ * nothing decoded. */
+static int dry(struct trace_stream *s, uint64_t start, const char *what)
+{
+	char msg[96];
+
+	if (s->bytes_in - start <= TRACE_STREAM_DRY_MAX)
+		return 0;
+	snprintf(msg, sizeof(msg), "%u MiB of %s input decode to nothing", TRACE_STREAM_DRY_MAX >> 20,
+		 what);
+	return stream_fail(s, SIM_E_CORRUPT, "%s", msg);
+}
+
 static int more_gzip(struct trace_stream *s, uint8_t *out, size_t room, size_t *produced)
 {
+	uint64_t start = s->bytes_in;
 	int rc;
 
 	s->z.next_out = out;
@@ -118,6 +133,8 @@ static int more_gzip(struct trace_stream *s, uint8_t *out, size_t room, size_t *
 					s->eof = true;
 					break;
 				}
+				if ((rc = dry(s, start, "gzip")))
+					return rc;
 				continue;
 			}
 			/* Another gzip member follows (as from "cat a.gz b.gz"). */
@@ -141,6 +158,8 @@ static int more_gzip(struct trace_stream *s, uint8_t *out, size_t room, size_t *
 		if (!s->z_member_done && s->zp == s->zend && s->raw_eof)
 			return stream_fail(s, SIM_E_TRUNCATED, "%s",
 					   "truncated gzip stream (the input ends inside it)");
+		if ((rc = dry(s, start, "gzip")))
+			return rc;
 	}
 	*produced = room - s->z.avail_out;
 	return 0;
@@ -149,6 +168,7 @@ static int more_gzip(struct trace_stream *s, uint8_t *out, size_t room, size_t *
 static int more_zstd(struct trace_stream *s, uint8_t *out, size_t room, size_t *produced)
 {
 	ZSTD_outBuffer ob = { out, room, 0 };
+	uint64_t start = s->bytes_in;
 	int rc;
 
 	for (;;) {
@@ -183,6 +203,8 @@ static int more_zstd(struct trace_stream *s, uint8_t *out, size_t room, size_t *
 			s->eof = true;
 			break;
 		}
+		if ((rc = dry(s, start, "zstd")))
+			return rc;
 	}
 	*produced = ob.pos;
 	return 0;
@@ -352,26 +374,28 @@ static int detect_format(struct trace_reader *r, struct sim_error *err)
 			break;
 	}
 	have = (size_t)(s->end - s->p);
-	if (have == 0)
-		return open_fail(r, err, SIM_E_TRUNCATED,
-				 "empty input: neither a native trace nor lackey output");
-	if (s->p[0] != (uint8_t)TRACE_NATIVE_MAGIC[0]) {
-		r->fmt = TRACE_FMT_LACKEY;
-		return 0;
+	if (have == 0) {
+		snprintf(msg, sizeof(msg), "empty input%s: neither a native trace nor lackey output",
+			 s->comp == TRACE_COMP_GZIP ? " (a gzip stream of nothing)" :
+			 s->comp == TRACE_COMP_ZSTD ? " (a zstd stream of nothing)" : "");
+		return open_fail(r, err, SIM_E_TRUNCATED, msg);
 	}
-	if (have < TRACE_NATIVE_MAGIC_LEN) {
-		if (!memcmp(s->p, TRACE_NATIVE_MAGIC, have)) {
+	if (s->p[0] == (uint8_t)TRACE_NATIVE_MAGIC[0]) {
+		if (have < TRACE_NATIVE_MAGIC_LEN && !memcmp(s->p, TRACE_NATIVE_MAGIC, have)) {
 			snprintf(msg, sizeof(msg),
 				 "truncated native trace: the file ends inside the header (%zu of %u bytes)",
 				 have, TRACE_NATIVE_HDR_LEN);
 			return open_fail(r, err, SIM_E_TRUNCATED, msg);
 		}
-		return open_fail(r, err, SIM_E_CORRUPT, "bad magic: not an mmusim native trace");
+		if (have < TRACE_NATIVE_MAGIC_LEN ||
+		    memcmp(s->p, TRACE_NATIVE_MAGIC, TRACE_NATIVE_MAGIC_LEN))
+			return open_fail(r, err, SIM_E_CORRUPT, "bad magic: not an mmusim native trace");
+		r->fmt = TRACE_FMT_NATIVE;
+		rc = trace_native_start(r);
+	} else {
+		r->fmt = TRACE_FMT_LACKEY;
+		rc = trace_lackey_start(r);
 	}
-	if (memcmp(s->p, TRACE_NATIVE_MAGIC, TRACE_NATIVE_MAGIC_LEN))
-		return open_fail(r, err, SIM_E_CORRUPT, "bad magic: not an mmusim native trace");
-	r->fmt = TRACE_FMT_NATIVE;
-	rc = trace_native_start(r);
 	if (rc < 0) {
 		sim_error_set(err, rc, "%s", r->err.msg);
 		trace_reader_close(r);
@@ -439,6 +463,7 @@ int trace_reader_open_fd(struct trace_reader **rp, int fd, bool own_fd, const ch
 
 int trace_reader_open(struct trace_reader **rp, const char *path, struct sim_error *err)
 {
+	struct stat st;
 	int fd;
 
 	*rp = NULL;
@@ -447,7 +472,35 @@ int trace_reader_open(struct trace_reader **rp, const char *path, struct sim_err
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return sim_error_set(err, SIM_E_IO, "%s: cannot open: %s", path, strerror(errno));
+	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		close(fd);
+		return sim_error_set(err, SIM_E_IO, "%s: a directory, not a trace file", path);
+	}
 	return trace_reader_open_fd(rp, fd, true, path, err);
+}
+
+int trace_reader_check(const char *path, struct trace_reader **keep, struct sim_error *err)
+{
+	struct trace_reader *r;
+	struct stat st;
+	bool once = !strcmp(path, "-");
+	int rc;
+
+	if (keep)
+		*keep = NULL;
+	if (!once && stat(path, &st) == 0)
+		once = S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode) ||
+		       (keep && S_ISCHR(st.st_mode));
+	if (once && !keep)
+		return 0;
+	rc = trace_reader_open(&r, path, err);
+	if (rc < 0)
+		return rc;
+	if (once)
+		*keep = r;
+	else
+		trace_reader_close(r);
+	return 0;
 }
 
 int trace_reader_open_mem(struct trace_reader **rp, const void *buf, size_t len,

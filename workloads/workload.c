@@ -24,6 +24,7 @@
 
 #include "sim/config.h"
 #include "sim/readfile.h"
+#include "workloads/trace.h"
 
 /* ---- the built-in default workload ---------------------------------------- */
 
@@ -643,6 +644,8 @@ static int do_key(struct parser *p, const char *key, const char *val)
 
 		if (!strcmp(key, "vm"))
 			pr->vm_line = p->line;
+		else if (!strcmp(key, "trace"))
+			pr->trace_line = p->line;
 		else if (!strcmp(key, "id"))
 			pr->id_set = true;
 		else if (!strcmp(key, "seed"))
@@ -913,7 +916,26 @@ int workload_parse_file(struct workload *wl, const char *path, struct sim_error 
 	rc = workload_parse_string(wl, text, len, sim_input_name(path), dir, err);
 	free(dir);
 	free(text);
+	if (!rc && (rc = workload_check_traces(wl, err)))
+		workload_free(wl);
 	return rc;
+}
+
+int workload_check_traces(const struct workload *wl, struct sim_error *err)
+{
+	for (size_t i = 0; i < wl->nprocs; i++) {
+		const struct wl_proc *pr = &wl->procs[i];
+		struct sim_error te = { 0 };
+		int rc;
+
+		if (pr->source != WL_SRC_TRACE)
+			continue;
+		rc = trace_reader_check(pr->trace, NULL, &te);
+		if (rc)
+			return sim_error_set(err, rc, "%s:%u: [proc.%s] trace: %s", wl->origin,
+					     pr->trace_line, pr->name, te.msg);
+	}
+	return 0;
 }
 
 void workload_free(struct workload *wl)

@@ -26,7 +26,10 @@
  *    "ORIGIN:LINE: ...".  Sections may come in any order: a process names
  *    its VM by name, resolved after the whole text is read.
  *  - Trace paths are kept as written, or joined to the directory of the
- *    workload file when relative (workload_parse_file()).
+ *    workload file when relative (workload_parse_file()).  Reading a file,
+ *    workload_parse_file() also checks that each trace is one, so a
+ *    missing or non-trace file is an error at its `trace` line before
+ *    anything runs; workload_parse_string() never touches a file.
  *  - The parser allocates and never prints; workload_free() releases.
  *    Input is text of any content: no line length limit, NUL bytes are
  *    errors, so a fuzzer can feed it anything.
@@ -109,7 +112,8 @@ enum wl_source {
  * @tlbi_every:       its accesses between TLB invalidations of the page it
  *                    last accessed (TLBI VALE1IS, as munmap of one page);
  *                    0 = none.
- * @line, @vm_line:   lines of the section header and of its `vm` key.
+ * @line, @vm_line, @trace_line: lines of the section header and of its
+ *                    `vm` and `trace` keys.
  */
 struct wl_proc {
 	char name[WL_NAME_MAX];
@@ -122,7 +126,7 @@ struct wl_proc {
 	uint64_t syscall_every;
 	uint64_t syscall_accesses;
 	uint64_t tlbi_every;
-	unsigned line, vm_line;
+	unsigned line, vm_line, trace_line;
 	/* parser bookkeeping */
 	char vm_name[WL_NAME_MAX];
 	bool id_set, seed_set, ratio_set, code_set, pattern_set, gen_keys_set;
@@ -175,10 +179,24 @@ int workload_parse_string(struct workload *wl, const char *text, size_t len,
 
 /**
  * workload_parse_file() - as workload_parse_string(), from @path, with
- * relative trace paths taken from @path's directory.
- * Return: as workload_parse_string(), or SIM_E_IO if @path cannot be read.
+ * relative trace paths taken from @path's directory, then
+ * workload_check_traces().
+ * Return: as workload_parse_string(), or SIM_E_IO if @path cannot be read,
+ * or the error of a trace file.
  */
 int workload_parse_file(struct workload *wl, const char *path, struct sim_error *err);
+
+/**
+ * workload_check_traces() - check that every process's trace file opens
+ * and is a trace (trace_reader_check(): not a missing file, text that is
+ * not a trace, binary data...), so that a bad one is refused once, before
+ * any simulation starts.  Standard input, FIFOs and sockets are not opened
+ * (nothing is read from them twice); the run checks them when it opens
+ * them.
+ * Return: 0, or the trace's error as "ORIGIN:LINE: [proc.NAME] trace:
+ * MESSAGE", LINE that of the `trace` key.
+ */
+int workload_check_traces(const struct workload *wl, struct sim_error *err);
 
 /* workload_free() - release what a successful parse allocated. */
 void workload_free(struct workload *wl);
