@@ -418,9 +418,16 @@ static int select_half(const struct os_proc *p, uint64_t va, bool *kernel, uint6
 	*kernel = false;
 	return 0;
 out_of_range:
+	if (!two_ranges(p))
+		return sim_error_set(err, SIM_E_INVAL,
+				     "VA 0x%llx is outside the %u-bit translation range "
+				     "(below 0x%llx)", (unsigned long long)va, p->user.g.ia_bits,
+				     (unsigned long long)BIT(p->user.g.ia_bits));
 	return sim_error_set(err, SIM_E_INVAL,
-			     "process %u: VA 0x%llx is in neither translation range",
-			     p->id, (unsigned long long)va);
+			     "VA 0x%llx is in neither translation range (TTBR0 below 0x%llx, "
+			     "TTBR1 from 0x%llx)", (unsigned long long)va,
+			     (unsigned long long)BIT(p->user.g.ia_bits),
+			     (unsigned long long)~bits_low_mask(kbits));
 }
 
 int os_touch_ipa(struct os *os, struct os_vm *vm, uint64_t ipa, struct os_touch *out,

@@ -37,9 +37,22 @@ const char *sim_strerror(int code);
 /*
  * sim_error_set() - record an error and return its code, so callers can write
  * "return sim_error_set(e, SIM_E_PARSE, "%s:%u: ...", ...);".  e may be NULL.
- * The first error recorded wins; later calls keep the earlier message.
+ * The first error recorded wins; later calls keep the earlier message (the
+ * place that failed knows best what went wrong).
  */
 int sim_error_set(struct sim_error *e, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/*
+ * sim_error_prefix() - add the caller's context in front of the recorded
+ * message, "CONTEXT: MESSAGE", and return @code: a caller that knows the
+ * file, the process or the record writes
+ * "return sim_error_prefix(e, rc, "%s: record %llu", ...);".  With nothing
+ * recorded yet the message is "CONTEXT: " and sim_strerror(@code).  The code
+ * already recorded is kept.  e may be NULL.  A message that would exceed
+ * SIM_ERROR_MSG_MAX loses its end, never its context.
+ */
+int sim_error_prefix(struct sim_error *e, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 static inline void sim_error_clear(struct sim_error *e)

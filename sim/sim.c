@@ -2090,28 +2090,23 @@ fail:
 
 /* ---- the schedule ---- */
 
-/* sim_run()'s error for a failure in task @t's record @at of the batch. */
+/* sim_run()'s error for a failure in task @t's record @at of the batch:
+ * the process, its trace and the record before what went wrong. */
 static int task_error(struct sim_task *t, uint64_t at, int rc, struct sim_error *err)
 {
-	char msg[SIM_ERROR_MSG_MAX];
+	unsigned long long rec = (unsigned long long)(t->records + at + 1);
 
-	snprintf(msg, sizeof(msg), "%s", err ? err->msg : "");
 	if (t->file)
-		return sim_error_set(err, rc, "proc %s: %s: record %llu: %s", t->name, t->file,
-				     (unsigned long long)(t->records + at + 1), msg);
-	return sim_error_set(err, rc, "proc %s: record %llu: %s", t->name,
-			     (unsigned long long)(t->records + at + 1), msg);
+		return sim_error_prefix(err, rc, "proc %s: %s: record %llu", t->name, t->file, rec);
+	return sim_error_prefix(err, rc, "proc %s: record %llu", t->name, rec);
 }
 
 /* sim_run()'s error for a failure in a handler of @cpu. */
 static int handler_error(struct sim_cpu *cpu, int rc, struct sim_error *err)
 {
-	char msg[SIM_ERROR_MSG_MAX];
-
-	snprintf(msg, sizeof(msg), "%s", err ? err->msg : "");
-	return sim_error_set(err, rc, "CPU %u: %s handler: %s", cpu->index,
-			     cpu->sim->wl->cpu[cpu->index].hstate == H_SYSCALL ? "system call" :
-			     "VM exit", msg);
+	return sim_error_prefix(err, rc, "CPU %u: %s handler", cpu->index,
+				cpu->sim->wl->cpu[cpu->index].hstate == H_SYSCALL ? "system call" :
+				"VM exit");
 }
 
 /* Remove the current task of @wc from its queue. */

@@ -792,6 +792,47 @@ START_TEST(test_fast_path_identical)
 }
 END_TEST
 
+/* ---- Suite: errors ---- */
+
+/* sim_error_prefix() puts the caller's context in front of the message the
+ * failing code recorded, keeps that code, and works without a message. */
+START_TEST(test_error_prefix)
+{
+	struct sim_error e = { 0 };
+	char longmsg[SIM_ERROR_MSG_MAX + 100];
+
+	ck_assert_int_eq(sim_error_set(&e, SIM_E_INVAL, "VA 0x%x is bad", 0x10), SIM_E_INVAL);
+	ck_assert_int_eq(sim_error_prefix(&e, SIM_E_INVAL, "t.lk: record %d", 7), SIM_E_INVAL);
+	ck_assert_int_eq(sim_error_prefix(&e, SIM_E_INVAL, "proc %s", "a"), SIM_E_INVAL);
+	ck_assert_str_eq(e.msg, "proc a: t.lk: record 7: VA 0x10 is bad");
+	/* a later sim_error_set() still keeps the first message */
+	sim_error_set(&e, SIM_E_IO, "other");
+	ck_assert_int_eq(e.code, SIM_E_INVAL);
+	ck_assert_str_eq(e.msg, "proc a: t.lk: record 7: VA 0x10 is bad");
+	/* the first code stays even if the context names another */
+	ck_assert_int_eq(sim_error_prefix(&e, SIM_E_NOMEM, "x"), SIM_E_NOMEM);
+	ck_assert_int_eq(e.code, SIM_E_INVAL);
+
+	/* nothing recorded: the context and the code's name */
+	sim_error_clear(&e);
+	ck_assert_int_eq(sim_error_prefix(&e, SIM_E_NOMEM, "CPU %u", 1u), SIM_E_NOMEM);
+	ck_assert_int_eq(e.code, SIM_E_NOMEM);
+	ck_assert_str_eq(e.msg, "CPU 1: out of memory");
+
+	/* NULL is allowed, as for sim_error_set() */
+	ck_assert_int_eq(sim_error_prefix(NULL, SIM_E_IO, "x"), SIM_E_IO);
+
+	/* too long: the context survives, the end of the message goes */
+	memset(longmsg, 'm', sizeof(longmsg) - 1);
+	longmsg[sizeof(longmsg) - 1] = '\0';
+	sim_error_clear(&e);
+	sim_error_set(&e, SIM_E_PARSE, "%s", longmsg);
+	sim_error_prefix(&e, SIM_E_PARSE, "f.lk: record %d", 3);
+	ck_assert_uint_eq(strlen(e.msg), SIM_ERROR_MSG_MAX - 1);
+	ck_assert(!strncmp(e.msg, "f.lk: record 3: mmm", 19));
+}
+END_TEST
+
 /* ---- the suite ---- */
 
 static Suite *sim_suite(void)
@@ -848,6 +889,10 @@ static Suite *sim_suite(void)
 
 	tc = tcase_create("fast_path");
 	tcase_add_test(tc, test_fast_path_identical);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("errors");
+	tcase_add_test(tc, test_error_prefix);
 	suite_add_tcase(s, tc);
 
 	return s;

@@ -29,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sim/config.h"
 #include "sim/sim.h"
@@ -762,6 +763,48 @@ START_TEST(test_two_runs_identical)
 }
 END_TEST
 
+/* ---- errors ---- */
+
+/*
+ * A process's trace with a VA in neither half of a 48-bit stage 1 (bit 48
+ * set, bit 55 clear): sim_run() fails naming the process, its trace file
+ * and the record (the fetch is record 1, the bad load record 2), then what
+ * the OS model found wrong.
+ */
+START_TEST(test_run_error_names_record)
+{
+	const char *tmp = getenv("TMPDIR");
+	char dir[256], path[300], ini[600], want[800];
+	struct wrun r;
+	struct sim_error err = { 0 };
+	bool done = false;
+	int rc = 0;
+	FILE *f;
+
+	snprintf(dir, sizeof(dir), "%s/mmusim-virt-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/bad.lk", dir);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("==1== Lackey\nI  00400000,4\n L 1000000000000,8\nI  00400004,4\n", f);
+	fclose(f);
+	snprintf(ini, sizeof(ini), "[vm.g]\n[proc.app]\nvm = g\ntrace = %s\n", path);
+	wrun_init(&r, ini, NULL);
+	while (!done && !rc)
+		rc = sim_run(r.s, 1000, &done, &err);
+	ck_assert_int_eq(rc, SIM_E_INVAL);
+	snprintf(want, sizeof(want), "proc app: %s: record 2: VA 0x1000000000000 is in neither "
+		 "translation range (TTBR0 below 0x1000000000000, TTBR1 from 0xffff000000000000)",
+		 path);
+	ck_assert_str_eq(err.msg, want);
+	/* the fetch and the load that failed; the second fetch never ran */
+	ck_wstat(&r, "accesses", 2);
+	wrun_free(&r);
+	remove(path);
+	rmdir(dir);
+}
+END_TEST
+
 /* ---- the suite ---- */
 
 static Suite *virt_suite(void)
@@ -789,6 +832,7 @@ static Suite *virt_suite(void)
 	tcase_add_test(tc, test_run_two_traces);
 	tcase_add_test(tc, test_run_limit_cuts_handlers);
 	tcase_add_test(tc, test_two_runs_identical);
+	tcase_add_test(tc, test_run_error_names_record);
 	suite_add_tcase(s, tc);
 	return s;
 }
