@@ -171,7 +171,14 @@ static const struct opt stage1_opts[] = {
 	    "stage-1 output size (TCR_EL1.IPS): the PA in native mode, the IPA in "
 	    "virt mode; 52 only with 64k"),
 	ROW("ha", OPT_BOOL, struct cfg_stage, ha, NULL, "1", 0, 0,
-	    "hardware access-flag update for stage 1 (TCR_EL1.HA)"),
+	    "hardware access-flag update for stage 1 (TCR_EL1.HA); the OS maps "
+	    "fault-around pages old only with it (as Linux), so each first access "
+	    "to one is a descriptor write (walk_writes)"),
+	ROW("fault_around", OPT_SIZE, struct cfg_stage, fault_around, NULL, "64k", 0,
+	    UINT64_C(1) << 29,
+	    "bytes of the aligned window the OS maps around a process's first "
+	    "instruction fetch of a page (Linux fault_around_bytes); 0 or one "
+	    "page = none; a power of two, at most one last-level table"),
 };
 
 static const struct opt stage2_opts[] = {
@@ -1273,6 +1280,14 @@ static int check_stage1(const struct cfg_stage *st, struct sim_error *err)
 	if (st->pa_bits == 52 && st->granule_shift != 16)
 		return sim_error_set(err, SIM_E_CONFIG, "[stage1] pa_bits = 52 needs the 64k "
 				     "granule (52-bit output with 4k/16k needs LPA2, not modelled)");
+	/* Linux refuses a window beyond one last-level table (fault_around_bytes_set()) */
+	if (st->fault_around && (!bits_is_pow2(st->fault_around) ||
+				 st->fault_around > BIT(2 * st->granule_shift - 3)))
+		return sim_error_set(err, SIM_E_CONFIG, "[stage1] fault_around = %" PRIu64 ": must "
+				     "be 0 or a power of two no larger than one last-level "
+				     "table (%" PRIu64 " bytes with the %s granule)", st->fault_around,
+				     (uint64_t)BIT(2 * st->granule_shift - 3),
+				     size_name(st->granule_shift));
 	return 0;
 }
 

@@ -103,6 +103,7 @@ struct cfg_stage {
 	unsigned pa_bits;       /* output size: 32,36,40,42,44,48,52 */
 	uint32_t huge_ppm;      /* stage 2: host memory in huge pages, ppm */
 	bool ha;                /* hardware access-flag update */
+	uint64_t fault_around;  /* stage 1: the OS's fault-around window, bytes */
 };
 
 struct cfg_tlb_level {

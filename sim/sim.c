@@ -296,6 +296,8 @@ static int build_os(struct sim *s, bool workload, struct sim_error *err)
 			.va_bits = c->stage1.ia_bits,
 			.policy = map_policy(c->stage1.blocks),
 			.kernel_ng = workload && !c->policy.kernel_global,
+			.hw_af = c->stage1.ha,
+			.fault_around = c->stage1.fault_around,
 		},
 	};
 
@@ -321,10 +323,13 @@ static int build_single_space(struct sim *s, struct sim_error *err)
 			.s2_start_level = c->stage2.start_level,
 			.s2_policy = map_policy(c->stage2.blocks),
 			.s2_only = c->run.mode == CFG_MODE_S2ONLY,
+			.s2_hw_af = c->stage2.ha,
 			.guest = {
 				.granule_shift = c->stage1.granule_shift,
 				.va_bits = c->stage1.ia_bits,
 				.policy = map_policy(c->stage1.blocks),
+				.hw_af = c->stage1.ha,
+				.fault_around = c->stage1.fault_around,
 			},
 		};
 		if ((rc = os_vm_create(&s->os, &vc, &s->vm, err)))
@@ -533,7 +538,7 @@ static int sim_walk(struct sim_cpu *cpu, enum tlb_side side, uint64_t va, struct
 		if (!acc.el && (va >> 55 & 1))
 			acc.el = 1;
 	}
-	rc = os_touch(&s->os, cpu->proc, va, NULL, err);
+	rc = os_fault(&s->os, cpu->proc, va, acc.type, NULL, err);
 	if (rc)
 		return rc;
 	cpu->walk_hook_cycles = 0;
@@ -1306,11 +1311,14 @@ static int vm_create(struct sim *s, const struct wl_vm *wv, uint32_t id, struct 
 			.ipa_bits = wv && wv->ipa_bits ? wv->ipa_bits : c->stage2.ia_bits,
 			.s2_policy = map_policy(wv && wv->blocks != WL_UNSET ? (enum cfg_blocks)wv->blocks
 								: c->stage2.blocks),
+			.s2_hw_af = c->stage2.ha,
 			.guest = {
 				.granule_shift = c->stage1.granule_shift,
 				.va_bits = c->stage1.ia_bits,
 				.policy = map_policy(c->stage1.blocks),
 				.kernel_ng = !c->policy.kernel_global,
+				.hw_af = c->stage1.ha,
+				.fault_around = c->stage1.fault_around,
 			},
 		};
 		int sl = wv && wv->start_level != WL_UNSET ? wv->start_level : c->stage2.start_level;

@@ -17,7 +17,9 @@
  *    every stage-2 mapping a page, so every stage-2 walk really has m
  *    levels (with the default l2 blocks a walk of guest RAM stops at
  *    level 2).
- *  - The OS model creates leaves with AF set, so no walk writes anything.
+ *  - The OS model creates leaves with AF set (young), so no walk writes
+ *    anything, but for the pages a first fetch maps by fault-around: old
+ *    with stage1.ha = 1, the default (test_ha_fault_around_writes).
  *  - The guest's frames come from a bump allocator from IPA 0 upwards
  *    (mmu/pmem.h, struct pmem_falloc): every guest table and page these
  *    tests create lies in the first 2 MiB of IPA space, i.e. under one
@@ -792,6 +794,55 @@ START_TEST(test_fast_path_identical)
 }
 END_TEST
 
+/* ---- Suite: the access flag ---- */
+
+/*
+ * A first fetch of page A maps A and, by fault-around (64 KiB: A .. A +
+ * 60K), fifteen more pages; with stage1.ha = 1 those are old, so the first
+ * load of A + 4K and of A + 8K each walks (TLB misses) and sets AF: one
+ * descriptor write each, a write of the level-3 line the walk just read,
+ * an L1D hit of cache.L1D.latency (4) cycles.  With ha = 0 the OS maps them
+ * young: the same walks, no write.  Without fault-around each load is a
+ * demand fault of a young page: no write either.  Native and virt alike
+ * (in virt the write goes through the stage-2 translation the fetch of
+ * the descriptor used, which is writable).
+ */
+START_TEST(test_ha_fault_around_writes)
+{
+	static const char *const modes[] = { "run.mode=native", "run.mode=virt" };
+
+	for (int m = 0; m < 2; m++) {
+		static const char *ha_sets[3][4];
+		struct sim *s[3];
+
+		for (int k = 0; k < 3; k++) {
+			ha_sets[k][0] = modes[m];
+			ha_sets[k][1] = k == 1 ? "stage1.ha=0" : "stage1.ha=1";
+			ha_sets[k][2] = k == 2 ? "stage1.fault_around=0" : NULL;
+			ha_sets[k][3] = NULL;
+			s[k] = new_sim(NULL, ha_sets[k]);
+			one(s[k], trace_rec_access(TRACE_FETCH, 0, VA_A, 4));
+			load(s[k], VA_A + 4 * KiB, 8);
+			load(s[k], VA_A + 4 * KiB, 8);
+			load(s[k], VA_A + 8 * KiB, 8);
+			ck_stat(s[k], "walks", 3);
+		}
+		ck_stat(s[0], "walk_writes", 2);
+		ck_stat(s[1], "walk_writes", 0);
+		ck_stat(s[2], "walk_writes", 0);
+		ck_stat(s[0], "os.s1_fault_around", 15);
+		ck_stat(s[1], "os.s1_fault_around", 15);
+		ck_stat(s[2], "os.s1_fault_around", 0);
+		ck_stat(s[0], "os.s1_faults", 1);
+		ck_stat(s[2], "os.s1_faults", 3);
+		ck_assert_uint_eq(stat(s[0], "walk_memory_refs"), stat(s[1], "walk_memory_refs"));
+		ck_assert_uint_eq(stat(s[0], "walk_cycles"), stat(s[1], "walk_cycles") + 2 * 4);
+		for (int k = 0; k < 3; k++)
+			sim_destroy(s[k]);
+	}
+}
+END_TEST
+
 /* ---- Suite: errors ---- */
 
 /* sim_error_prefix() puts the caller's context in front of the message the
@@ -889,6 +940,10 @@ static Suite *sim_suite(void)
 
 	tc = tcase_create("fast_path");
 	tcase_add_test(tc, test_fast_path_identical);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("access_flag");
+	tcase_add_test(tc, test_ha_fault_around_writes);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("errors");
