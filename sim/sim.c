@@ -724,6 +724,12 @@ static int sim_control(struct sim_cpu *cpu, const struct trace_rec *r, struct si
 
 	if (s->wl)
 		return wl_control(cpu, r, err);
+	/* One address space: a switch to another needs the multi-space model
+	 * (sim.h), but with stage 1 off the processes of a VM share its IPA
+	 * space and VMID, so a context switch changes nothing. */
+	if (r->kind == TRACE_VM_SWITCH ||
+	    (r->kind == TRACE_CTX_SWITCH && s->cfg.run.mode != CFG_MODE_S2ONLY))
+		return SIM_STEP_SPACES;
 	s->c[SIM_C_CONTROL]++;
 	if (r->kind == TRACE_TLBI) {
 		struct tlbi_args a = {
@@ -738,8 +744,6 @@ static int sim_control(struct sim_cpu *cpu, const struct trace_rec *r, struct si
 		s->c[SIM_C_TLBI]++;
 		cpu_invalidate(cpu, &m, tlbi_is_last_level((enum tlbi_op)r->tlbi.op));
 	}
-	/* Context and VM switches need several address spaces: a single-space
-	 * replay counts them and carries on. */
 	return 0;
 }
 
@@ -1063,7 +1067,10 @@ static const char *const wl_maint_names[WL_M__COUNT] = {
 };
 
 struct sim_wl {
-	struct workload *w;             /* our copy's owner is the caller: borrowed */
+	struct workload *w;             /* the caller's (borrowed), or @owned */
+	struct workload *owned;         /* a single trace's (sim_create_spaces()) */
+	bool traced;                    /* a single trace's run: one CPU, records only */
+	bool s2only;                    /* run.mode = s2only (traced runs only) */
 	uint64_t limit;                 /* [workload] accesses */
 	uint64_t slice;
 	bool native, vhe, tagging, kernel_global;
@@ -1312,6 +1319,7 @@ static int vm_create(struct sim *s, const struct wl_vm *wv, uint32_t id, struct 
 			.s2_policy = map_policy(wv && wv->blocks != WL_UNSET ? (enum cfg_blocks)wv->blocks
 								: c->stage2.blocks),
 			.s2_hw_af = c->stage2.ha,
+			.s2_only = w->s2only,
 			.guest = {
 				.granule_shift = c->stage1.granule_shift,
 				.va_bits = c->stage1.ia_bits,
@@ -1520,7 +1528,8 @@ static int switch_to(struct sim_cpu *cpu, struct sim_space *sp, struct sim_error
 	} else {
 		guest_leave(cpu);
 	}
-	if ((rc = asid_to(cpu, sp, err)))
+	/* a guest with stage 1 off has no ASIDs */
+	if (!(sp->vm->guest && w->s2only) && (rc = asid_to(cpu, sp, err)))
 		return rc;
 	wc->running = sp;
 	enter_context(cpu, sp, 0);
@@ -1658,6 +1667,22 @@ static int do_page_tlbi(struct sim_cpu *cpu, uint64_t va, struct sim_error *err)
 	return 0;
 }
 
+static int first_space(struct sim_cpu *cpu, struct sim_error *err);
+
+/* The space a CPU runs until its first switch record: the workload's first
+ * process, or the host's process 1. */
+static void first_proc(const struct sim_wl *w, struct sim_vm **vm, uint32_t *id)
+{
+	*vm = w->vms[0];
+	*id = 1;
+	if (w->w->nprocs) {
+		const struct wl_proc *pr = &w->w->procs[0];
+
+		*vm = w->vms[pr->vm < 0 ? 0 : (size_t)pr->vm + 1];
+		*id = pr->id;
+	}
+}
+
 /* A control record in a workload run. */
 static int wl_control(struct sim_cpu *cpu, const struct trace_rec *r, struct sim_error *err)
 {
@@ -1666,18 +1691,32 @@ static int wl_control(struct sim_cpu *cpu, const struct trace_rec *r, struct sim
 	struct sim_wcpu *wc = &w->cpu[cpu->index];
 	struct sim_space *sp;
 	struct sim_vm *vm;
+	uint32_t id;
 	int rc;
 
 	s->c[SIM_C_CONTROL]++;
+	/* before its first switch a CPU runs the first process */
+	first_proc(w, &vm, &id);
+	if (wc->running) {
+		vm = wc->running->vm;
+		id = wc->running->id;
+	}
 	switch (r->kind) {
 	case TRACE_CTX_SWITCH:
-		vm = wc->running ? wc->running->vm : w->vms[0];
+		/* stage 1 off: the VM's processes share its IPA space and VMID */
+		if (w->s2only) {
+			if (!wc->running && (rc = first_space(cpu, err)))
+				return rc;
+			break;
+		}
 		if ((rc = space_get(s, vm, r->space, &sp, err)) || (rc = switch_to(cpu, sp, err)))
 			return rc;
 		break;
 	case TRACE_VM_SWITCH:
-		if ((rc = vm_get(s, r->vm, &vm, err)) ||
-		    (rc = space_get(s, vm, wc->running ? wc->running->id : 1, &sp, err)) ||
+		if (w->s2only && !r->vm)
+			return sim_error_set(err, SIM_E_INVAL, "a switch to VM 0, the host, in "
+					     "run.mode = s2only (addresses are IPAs of a VM)");
+		if ((rc = vm_get(s, r->vm, &vm, err)) || (rc = space_get(s, vm, id, &sp, err)) ||
 		    (rc = switch_to(cpu, sp, err)))
 			return rc;
 		break;
@@ -1729,23 +1768,17 @@ static int kick_check(struct sim_cpu *cpu, struct sim_error *err)
 	return 0;
 }
 
-/* Before its first switch record, a CPU runs the workload's first process,
- * or the host's process 1. */
+/* Before its first switch record, a CPU runs the first process
+ * (first_proc()). */
 static int first_space(struct sim_cpu *cpu, struct sim_error *err)
 {
 	struct sim *s = cpu->sim;
-	struct sim_wl *w = s->wl;
-	struct sim_vm *vm = w->vms[0];
-	uint32_t id = 1;
+	struct sim_vm *vm;
+	uint32_t id;
 	struct sim_space *sp;
 	int rc;
 
-	if (w->w->nprocs) {
-		const struct wl_proc *pr = &w->w->procs[0];
-
-		vm = w->vms[pr->vm < 0 ? 0 : (size_t)pr->vm + 1];
-		id = pr->id;
-	}
+	first_proc(s->wl, &vm, &id);
 	if ((rc = space_get(s, vm, id, &sp, err)))
 		return rc;
 	return switch_to(cpu, sp, err);
@@ -1763,13 +1796,18 @@ static int wl_step(struct sim *s, const struct trace_rec *recs, size_t n, struct
 
 		if (c >= s->ncpus) {
 			s->step_failed_at = i;
+			if (s->wl->traced)
+				return sim_error_set(err, SIM_E_INVAL, "record for CPU %u: a single "
+						     "trace runs on one CPU; give a workload of "
+						     "[workload] cpus = %u with --workload", c, c + 1);
 			return sim_error_set(err, SIM_E_INVAL, "record for CPU %u; the workload has %u",
 					     c, s->ncpus);
 		}
 		while (j < n && recs[j].cpu == c)
 			j++;
-		if (!s->wl->cpu[c].running && trace_is_access(&recs[i]) &&
-		    (rc = first_space(&s->cpu[c], err))) {
+		/* an access or a TLBI before any switch: the first process */
+		if (!s->wl->cpu[c].running && recs[i].kind != TRACE_CTX_SWITCH &&
+		    recs[i].kind != TRACE_VM_SWITCH && (rc = first_space(&s->cpu[c], err))) {
 			s->step_failed_at = i;
 			return rc;
 		}
@@ -1832,6 +1870,10 @@ static void wl_destroy(struct sim *s)
 	asid_alloc_destroy(&w->host_asids);
 	asid_alloc_destroy(&w->vmids);
 	free(w->tlb_sum);
+	if (w->owned) {
+		workload_free(w->owned);
+		free(w->owned);
+	}
 	free(w);
 	s->wl = NULL;
 }
@@ -1928,7 +1970,8 @@ static void wl_sync_stats(struct sim *s)
 	}
 }
 
-static int wl_build(struct sim *s, const struct workload *wl, struct sim_error *err)
+/* @traced: the single trace's workload of sim_create_spaces(). */
+static int wl_build(struct sim *s, const struct workload *wl, bool traced, struct sim_error *err)
 {
 	const struct sim_config *c = &s->cfg;
 	const struct cfg_policy *pol = &c->policy;
@@ -1941,9 +1984,11 @@ static int wl_build(struct sim *s, const struct workload *wl, struct sim_error *
 	if (!w)
 		return sim_error_set(err, SIM_E_NOMEM, "out of memory");
 	w->w = (struct workload *)wl;
+	w->traced = traced;
 	w->limit = wl->accesses;
 	w->slice = wl->slice;
 	w->native = c->run.mode == CFG_MODE_NATIVE;
+	w->s2only = c->run.mode == CFG_MODE_S2ONLY;
 	w->vhe = pol->vhe;
 	w->tagging = pol->vmid_tagging || w->native;
 	w->kernel_global = pol->kernel_global;
@@ -2066,15 +2111,16 @@ static int wl_build(struct sim *s, const struct workload *wl, struct sim_error *
 	return 0;
 }
 
-int sim_create_workload(struct sim **sp, const struct sim_config *cfg, const struct workload *wl,
-			struct sim_error *err)
+static int create_workload(struct sim **sp, const struct sim_config *cfg, const struct workload *wl,
+			   bool traced, struct sim_error *err)
 {
 	struct sim *s;
 	unsigned s2_granules = (unsigned)BIT(cfg->stage2.granule_shift);
 	int rc;
 
 	*sp = NULL;
-	if (cfg->run.mode == CFG_MODE_S2ONLY)
+	/* stage-2 only, there are no system calls or kernel streams to run */
+	if (cfg->run.mode == CFG_MODE_S2ONLY && !traced)
 		return sim_error_set(err, SIM_E_CONFIG, "a workload runs in run.mode native or virt, "
 				     "not s2only");
 	for (size_t i = 0; i < wl->nvms; i++)
@@ -2085,8 +2131,9 @@ int sim_create_workload(struct sim **sp, const struct sim_config *cfg, const str
 	for (unsigned i = 0; i < wl->ncpus; i++)
 		if ((rc = build_cpu(s, i, s2_granules, err)))
 			goto fail;
-	s->page_shift = cfg->stage1.granule_shift;
-	if ((rc = wl_build(s, wl, err)) || (rc = register_stats(s, err)) ||
+	s->page_shift = cfg->run.mode == CFG_MODE_S2ONLY ? cfg->stage2.granule_shift
+							 : cfg->stage1.granule_shift;
+	if ((rc = wl_build(s, wl, traced, err)) || (rc = register_stats(s, err)) ||
 	    (rc = register_wl_stats(s, err)))
 		goto fail;
 	*sp = s;
@@ -2094,6 +2141,44 @@ int sim_create_workload(struct sim **sp, const struct sim_config *cfg, const str
 fail:
 	sim_destroy(s);
 	return rc;
+}
+
+int sim_create_workload(struct sim **sp, const struct sim_config *cfg, const struct workload *wl,
+			struct sim_error *err)
+{
+	return create_workload(sp, cfg, wl, false, err);
+}
+
+/*
+ * The workload a single trace with switch records runs as (WORKLOADS.md):
+ * one CPU; natively the host's process 1 runs the first records, otherwise
+ * process 1 of VM 1, with every geometry from [stage2].
+ */
+static const char traced_host_ini[] = "[workload]\ncpus = 1\n";
+static const char traced_guest_ini[] =
+	"[workload]\ncpus = 1\n[vm.vm1]\nid = 1\n[proc.p1]\nvm = vm1\nid = 1\n";
+
+int sim_create_spaces(struct sim **sp, const struct sim_config *cfg, struct sim_error *err)
+{
+	const char *ini = cfg->run.mode == CFG_MODE_NATIVE ? traced_host_ini : traced_guest_ini;
+	struct workload *wl = calloc(1, sizeof(*wl));
+	int rc;
+
+	*sp = NULL;
+	if (!wl)
+		return sim_error_set(err, SIM_E_NOMEM, "out of memory");
+	if ((rc = workload_parse_string(wl, ini, strlen(ini), "the single trace's workload", NULL,
+					err))) {
+		free(wl);
+		return rc;
+	}
+	if ((rc = create_workload(sp, cfg, wl, true, err))) {
+		workload_free(wl);
+		free(wl);
+		return rc;
+	}
+	(*sp)->wl->owned = wl;
+	return 0;
 }
 
 /* ---- the schedule ---- */

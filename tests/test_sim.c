@@ -843,6 +843,49 @@ START_TEST(test_ha_fault_around_writes)
 }
 END_TEST
 
+/* ---- Suite: switch records ---- */
+
+/*
+ * One address space: sim_step() stops before a context or VM switch with
+ * SIM_STEP_SPACES, the index of the switch in step_failed_at, having run
+ * (and counted) only the records before it.  With stage 1 off a context
+ * switch changes nothing and is counted as a control record; a VM switch
+ * still needs the multi-space model.
+ */
+START_TEST(test_switch_needs_spaces)
+{
+	static const char *const s2only[] = { "run.mode=s2only", NULL };
+	struct trace_rec r[3] = {
+		trace_rec_access(TRACE_LOAD, 0, VA_A, 8),
+		trace_rec_ctx_switch(0, 2),
+		trace_rec_access(TRACE_LOAD, 0, VA_A, 8),
+	};
+	struct sim_error err = { 0 };
+	struct sim *s;
+
+	for (int k = 0; k < 2; k++) {
+		s = new_sim(NULL, NULL);
+		r[1] = k ? trace_rec_vm_switch(0, 2) : trace_rec_ctx_switch(0, 2);
+		ck_assert_int_eq(sim_step(s, r, 3, &err), SIM_STEP_SPACES);
+		ck_assert_uint_eq(s->step_failed_at, 1);
+		ck_assert_int_eq(err.code, 0);
+		ck_stat(s, "accesses", 1);
+		ck_stat(s, "control_records", 0);
+		sim_destroy(s);
+	}
+	s = new_sim(NULL, s2only);
+	r[1] = trace_rec_ctx_switch(0, 2);
+	step(s, r, 3);
+	ck_stat(s, "accesses", 2);
+	ck_stat(s, "walks", 1);
+	ck_stat(s, "control_records", 1);
+	r[1] = trace_rec_vm_switch(0, 2);
+	ck_assert_int_eq(sim_step(s, r, 3, &err), SIM_STEP_SPACES);
+	ck_assert_uint_eq(s->step_failed_at, 1);
+	sim_destroy(s);
+}
+END_TEST
+
 /* ---- Suite: errors ---- */
 
 /* sim_error_prefix() puts the caller's context in front of the message the
@@ -944,6 +987,10 @@ static Suite *sim_suite(void)
 
 	tc = tcase_create("access_flag");
 	tcase_add_test(tc, test_ha_fault_around_writes);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("switch_records");
+	tcase_add_test(tc, test_switch_needs_spaces);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("errors");
