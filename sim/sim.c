@@ -159,28 +159,15 @@ static int build_tlbs(struct sim *s, struct sim_cpu *cpu, struct sim_error *err)
 {
 	const struct cfg_tlb *ct = &s->cfg.tlb;
 	struct tlb_hier_tlb t[CFG_TLB_LEVELS_MAX];
-	unsigned level[CFG_TLB_LEVELS_MAX];
 	struct tlb_hier_config hc = { .ntlbs = ct->nlevels, .tlbs = t, .memo = s->cfg.run.fast_path };
-
-	/* Depth of each TLB: 1 for those no other names as "next", one more
-	 * than the deepest TLB that names it otherwise (the chains are
-	 * acyclic, cfg_validate() checked). */
-	for (unsigned i = 0; i < ct->nlevels; i++)
-		level[i] = 1;
-	for (unsigned round = 0; round < ct->nlevels; round++)
-		for (unsigned i = 0; i < ct->nlevels; i++) {
-			int nx = ct->level[i].next[0] ? cfg_tlb_find(ct, ct->level[i].next) : -1;
-
-			if (nx >= 0 && level[nx] < level[i] + 1)
-				level[nx] = level[i] + 1;
-		}
 
 	memset(t, 0, sizeof(t));
 	for (unsigned i = 0; i < ct->nlevels; i++) {
 		const struct cfg_tlb_level *cl = &ct->level[i];
 		struct tlb_geom *g = &t[i].geom;
 
-		t[i].level = level[i];
+		/* a miss goes where next says (cfg_validate() checked it) */
+		t[i].next = cl->next[0] ? cfg_tlb_find(ct, cl->next) : TLB_HIER_WALK;
 		g->name = cl->name;
 		g->serve = (enum tlb_serve)cl->serves;
 		g->org = cl->org == CFG_ORG_SPLIT ? TLB_ORG_SPLIT : TLB_ORG_SHARED;

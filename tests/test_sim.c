@@ -600,6 +600,42 @@ START_TEST(test_sides_default)
 }
 END_TEST
 
+/*
+ * A miss goes where tlb.NAME.next says.  L1D.next = none: a data miss
+ * walks without looking in L2, which only the instruction side reaches
+ * (L1I's misses); so a page fetched then loaded walks twice.  And a
+ * second-level TLB per side (L1I -> L2I, instruction only; L1D -> L2): each
+ * side's misses reach its own.
+ */
+START_TEST(test_sides_next)
+{
+	static const char *const no_l2[] = { "tlb.L1D.next=none", NULL };
+	static const char *const two_l2[] = {
+		"tlb.levels=L1I,L1D,L2I,L2", "tlb.L2I.serves=inst", "tlb.L2I.entries=16",
+		"tlb.L2I.sizes=4k", "tlb.L1I.next=L2I", NULL,
+	};
+	struct sim *s = new_sim(NULL, no_l2);
+
+	one(s, trace_rec_access(TRACE_FETCH, 0, VA_A, 4));
+	load(s, VA_A + 8, 8);
+	ck_stat(s, "tlb.L1I.lookups", 1);
+	ck_stat(s, "tlb.L1D.lookups", 1);
+	ck_stat(s, "tlb.L2.lookups", 1);
+	ck_stat(s, "walks", 2);
+	one(s, trace_rec_access(TRACE_FETCH, 0, VA_A + 8 * KiB, 4));
+	ck_stat(s, "tlb.L2.lookups", 2);
+	sim_destroy(s);
+
+	s = new_sim(NULL, two_l2);
+	one(s, trace_rec_access(TRACE_FETCH, 0, VA_A, 4));
+	load(s, VA_A + 8, 8);
+	ck_stat(s, "tlb.L2I.lookups", 1);
+	ck_stat(s, "tlb.L2.lookups", 1);
+	ck_stat(s, "walks", 2);
+	sim_destroy(s);
+}
+END_TEST
+
 /* ---- Suite: TLB maintenance records ---- */
 
 /* Native with a stage-1 walk cache.  After A is cached, TLBI VAE1 (ASID 1,
@@ -966,6 +1002,7 @@ static Suite *sim_suite(void)
 	tc = tcase_create("sides");
 	tcase_add_test(tc, test_sides);
 	tcase_add_test(tc, test_sides_default);
+	tcase_add_test(tc, test_sides_next);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("tlbi");
