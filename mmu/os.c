@@ -207,10 +207,15 @@ static struct pgt_backing s1_backing(struct os_vm *vm)
 	};
 }
 
-/* Output size of the space's stage 1: physical or the IPA size. */
+/* Output size of the space's stage 1: physical, or in a VM the smaller of
+ * the IPA size and the guest's TCR_EL1.IPS. */
 static unsigned s1_oa_bits(const struct os_vm *vm)
 {
-	return vm->is_host ? vm->os->cfg.pa_bits : vm->cfg.ipa_bits;
+	unsigned ips = vm->cfg.guest.oa_bits;
+
+	if (vm->is_host)
+		return vm->os->cfg.pa_bits;
+	return ips && ips < vm->cfg.ipa_bits ? ips : vm->cfg.ipa_bits;
 }
 
 static int s1_tree(struct os_vm *vm, struct pgt *t, unsigned va_bits, struct sim_error *err)
@@ -351,7 +356,7 @@ int os_vm_create(struct os *os, const struct os_vm_cfg *cfg, struct os_vm **vmp,
 				     vm->id, (unsigned long long)vm->cfg.ipa_base, vm->cfg.ipa_bits);
 	rc = pgt_init(&vm->s2, &g, os->pm, &b, err);
 	if (!rc)
-		rc = pmem_falloc_init(&vm->mem, vm->cfg.ipa_base, UINT64_C(1) << vm->cfg.ipa_bits,
+		rc = pmem_falloc_init(&vm->mem, vm->cfg.ipa_base, UINT64_C(1) << s1_oa_bits(vm),
 				      OS_SMALL_ALIGN, err);
 	if (!rc && !vm->cfg.s2_only)
 		rc = s1_tree(vm, &vm->kernel, vm->cfg.guest.va_bits, err);

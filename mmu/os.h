@@ -51,6 +51,10 @@ struct os_s1_cfg {
 	enum os_map_policy policy;
 	bool kernel_ng;                 /* kernel half non-global (KPTI-like,
 					 * or the pre-VMID sharing problem) */
+	unsigned oa_bits;               /* a guest's TCR_EL1.IPS: its RAM and its
+					 * stage-1 output addresses lie below
+					 * 2^min(oa_bits, IPA size); 0: the IPA
+					 * size.  The host's is os_cfg.pa_bits */
 	bool hw_af;                     /* the CPU manages the access flag and
 					 * the OS enables it: TCR_ELx.HA = 1 */
 	uint64_t fault_around;          /* bytes of Linux's fault-around window

@@ -547,6 +547,35 @@ START_TEST(test_walk_everything_built)
 }
 END_TEST
 
+/* A guest's TCR_EL1.IPS below its IPA size: its RAM and its stage-1
+ * output addresses lie below 2^IPS.  Blocks come from the top of the
+ * guest's frames downwards (mmu/os.c): the first 2M block is the last 2M
+ * below 2^36, not below 2^40. */
+START_TEST(test_guest_ips)
+{
+	struct os_vm_cfg vc = { .guest = { .policy = OS_MAP_L2, .oa_bits = 36 } };
+	struct os_vm_cfg wide = { .guest = { .policy = OS_MAP_L2 } };
+	struct os_touch t;
+
+	os_up(&base_cfg);
+	fx.vm = vm_up(&vc);
+	fx.p = proc_up(fx.vm, NULL);
+	ck_assert_uint_eq(fx.p->user.g.oa_bits, 36);
+	ck_assert_uint_eq(fx.vm->kernel.g.oa_bits, 36);
+	t = touch(fx.p, 0x400123);
+	ck_assert_int_eq(t.s1_level, 2);
+	ck_assert_uint_eq(t.ipa, (UINT64_C(1) << 36) - 2 * MiB + 0x123);
+	ck_assert_uint_eq(translate(fx.p, 0x400123).oa, t.pa);
+	/* an IPS above the IPA size is the IPA size */
+	vc.guest.oa_bits = 48;
+	fx.vm = vm_up(&vc);
+	ck_assert_uint_eq(fx.vm->kernel.g.oa_bits, 40);
+	fx.vm = vm_up(&wide);
+	fx.p = proc_up(fx.vm, NULL);
+	ck_assert_uint_eq(touch(fx.p, 0x400123).ipa, (UINT64_C(1) << 40) - 2 * MiB + 0x123);
+}
+END_TEST
+
 /* ---- the access flag and fault-around ---- */
 
 static struct os_touch fault(struct os_proc *p, uint64_t va, enum mmu_acc_type type)
@@ -743,6 +772,7 @@ static Suite *os_suite(void)
 	tcase_add_test(tc, test_guest_tables_over_smaller_s2_pages);
 	tcase_add_test(tc, test_vms_are_separate);
 	tcase_add_test(tc, test_forced_start_level_concat);
+	tcase_add_test(tc, test_guest_ips);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("policy");

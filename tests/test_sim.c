@@ -830,6 +830,37 @@ START_TEST(test_fast_path_identical)
 }
 END_TEST
 
+/* ---- Suite: the guest's output size ---- */
+
+/*
+ * virt: stage1.pa_bits is the guest's TCR_EL1.IPS.  With 1G stage-1 blocks
+ * and IPS 36, guest RAM (2^36 bytes, from IPA 0) holds at most 64 blocks
+ * and the tables; touching 70 1G regions exhausts it, which a 40-bit guest
+ * (the IPA size) does not.
+ */
+START_TEST(test_stage1_pa_bits_virt)
+{
+	static const char *const ips36[] = { "stage1.blocks=l1", "stage1.pa_bits=36", NULL };
+	static const char *const ips48[] = { "stage1.blocks=l1", NULL };
+	struct sim *s36 = new_sim(NULL, ips36), *s48 = new_sim(NULL, ips48);
+	struct sim_error err = { 0 };
+	int rc = 0;
+
+	for (uint64_t i = 0; i < 70; i++) {
+		struct trace_rec r = trace_rec_access(TRACE_LOAD, 0, VA_A + i * GiB, 8);
+
+		one(s48, r);
+		if (!rc)
+			rc = sim_step(s36, &r, 1, &err);
+	}
+	ck_assert_int_eq(rc, SIM_E_NOMEM);
+	ck_assert_uint_ge(stat(s36, "os.s1_blocks_l1"), 60);
+	ck_stat(s48, "os.s1_blocks_l1", 70);
+	sim_destroy(s36);
+	sim_destroy(s48);
+}
+END_TEST
+
 /* ---- Suite: the access flag ---- */
 
 /*
@@ -1020,6 +1051,10 @@ static Suite *sim_suite(void)
 
 	tc = tcase_create("fast_path");
 	tcase_add_test(tc, test_fast_path_identical);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("guest_ips");
+	tcase_add_test(tc, test_stage1_pa_bits_virt);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("access_flag");
