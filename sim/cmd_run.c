@@ -131,6 +131,12 @@ static int to_spaces(struct sim **sp, const struct sim_config *cfg, char **paths
 	return rc;
 }
 
+static void warn_unused(void *ctx, const char *key, const char *value, const char *why)
+{
+	(void)ctx;
+	fprintf(stderr, "mmusim run: warning: %s = %s has no effect: %s\n", key, value, why);
+}
+
 static int report(const struct sim_config *cfg, const struct sim *s, const struct run_opts *o,
 		  bool complete, const char *reason)
 {
@@ -171,7 +177,8 @@ int cmd_run(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct run_opts o = { .progress = true };
-	struct sim_config cfg;
+	struct sim_config cfg, user;
+	struct cfg_use use = { .ncpus = 1 };
 	struct sim_error err = { 0 };
 	struct sim *s = NULL;
 	struct trace_rec *recs = NULL;
@@ -232,6 +239,7 @@ int cmd_run(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	free(sets);
+	user = cfg;
 	if (cfg_finalize(&cfg, &err) || (workload && workload_parse_file(&wl, workload, &err))) {
 		fprintf(stderr, "mmusim run: %s\n", err.msg);
 		return EXIT_USAGE;
@@ -256,6 +264,16 @@ int cmd_run(int argc, char **argv)
 		sim_destroy(s);
 		workload_free(&wl);
 		return 1;
+	}
+	/* Keys that cannot matter; for a single trace [policy] depends on
+	 * whether it has switch records, known at its end. */
+	if (workload) {
+		use = (struct cfg_use){ .spaces = true, .exits = optind >= argc, .workload = true,
+					.ncpus = wl.ncpus };
+		cfg_unused(&user, &cfg, &use, CFG_UNUSED_STATIC | CFG_UNUSED_POLICY, warn_unused,
+			   NULL);
+	} else {
+		cfg_unused(&user, &cfg, &use, CFG_UNUSED_STATIC, warn_unused, NULL);
 	}
 
 	if (workload && optind >= argc) {
@@ -342,6 +360,10 @@ int cmd_run(int argc, char **argv)
 		}
 		if (show && now_seconds() >= t0 + 1.0)
 			fprintf(stderr, "\r%60s\r", "");
+		if (!workload) {
+			use.spaces = s->wl != NULL;
+			cfg_unused(&user, &cfg, &use, CFG_UNUSED_POLICY, warn_unused, NULL);
+		}
 	}
 
 	if (!complete) {

@@ -4,9 +4,9 @@
 # effect.  tests/mktrace writes the native traces these scripts need.
 
 check_PROGRAMS += tests/mktrace
-TESTS += tests/run_trace_records.sh
+TESTS += tests/run_trace_records.sh tests/run_config_keys.sh
 
 tests_mktrace_SOURCES = tests/mktrace.c
 tests_mktrace_LDADD = $(MMUSIM_LIBS)
 
-EXTRA_DIST += tests/run_trace_records.sh
+EXTRA_DIST += tests/run_trace_records.sh tests/run_config_keys.sh
