@@ -2108,7 +2108,8 @@ static int create_workload(struct sim **sp, const struct sim_config *cfg, const 
 	int rc;
 
 	*sp = NULL;
-	/* stage-2 only, there are no system calls or kernel streams to run */
+	/* a scheduled workload runs system calls and kernel streams, which
+	 * need stage 1; a trace's records do not */
 	if (cfg->run.mode == CFG_MODE_S2ONLY && !traced)
 		return sim_error_set(err, SIM_E_CONFIG, "a workload runs in run.mode native or virt, "
 				     "not s2only");
@@ -2173,7 +2174,7 @@ int sim_create_spaces(struct sim **sp, const struct sim_config *cfg, struct sim_
 /* ---- the schedule ---- */
 
 /* sim_run()'s error for a failure in task @t's record @at of the batch:
- * the process, its trace and the record before what went wrong. */
+ * the process, its trace and the record, then what went wrong. */
 static int task_error(struct sim_task *t, uint64_t at, int rc, struct sim_error *err)
 {
 	unsigned long long rec = (unsigned long long)(t->records + at + 1);
