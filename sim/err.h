@@ -2,8 +2,9 @@
  * sim/err.h - the project's error convention (a leaf header).
  *
  * Functions return int: 0 on success, a negative enum sim_err on error.  The
- * walker alone also returns 1, meaning "architectural fault, see the result":
- * a fault is data, not an error.  Library code never prints and never exits;
+ * walker also returns 1, meaning "architectural fault, see the result": a
+ * fault is data, not an error; and sim_step() returns SIM_STEP_SPACES (1)
+ * when a single-space replay meets a switch record (sim/sim.h).  Library code never prints and never exits;
  * it fills a struct sim_error with a message naming what was wrong and where
  * (file:line or record), and the driver (sim/main.c) prints it.
  */
