@@ -2,8 +2,9 @@
  * mmu/os.c - the guest-OS and hypervisor mapping model; see mmu/os.h.
  *
  * Semantic choices:
- *  - Demand paging only: nothing is mapped before it is touched, nothing is
- *    ever unmapped or migrated, and frames come from deterministic bump
+ *  - Demand paging only: nothing is mapped before it is touched (but for
+ *    fault-around, below), nothing is ever unmapped, migrated or aged, and
+ *    frames come from deterministic bump
  *    allocators (struct pmem_falloc): pages and tables upwards, blocks
  *    downwards.  Data frames are never written, so they cost nothing.
  *  - Stage 1 is populated first, then stage 2 for the touched IPA only, as
@@ -22,6 +23,16 @@
  *    same block policy as data.
  *  - The host and VMs share one struct pmem; host frames of every VM and of
  *    host processes come from the one host allocator.
+ *  - The access flag, as Linux and KVM manage it: a faulting page is mapped
+ *    young at both stages; only fault-around (a first instruction fetch of
+ *    a process, taken to read file-backed text) maps pages old, and only
+ *    when the CPU sets the flag itself (hw_af), so the first access to such
+ *    a page costs a hardware descriptor update, never a fault.  Nothing
+ *    clears the flag later (no reclaim or aging is modelled), so stage-2
+ *    entries are always young and an access-flag fault never happens.
+ *  - Which accesses fault on file mappings cannot be told from a trace:
+ *    fetches are taken to (program and library text), data accesses are
+ *    not (anonymous memory), though a first read of .rodata would be.
  */
 #include "mmu/os.h"
 
@@ -196,10 +207,15 @@ static struct pgt_backing s1_backing(struct os_vm *vm)
 	};
 }
 
-/* Output size of the space's stage 1: physical or the IPA size. */
+/* Output size of the space's stage 1: physical, or in a VM the smaller of
+ * the IPA size and the guest's TCR_EL1.IPS. */
 static unsigned s1_oa_bits(const struct os_vm *vm)
 {
-	return vm->is_host ? vm->os->cfg.pa_bits : vm->cfg.ipa_bits;
+	unsigned ips = vm->cfg.guest.oa_bits;
+
+	if (vm->is_host)
+		return vm->os->cfg.pa_bits;
+	return ips && ips < vm->cfg.ipa_bits ? ips : vm->cfg.ipa_bits;
 }
 
 static int s1_tree(struct os_vm *vm, struct pgt *t, unsigned va_bits, struct sim_error *err)
@@ -340,7 +356,7 @@ int os_vm_create(struct os *os, const struct os_vm_cfg *cfg, struct os_vm **vmp,
 				     vm->id, (unsigned long long)vm->cfg.ipa_base, vm->cfg.ipa_bits);
 	rc = pgt_init(&vm->s2, &g, os->pm, &b, err);
 	if (!rc)
-		rc = pmem_falloc_init(&vm->mem, vm->cfg.ipa_base, UINT64_C(1) << vm->cfg.ipa_bits,
+		rc = pmem_falloc_init(&vm->mem, vm->cfg.ipa_base, UINT64_C(1) << s1_oa_bits(vm),
 				      OS_SMALL_ALIGN, err);
 	if (!rc && !vm->cfg.s2_only)
 		rc = s1_tree(vm, &vm->kernel, vm->cfg.guest.va_bits, err);
@@ -418,9 +434,16 @@ static int select_half(const struct os_proc *p, uint64_t va, bool *kernel, uint6
 	*kernel = false;
 	return 0;
 out_of_range:
+	if (!two_ranges(p))
+		return sim_error_set(err, SIM_E_INVAL,
+				     "VA 0x%llx is outside the %u-bit translation range "
+				     "(below 0x%llx)", (unsigned long long)va, p->user.g.ia_bits,
+				     (unsigned long long)BIT(p->user.g.ia_bits));
 	return sim_error_set(err, SIM_E_INVAL,
-			     "process %u: VA 0x%llx is in neither translation range",
-			     p->id, (unsigned long long)va);
+			     "VA 0x%llx is in neither translation range (TTBR0 below 0x%llx, "
+			     "TTBR1 from 0x%llx)", (unsigned long long)va,
+			     (unsigned long long)BIT(p->user.g.ia_bits),
+			     (unsigned long long)~bits_low_mask(kbits));
 }
 
 int os_touch_ipa(struct os *os, struct os_vm *vm, uint64_t ipa, struct os_touch *out,
@@ -453,8 +476,56 @@ int os_touch_ipa(struct os *os, struct os_vm *vm, uint64_t ipa, struct os_touch 
 	return 0;
 }
 
+/*
+ * Linux's fault-around (do_fault_around(), filemap_map_pages()): a read
+ * fault on a file mapping also maps every page of the aligned
+ * cfg.fault_around window around the faulting page that is not mapped yet,
+ * from the page cache (always warm here).  The faulting page is mapped
+ * young; the others old when the CPU manages the access flag (set_pte_range()
+ * with arch_wants_old_prefaulted_pte(), which is cpu_has_hw_af() on arm64),
+ * else young, since an old page would cost an access-flag fault.  The
+ * window lies within the last-level table of the faulting page
+ * (cfg_validate() keeps it at most one table's span).
+ */
+static int fault_around(struct os *os, struct os_proc *p, struct pgt *t, uint64_t ia,
+			const struct pgt_attrs *young, struct sim_error *err)
+{
+	const struct os_s1_cfg *c = &p->vm->cfg.guest;
+	unsigned g = t->g.granule_shift;
+	uint64_t win = c->fault_around, base = ia & ~(win - 1);
+	struct pgt_attrs a = *young;
+
+	if (win <= BIT(g))
+		return 0;
+	a.no_af = c->hw_af;
+	for (uint64_t va = base; va < base + win; va += BIT(g)) {
+		struct pgt_leaf leaf;
+		uint64_t frame;
+		int rc;
+
+		if (va >> g == ia >> g)
+			continue;
+		if ((rc = pgt_lookup(t, va, &leaf, err)))
+			return rc;
+		if (leaf.mapped)
+			continue;
+		if ((rc = pmem_falloc_alloc(&p->vm->mem, BIT(g), BIT(g), &frame, err)) ||
+		    (rc = pgt_map(t, va, frame, 3, &a, err)))
+			return rc;
+		os->st.c[OS_C_S1_PAGES]++;
+		os->st.c[OS_C_S1_FAULT_AROUND]++;
+	}
+	return 0;
+}
+
 int os_touch(struct os *os, struct os_proc *p, uint64_t va, struct os_touch *out,
 	     struct sim_error *err)
+{
+	return os_fault(os, p, va, MMU_ACC_READ, out, err);
+}
+
+int os_fault(struct os *os, struct os_proc *p, uint64_t va, enum mmu_acc_type type,
+	     struct os_touch *out, struct sim_error *err)
 {
 	struct os_vm *vm = p->vm;
 	struct os_touch dummy;
@@ -503,6 +574,11 @@ int os_touch(struct os *os, struct os_proc *p, uint64_t va, struct os_touch *out
 		os->st.c[OS_C_S1_FAULTS]++;
 		os->st.c[level == 3 ? OS_C_S1_PAGES : level == 2 ? OS_C_S1_BLOCKS_L2
 							      : OS_C_S1_BLOCKS_L1]++;
+		/* A first fetch from a process's own half reads program or
+		 * library text, a file mapping: fault-around. */
+		if (type == MMU_ACC_FETCH && !kernel && two_ranges(p) && level == 3 &&
+		    (rc = fault_around(os, p, t, ia, &a, err)))
+			return rc;
 		leaf.mapped = true;
 		leaf.level = (int8_t)level;
 		leaf.shift = (uint8_t)pgt_leaf_shift(t, level);
@@ -534,9 +610,12 @@ int os_touch(struct os *os, struct os_proc *p, uint64_t va, struct os_touch *out
 	return 0;
 }
 
-static void params_of(const struct pgt *t, enum mmu_regime regime, struct walk_params *wp)
+/* @ha: TCR_ELx.HA or VTCR_EL2.HA as the OS or hypervisor sets it. */
+static void params_of(const struct pgt *t, enum mmu_regime regime, bool ha,
+		      struct walk_params *wp)
 {
 	*wp = (struct walk_params){
+		.ha = ha,
 		.stage = t->g.stage,
 		.regime = regime,
 		.table_base = t->root,
@@ -559,7 +638,7 @@ int os_proc_s1_params(const struct os_proc *p, uint64_t va, struct walk_params *
 
 	if (rc)
 		return rc;
-	params_of(kernel ? &p->vm->kernel : &p->user, p->regime, wp);
+	params_of(kernel ? &p->vm->kernel : &p->user, p->regime, p->vm->cfg.guest.hw_af, wp);
 	return 0;
 }
 
@@ -567,7 +646,7 @@ int os_vm_s2_params(const struct os_vm *vm, struct walk_params *wp, struct sim_e
 {
 	if (vm->is_host)
 		return sim_error_set(err, SIM_E_INVAL, "os: the host has no stage 2");
-	params_of(&vm->s2, MMU_REGIME_EL10, wp);
+	params_of(&vm->s2, MMU_REGIME_EL10, vm->cfg.s2_hw_af, wp);
 	return 0;
 }
 
@@ -581,9 +660,9 @@ void os_proc_mmu_ctx(const struct os_proc *p, uint16_t asid, uint16_t vmid,
 		c->cpu.s1_gran[i] = c->cpu.s2_gran[i] = true;
 	c->s1_enabled = p->has_s1;
 	if (p->has_s1) {
-		params_of(&p->user, p->regime, &c->s1[0]);
+		params_of(&p->user, p->regime, p->vm->cfg.guest.hw_af, &c->s1[0]);
 		if (two_ranges(p)) {
-			params_of(&p->vm->kernel, p->regime, &c->s1[1]);
+			params_of(&p->vm->kernel, p->regime, p->vm->cfg.guest.hw_af, &c->s1[1]);
 		} else {
 			c->s1[1] = c->s1[0];
 			c->s1[1].cfg_fault = MMU_FAULT_TRANSLATION;
@@ -591,7 +670,7 @@ void os_proc_mmu_ctx(const struct os_proc *p, uint16_t asid, uint16_t vmid,
 	}
 	c->s2_enabled = !p->vm->is_host;
 	if (c->s2_enabled)
-		params_of(&p->vm->s2, MMU_REGIME_EL10, &c->s2);
+		params_of(&p->vm->s2, MMU_REGIME_EL10, p->vm->cfg.s2_hw_af, &c->s2);
 	c->asid = asid;
 	c->vmid = vmid;
 }

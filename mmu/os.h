@@ -51,6 +51,16 @@ struct os_s1_cfg {
 	enum os_map_policy policy;
 	bool kernel_ng;                 /* kernel half non-global (KPTI-like,
 					 * or the pre-VMID sharing problem) */
+	unsigned oa_bits;               /* a guest's TCR_EL1.IPS: its RAM and its
+					 * stage-1 output addresses lie below
+					 * 2^min(oa_bits, IPA size); 0: the IPA
+					 * size.  The host's is os_cfg.pa_bits */
+	bool hw_af;                     /* the CPU manages the access flag and
+					 * the OS enables it: TCR_ELx.HA = 1 */
+	uint64_t fault_around;          /* bytes of Linux's fault-around window
+					 * (fault_around_bytes), a power of two
+					 * within one last-level table; at most
+					 * one page (or 0): none */
 };
 
 struct os_cfg {
@@ -71,6 +81,8 @@ struct os_vm_cfg {
 	int s2_start_level;
 	enum os_map_policy s2_policy;
 	bool s2_only;                   /* guest stage 1 off: touches are IPAs */
+	bool s2_hw_af;                  /* VTCR_EL2.HA (KVM sets it wherever the
+					 * CPU has the feature) */
 	uint64_t ipa_base;              /* first guest frame handed out */
 	struct os_s1_cfg guest;         /* the guest OS's stage 1 */
 };
@@ -90,6 +102,7 @@ struct os_proc_cfg {
 	X(S1_PAGES, "s1_pages") \
 	X(S1_BLOCKS_L1, "s1_blocks_l1") \
 	X(S1_BLOCKS_L2, "s1_blocks_l2") \
+	X(S1_FAULT_AROUND, "s1_fault_around") \
 	X(S2_PAGES, "s2_pages") \
 	X(S2_BLOCKS_L1, "s2_blocks_l1") \
 	X(S2_BLOCKS_L2, "s2_blocks_l2") \
@@ -106,7 +119,9 @@ enum os_counter {
 
 /*
  * Counters: touches; first touches that created a stage-1 / stage-2
- * mapping; leaves created per stage and level; granule-sized table pages
+ * mapping; leaves created per stage and level; the stage-1 pages among
+ * them that fault-around mapped besides the faulting page; granule-sized
+ * table pages
  * allocated per stage (start tables included); stage-1 blocks created
  * over a smaller stage-2 mapping of the touched IPA (a TLB can then cache
  * only the smaller size: "splintered").
@@ -199,7 +214,23 @@ int os_proc_create(struct os *os, struct os_vm *vm, const struct os_proc_cfg *cf
 		   struct os_proc **pp, struct sim_error *err);
 
 /**
- * os_touch() - make @va of @p translate, mapping whatever is missing.
+ * os_fault() - make @va of @p translate for an access of @type, mapping
+ * whatever is missing, as the OS's and the hypervisor's fault handlers
+ * would.  os_touch() below, for an access of @type; in addition, a first
+ * instruction fetch from the TTBR0 half of a two-range process that maps a
+ * page is a read fault on file-backed text, and the OS maps the rest of its
+ * fault-around window (struct os_s1_cfg.fault_around) too: the pages not
+ * mapped yet, old (AF clear) when hw_af is set, young otherwise, as Linux
+ * does.  Data accesses fault anonymous memory, one page or block at a time.
+ *
+ * Return: as os_touch().
+ */
+int os_fault(struct os *os, struct os_proc *p, uint64_t va, enum mmu_acc_type type,
+	     struct os_touch *out, struct sim_error *err);
+
+/**
+ * os_touch() - make @va of @p translate, mapping whatever is missing (a
+ * data read; see os_fault()).
  * @va: a TTBR0 VA (bits above va_bits clear), a TTBR1 VA (bits above the
  *      kernel's va_bits set; two-range regimes), or an IPA in a stage-2-only
  *      VM
@@ -210,7 +241,8 @@ int os_proc_create(struct os *os, struct os_vm *vm, const struct os_proc_cfg *cf
  * unless kernel_ng.  Stage 2: read/write Normal memory, a block only where
  * the level exists for the geometry, the VM's policy allows it and the
  * region is huge-backed.  A region already split into smaller mappings is
- * never turned into a block.
+ * never turned into a block.  The mapping a fault creates is young (AF
+ * set) at both stages, as Linux and KVM map a faulting page.
  *
  * Return: 0; SIM_E_INVAL for an address outside the ranges; SIM_E_NOMEM
  * when a frame allocator is exhausted; memory errors.
@@ -225,7 +257,8 @@ int os_touch_ipa(struct os *os, struct os_vm *vm, uint64_t ipa, struct os_touch 
 /**
  * os_proc_s1_params() - walk parameters of the stage-1 half that
  * translates @va (TTBR0 or, by VA bit 55 in two-range regimes, TTBR1).
- * table_base is an IPA in a VM.  HA/HD, HPD, WXN off.
+ * table_base is an IPA in a VM.  HA from the space's hw_af; HD, HPD, WXN
+ * off.
  *
  * Return: 0, or SIM_E_INVAL for a VA in neither range or a process
  * without stage 1.
@@ -233,8 +266,8 @@ int os_touch_ipa(struct os *os, struct os_vm *vm, uint64_t ipa, struct os_touch 
 int os_proc_s1_params(const struct os_proc *p, uint64_t va, struct walk_params *wp,
 		      struct sim_error *err);
 
-/** os_vm_s2_params() - the VM's stage-2 walk parameters; SIM_E_INVAL for
- * the host. */
+/** os_vm_s2_params() - the VM's stage-2 walk parameters (HA from
+ * s2_hw_af); SIM_E_INVAL for the host. */
 int os_vm_s2_params(const struct os_vm *vm, struct walk_params *wp, struct sim_error *err);
 
 /**

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -32,7 +33,9 @@ static void run_usage(FILE *f)
 	      "format of 'mmusim convert'; plain, gzip or zstd; '-' for standard input)\n"
 	      "through the configured TLBs, walk caches and page tables, and report what\n"
 	      "translation cost.  Several traces are replayed in order as one stream, on\n"
-	      "one CPU in one address space.\n"
+	      "one CPU in one address space, or, when they have context or VM switch\n"
+	      "records, as the processes and VMs those name, as a workload run would\n"
+	      "(workloads/WORKLOADS.md).\n"
 	      "\n"
 	      "With --workload, replay a virtualization scenario instead (see\n"
 	      "workloads/WORKLOADS.md): CPUs, VMs and processes fed by traces or\n"
@@ -86,6 +89,59 @@ struct run_opts {
 	const char *const *argv;        /* the command line, for the JSON */
 	int argc;
 };
+
+/* Can @path be read again from its start? */
+static bool rereadable(const char *path)
+{
+	struct stat st;
+
+	return strcmp(path, "-") && stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/*
+ * The single-trace simulation *@sp met a switch record (SIM_STEP_SPACES) in
+ * the batch @recs[0..@n) of @rd, trace @cur of @paths: the run becomes the
+ * processes and VMs the trace names (sim_create_spaces()).  If that record
+ * is the very first, the new simulation carries on from it; otherwise the
+ * records before it ran in the single space, and *@restart tells the caller
+ * to replay every trace from the start, which needs files that can be read
+ * again.
+ */
+static int to_spaces(struct sim **sp, const struct sim_config *cfg, char **paths, int cur,
+		     struct trace_reader *rd, const struct trace_rec *recs, size_t n, bool *restart,
+		     struct sim_error *err)
+{
+	size_t at = (*sp)->step_failed_at;
+	bool first = cur == 0 && trace_reader_records(rd) - n + at == 0;
+	struct sim *s;
+	int rc;
+
+	for (int k = 0; !first && k <= cur; k++)
+		if (!rereadable(paths[k]))
+			return sim_error_set(err, SIM_E_UNSUPPORTED, "the first switch record, "
+					     "after other records: a trace with switch records is "
+					     "replayed as the processes and VMs it names from its "
+					     "first record, and %s cannot be read again (give it as "
+					     "a file, or start it with a switch record)",
+					     strcmp(paths[k], "-") ? paths[k] : "standard input");
+	if ((rc = sim_create_spaces(&s, cfg, err)))
+		return rc;
+	sim_destroy(*sp);
+	*sp = s;
+	if (!first) {
+		*restart = true;
+		return 0;
+	}
+	rc = sim_step(s, recs + at, n - at, err);
+	s->step_failed_at += at;
+	return rc;
+}
+
+static void warn_unused(void *ctx, const char *key, const char *value, const char *why)
+{
+	(void)ctx;
+	fprintf(stderr, "mmusim run: warning: %s = %s has no effect: %s\n", key, value, why);
+}
 
 static int report(const struct sim_config *cfg, const struct sim *s, const struct run_opts *o,
 		  bool complete, const char *reason)
@@ -157,7 +213,8 @@ int cmd_run(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct run_opts o = { .progress = true };
-	struct sim_config cfg;
+	struct sim_config cfg, user;
+	struct cfg_use use = { .ncpus = 1 };
 	struct sim_error err = { 0 };
 	struct sim *s = NULL;
 	struct trace_rec *recs = NULL;
@@ -219,6 +276,7 @@ int cmd_run(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	free(sets);
+	user = cfg;
 	if (cfg_finalize(&cfg, &err) || (workload && workload_parse_file(&wl, workload, &err))) {
 		fprintf(stderr, "mmusim run: %s\n", err.msg);
 		return EXIT_USAGE;
@@ -252,6 +310,16 @@ int cmd_run(int argc, char **argv)
 		sim_destroy(s);
 		workload_free(&wl);
 		return 1;
+	}
+	/* Keys that cannot matter; for a single trace [policy] depends on
+	 * whether it has switch records, known at its end. */
+	if (workload) {
+		use = (struct cfg_use){ .spaces = true, .exits = optind >= argc, .workload = true,
+					.ncpus = wl.ncpus };
+		cfg_unused(&user, &cfg, &use, CFG_UNUSED_STATIC | CFG_UNUSED_POLICY, warn_unused,
+			   NULL);
+	} else {
+		cfg_unused(&user, &cfg, &use, CFG_UNUSED_STATIC, warn_unused, NULL);
 	}
 
 	if (workload && optind >= argc) {
@@ -291,7 +359,8 @@ int cmd_run(int argc, char **argv)
 
 		for (int i = optind; i < argc && complete; i++) {
 			struct trace_reader *rd = kept[i - optind];
-			int n;
+			bool restart = false;
+			int n, rc;
 
 			kept[i - optind] = NULL;
 			if (!rd && trace_reader_open(&rd, argv[i], &err)) {
@@ -300,7 +369,13 @@ int cmd_run(int argc, char **argv)
 				break;
 			}
 			while ((n = trace_read(rd, recs, RUN_BATCH)) > 0) {
-				if (sim_step(s, recs, (size_t)n, &err)) {
+				rc = sim_step(s, recs, (size_t)n, &err);
+				if (rc == SIM_STEP_SPACES)
+					rc = to_spaces(&s, &cfg, argv + optind, i - optind, rd, recs,
+						       (size_t)n, &restart, &err);
+				if (restart)
+					break;
+				if (rc) {
 					snprintf(reason, sizeof(reason), "%s: record %" PRIu64 ": %s",
 						 trace_reader_name(rd),
 						 trace_reader_records(rd) - (uint64_t)n +
@@ -320,14 +395,22 @@ int cmd_run(int argc, char **argv)
 					}
 				}
 			}
-			if (n < 0) {
+			if (n < 0 && !restart) {
 				snprintf(reason, sizeof(reason), "%s", trace_reader_error(rd)->msg);
 				complete = false;
 			}
 			trace_reader_close(rd);
+			if (restart) {
+				i = optind - 1;
+				records = 0;
+			}
 		}
 		if (show && now_seconds() >= t0 + 1.0)
 			fprintf(stderr, "\r%60s\r", "");
+		if (!workload) {
+			use.spaces = s->wl != NULL;
+			cfg_unused(&user, &cfg, &use, CFG_UNUSED_POLICY, warn_unused, NULL);
+		}
 	}
 
 	if (!complete) {

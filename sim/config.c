@@ -171,7 +171,14 @@ static const struct opt stage1_opts[] = {
 	    "stage-1 output size (TCR_EL1.IPS): the PA in native mode, the IPA in "
 	    "virt mode; 52 only with 64k"),
 	ROW("ha", OPT_BOOL, struct cfg_stage, ha, NULL, "1", 0, 0,
-	    "hardware access-flag update for stage 1 (TCR_EL1.HA)"),
+	    "hardware access-flag update for stage 1 (TCR_EL1.HA); the OS maps "
+	    "fault-around pages old only with it (as Linux), so each first access "
+	    "to one is a descriptor write (walk_writes)"),
+	ROW("fault_around", OPT_SIZE, struct cfg_stage, fault_around, NULL, "64k", 0,
+	    UINT64_C(1) << 29,
+	    "bytes of the aligned window the OS maps around a process's first "
+	    "instruction fetch of a page (Linux fault_around_bytes); 0 or one "
+	    "page = none; a power of two, at most one last-level table"),
 };
 
 static const struct opt stage2_opts[] = {
@@ -190,7 +197,8 @@ static const struct opt stage2_opts[] = {
 	    "fraction 0..1 of guest memory the host backs with blocks (models "
 	    "host fragmentation); up to 6 decimals"),
 	ROW("ha", OPT_BOOL, struct cfg_stage, ha, NULL, "1", 0, 0,
-	    "hardware access-flag update for stage 2 (VTCR_EL2.HA)"),
+	    "hardware access-flag update for stage 2 (VTCR_EL2.HA); no effect: KVM maps "
+	    "stage 2 young and no page is aged"),
 };
 
 static const struct opt tlb_opts[] = {
@@ -271,34 +279,35 @@ static const struct opt one_level_opts[] = {
 
 static const struct opt policy_opts[] = {
 	ROW("asid_bits", OPT_ENUM, struct cfg_policy, asid_bits, idbits_choices, "16", 0, 0,
-	    "workload runs: ASID width (ID_AA64MMFR0_EL1.ASIDBits, TCR_EL1.AS)"),
+	    "multi-space runs: ASID width (ID_AA64MMFR0_EL1.ASIDBits, "
+	    "TCR_EL1.AS)"),
 	ROW("vmid_bits", OPT_ENUM, struct cfg_policy, vmid_bits, idbits_choices, "16", 0, 0,
-	    "workload runs: VMID width (ID_AA64MMFR1_EL1.VMIDBits, VTCR_EL2.VS)"),
+	    "multi-space runs: VMID width (ID_AA64MMFR1_EL1.VMIDBits, VTCR_EL2.VS)"),
 	ROW("vmid_scheme", OPT_ENUM, struct cfg_policy, vmid_scheme, vmid_scheme_choices, "new", 0, 0,
-	    "workload runs: KVM's VMID allocator: new = reserved VMIDs (Linux 5.18+); "
+	    "multi-space runs: KVM's VMID allocator: new = reserved VMIDs (Linux 5.18+); "
 	    "old = the earlier counter"),
 	ROW("vmid_tagging", OPT_BOOL, struct cfg_policy, vmid_tagging, NULL, "1", 0, 0,
-	    "workload runs: TLB entries tagged by VMID (flush only on a VMID rollover); "
+	    "multi-space runs: TLB entries tagged by VMID (flush only on a VMID rollover); "
 	    "0 = one VMID for all, TLBs flushed on every guest/host switch"),
 	ROW("kernel_global", OPT_BOOL, struct cfg_policy, kernel_global, NULL, "1", 0, 0,
-	    "workload runs: kernel-half mappings global; 0 = non-global (one TLB entry "
+	    "multi-space runs: kernel-half mappings global; 0 = non-global (one TLB entry "
 	    "per ASID; without VMID tagging no world-switch flush is needed then)"),
 	ROW("vhe", OPT_BOOL, struct cfg_policy, vhe, NULL, "1", 0, 0,
-	    "workload runs: host in the EL2&0 regime with ASIDs; 0 = host at EL1, "
+	    "multi-space runs: host in the EL2&0 regime with ASIDs; 0 = host at EL1, "
 	    "hypervisor in the EL2 regime (its own TTBR0_EL2 tables, no ASID)"),
 	ROW("el2_extra_level", OPT_BOOL, struct cfg_policy, el2_extra_level, NULL, "0", 0, 0,
-	    "workload runs without VHE: EL2 tables one level deeper than the kernel's "
-	    "VA size needs (the idmap case); no effect with 48-bit stage 1"),
+	    "scheduled workloads without VHE: EL2 tables one level deeper than the "
+	    "kernel's VA size needs (the idmap case); no effect with 48-bit stage 1"),
 	ROW("tlbi_scope", OPT_ENUM, struct cfg_policy, tlbi_scope, tlbi_scope_choices, "broadcast", 0, 0,
-	    "workload runs: maintenance for every CPU as one broadcast (inner-shareable) "
+	    "multi-space runs: maintenance for every CPU as one broadcast (inner-shareable) "
 	    "TLBI, or as a local TLBI on each CPU with an IPI to the others"),
 	ROW("tlbi_local_cycles", OPT_UINT, struct cfg_policy, tlbi_local_cycles, NULL, "50", 0, 1000000,
-	    "workload runs: cycles a local TLBI (with its DSB NSH) costs the CPU that issues it"),
+	    "multi-space runs: cycles a local TLBI (with its DSB NSH) costs the CPU that issues it"),
 	ROW("tlbi_broadcast_cycles", OPT_UINT, struct cfg_policy, tlbi_broadcast_cycles, NULL, "500",
 	    0, 1000000,
-	    "workload runs: cycles a broadcast TLBI (with its DSB ISH) costs the CPU that issues it"),
+	    "multi-space runs: cycles a broadcast TLBI (with its DSB ISH) costs the CPU that issues it"),
 	ROW("ipi_cycles", OPT_UINT, struct cfg_policy, ipi_cycles, NULL, "2000", 0, 1000000,
-	    "workload runs, tlbi_scope = local: cycles each other CPU spends on the "
+	    "multi-space runs, tlbi_scope = local: cycles each other CPU spends on the "
 	    "interrupt that asks it for its local TLBI"),
 };
 
@@ -1273,6 +1282,14 @@ static int check_stage1(const struct cfg_stage *st, struct sim_error *err)
 	if (st->pa_bits == 52 && st->granule_shift != 16)
 		return sim_error_set(err, SIM_E_CONFIG, "[stage1] pa_bits = 52 needs the 64k "
 				     "granule (52-bit output with 4k/16k needs LPA2, not modelled)");
+	/* Linux refuses a window beyond one last-level table (fault_around_bytes_set()) */
+	if (st->fault_around && (!bits_is_pow2(st->fault_around) ||
+				 st->fault_around > BIT(2 * st->granule_shift - 3)))
+		return sim_error_set(err, SIM_E_CONFIG, "[stage1] fault_around = %" PRIu64 ": must "
+				     "be 0 or a power of two no larger than one last-level "
+				     "table (%" PRIu64 " bytes with the %s granule)", st->fault_around,
+				     (uint64_t)BIT(2 * st->granule_shift - 3),
+				     size_name(st->granule_shift));
 	return 0;
 }
 
@@ -1426,6 +1443,12 @@ int cfg_validate(const struct sim_config *cfg, struct sim_error *err)
 		return rc;
 	if (cfg->run.mode != CFG_MODE_NATIVE && (rc = check_stage2(&cfg->stage2, err)))
 		return rc;
+	/* the host's own stage 1 (its kernel, VMMs) outputs host PAs */
+	if (cfg->run.mode == CFG_MODE_VIRT && cfg->stage2.pa_bits == 52 &&
+	    cfg->stage1.granule_shift != 16)
+		return sim_error_set(err, SIM_E_CONFIG, "[stage2] pa_bits = 52 needs [stage1] "
+				     "granule = 64k: the host's stage 1 uses the stage-1 granule "
+				     "and outputs 52-bit PAs (4k/16k would need LPA2)");
 	if ((rc = check_tlb(cfg, err)))
 		return rc;
 	for (size_t i = 0; i < ARRAY_SIZE(wcs); i++) {
@@ -1502,6 +1525,45 @@ int cfg_finalize(struct sim_config *cfg, struct sim_error *err)
 		*cfg = tmp;
 	return rc;
 }
+
+/*
+ * The rules of cfg_unused(), in the words --help-config and sim/CONFIG.md
+ * use.  Each rule names a condition of the finalized configuration (or of
+ * the run) under which a key's value cannot change any result.
+ */
+static const char unused_help[] =
+	"Keys without effect.  mmusim run warns when a key is set away from its\n"
+	"default (or its preset's value) where it cannot change any result:\n"
+	"  one_level.*            without run.preset = one-level\n"
+	"  with run.preset = one-level: run.mode, run.crossing, stage1.granule,\n"
+	"                         stage1.blocks, stage1.start_level, tlb.*, walkcache.*,\n"
+	"                         s2tlb.* (the preset replaces them)\n"
+	"  stage1.*, walkcache.s1.*  in run.mode = s2only (no stage 1)\n"
+	"  stage2.*, walkcache.s2.*, s2tlb.*  in run.mode = native (no stage 2)\n"
+	"  s2tlb.*                in run.mode = s2only (the TLBs hold stage-2 entries)\n"
+	"  walkcache.*.ways/repl/latency, s2tlb.ways/repl/latency  with entries = 0\n"
+	"  tlb.NAME.org           when the level holds one page size\n"
+	"  *.repl                 with ways = 1 (nothing to choose)\n"
+	"  run.seed               when nothing is random: no repl = random in a\n"
+	"                         structure that exists, no stage2.huge_fraction\n"
+	"                         strictly between 0 and 1 with stage-2 blocks\n"
+	"  stage2.huge_fraction   with stage2.blocks = none\n"
+	"  stage2.ha              always: KVM maps stage 2 young and no page is aged\n"
+	"  stage1.ha, stage1.fault_around  with stage-1 blocks (a fault maps a block);\n"
+	"                         stage1.ha also without fault-around (no page is old)\n"
+	"  policy.*               for a single trace without context- or VM-switch\n"
+	"                         records (one address space); [policy] applies to\n"
+	"                         multi-space runs: workloads, traces with switches\n"
+	"  policy.vmid_bits, vmid_scheme, vmid_tagging, vhe, el2_extra_level  in\n"
+	"                         run.mode = native (no VMs)\n"
+	"  policy.vmid_bits, vmid_scheme  with policy.vmid_tagging = 0 (no VMIDs)\n"
+	"  policy.el2_extra_level with policy.vhe = 1, with stage1.va_bits plus one\n"
+	"                         level's bits above 48, and in runs driven by trace\n"
+	"                         records (no VM exits, so no EL2-regime walks)\n"
+	"  policy.tlbi_broadcast_cycles  with policy.tlbi_scope = local\n"
+	"  policy.ipi_cycles      with policy.tlbi_scope = broadcast, or one CPU\n"
+	"Identical results by design: run.fast_path; stage1.start_level (an\n"
+	"explicit value must equal the derived one).\n";
 
 /* ---- echo and help ---------------------------------------------------- */
 
@@ -1654,8 +1716,226 @@ void cfg_print_help(FILE *f)
 		}
 		fputc('\n', f);
 	}
+	fputs(unused_help, f);
+	fputc('\n', f);
 	fprintf(f, "Presets (--preset NAME; the defaults use the %s parameters):\n",
 		DEFAULT_HW_PRESET);
 	for (const struct cfg_preset *p = cfg_presets; p->name; p++)
 		fprintf(f, "  %-12s %s\n", p->name, p->summary);
+}
+
+/* ---- keys without effect ---------------------------------------------- */
+
+static bool any_random(const struct sim_config *f, const struct cfg_use *use)
+{
+	const struct cfg_wcache *wcs[] = { &f->wc_s1, &f->wc_s2, &f->s2tlb };
+	const bool present[] = {
+		f->wc_s1.entries && f->run.mode != CFG_MODE_S2ONLY,
+		f->wc_s2.entries && f->run.mode != CFG_MODE_NATIVE,
+		f->s2tlb.entries && f->run.mode == CFG_MODE_VIRT,
+	};
+
+	/* a workload's [vm.NAME] may set its own huge_fraction and blocks */
+	if (use->workload)
+		return true;
+	for (unsigned i = 0; i < f->tlb.nlevels; i++)
+		if (f->tlb.level[i].repl == CFG_REPL_RANDOM)
+			return true;
+	for (size_t i = 0; i < ARRAY_SIZE(wcs); i++)
+		if (present[i] && wcs[i]->repl == CFG_REPL_RANDOM)
+			return true;
+	return f->run.mode != CFG_MODE_NATIVE && f->stage2.blocks != CFG_BLOCKS_NONE &&
+	       f->stage2.huge_ppm > 0 && f->stage2.huge_ppm < CFG_PPM_ONE;
+}
+
+static bool is(const char *a, const char *b)
+{
+	return !strcmp(a, b);
+}
+
+/* The ways and entries of the cache-like structure of section @sec, if it
+ * is one ([tlb.NAME], [walkcache.*], [s2tlb]). */
+static bool structure_geom(const struct sim_config *f, const char *sec, unsigned *entries,
+			   unsigned *ways)
+{
+	const struct cfg_wcache *w = is(sec, "walkcache.s1") ? &f->wc_s1 :
+				     is(sec, "walkcache.s2") ? &f->wc_s2 :
+				     is(sec, "s2tlb") ? &f->s2tlb : NULL;
+
+	if (w) {
+		*entries = w->entries;
+		*ways = w->ways;
+		return true;
+	}
+	if (!strncmp(sec, "tlb.", 4)) {
+		int j = cfg_tlb_find(&f->tlb, sec + 4);
+
+		if (j < 0)
+			return false;
+		*entries = f->tlb.level[j].entries;
+		*ways = f->tlb.level[j].ways;
+		return true;
+	}
+	return false;
+}
+
+/* Why key @key of section @sec cannot change the run, or NULL. */
+static const char *policy_unused(const char *key, const struct sim_config *f,
+				 const struct cfg_use *use)
+{
+	const struct cfg_policy *p = &f->policy;
+	bool vmkey = is(key, "vmid_bits") || is(key, "vmid_scheme") || is(key, "vmid_tagging") ||
+		     is(key, "vhe") || is(key, "el2_extra_level");
+
+	if (!use->spaces)
+		return "a single trace without context- or VM-switch records runs in one "
+		       "address space";
+	if (f->run.mode == CFG_MODE_NATIVE && vmkey)
+		return "run.mode = native has no VMs";
+	if ((is(key, "vmid_bits") || is(key, "vmid_scheme")) && !p->vmid_tagging)
+		return "policy.vmid_tagging = 0: no VMIDs are allocated";
+	if (is(key, "el2_extra_level")) {
+		if (p->vhe)
+			return "policy.vhe = 1: there are no EL2-regime tables";
+		if (f->stage1.ia_bits + f->stage1.granule_shift - 3 > 48)
+			return "stage1.va_bits plus one level's bits is above 48: no level "
+			       "can be added";
+		if (!use->exits)
+			return "a run driven by trace records has no VM exits, so the EL2 "
+			       "tables are never walked";
+	}
+	if (is(key, "tlbi_broadcast_cycles") && p->tlbi_scope == CFG_TLBI_LOCAL)
+		return "policy.tlbi_scope = local: no broadcast TLBI";
+	if (is(key, "ipi_cycles")) {
+		if (p->tlbi_scope == CFG_TLBI_BROADCAST)
+			return "policy.tlbi_scope = broadcast: no IPI";
+		if (use->ncpus < 2)
+			return "one CPU: no other CPU to interrupt";
+	}
+	return NULL;
+}
+
+static const char *key_unused(const char *sec, const char *key, const struct sim_config *f,
+			      const struct cfg_use *use)
+{
+	bool one_level = is(f->run.preset, "one-level");
+	enum cfg_mode mode = f->run.mode;
+	unsigned entries, ways;
+
+	if (is(sec, "one_level"))
+		return one_level ? NULL : "it is read only with run.preset = one-level";
+	if (is(sec, "policy"))
+		return policy_unused(key, f, use);
+	if (one_level &&
+	    (is(sec, "tlb") || !strncmp(sec, "tlb.", 4) || !strncmp(sec, "walkcache.", 10) ||
+	     is(sec, "s2tlb") || (is(sec, "run") && (is(key, "mode") || is(key, "crossing"))) ||
+	     (is(sec, "stage1") && (is(key, "granule") || is(key, "blocks") ||
+				    is(key, "start_level")))))
+		return "the one-level preset replaces it (see [one_level])";
+	if (mode == CFG_MODE_S2ONLY && (is(sec, "stage1") || is(sec, "walkcache.s1")))
+		return "run.mode = s2only has no stage 1";
+	if (mode == CFG_MODE_NATIVE &&
+	    (is(sec, "stage2") || is(sec, "walkcache.s2") || is(sec, "s2tlb")))
+		return "run.mode = native has no stage 2";
+	if (mode == CFG_MODE_S2ONLY && is(sec, "s2tlb"))
+		return "run.mode = s2only: the TLBs hold the stage-2 translations";
+	if ((!strncmp(sec, "walkcache.", 10) || is(sec, "s2tlb")) && !is(key, "entries") &&
+	    structure_geom(f, sec, &entries, &ways) && !entries)
+		return "entries = 0: the structure is absent";
+	if (is(key, "repl") && structure_geom(f, sec, &entries, &ways) && ways == 1)
+		return "ways = 1: there is nothing to choose";
+	if (!strncmp(sec, "tlb.", 4) && is(key, "org")) {
+		int j = cfg_tlb_find(&f->tlb, sec + 4);
+
+		if (j >= 0 && bits_is_pow2(f->tlb.level[j].sizes))
+			return "the level holds one page size: one array either way";
+	}
+	if (is(sec, "run") && is(key, "seed") && !any_random(f, use))
+		return "nothing is random: no repl = random, no stage2.huge_fraction "
+		       "strictly between 0 and 1";
+	if (is(sec, "stage2") && is(key, "huge_fraction") && f->stage2.blocks == CFG_BLOCKS_NONE &&
+	    !use->workload)
+		return "stage2.blocks = none: no stage-2 blocks";
+	if (is(sec, "stage2") && is(key, "ha"))
+		return "KVM maps every stage-2 page young and no page is aged here, so no "
+		       "stage-2 descriptor is ever old (sim/CONFIG.md)";
+	if (is(sec, "stage1") && (is(key, "ha") || is(key, "fault_around"))) {
+		if (cfg_block_level(&f->stage1, MMU_STAGE1) < 3)
+			return "stage-1 faults map blocks (stage1.blocks): fault-around maps "
+			       "no page";
+		if (is(key, "ha") && f->stage1.fault_around <= BIT(f->stage1.granule_shift))
+			return "stage1.fault_around maps no page, so no page is mapped old";
+	}
+	return NULL;
+}
+
+struct unused_item {
+	char name[CFG_NAME_MAX + 40];   /* "section.key" */
+	char value[128];
+};
+
+struct unused_list {
+	struct unused_item *v;
+	size_t n, cap;
+};
+
+static int unused_collect(void *ctx, const struct cfg_item *it)
+{
+	struct unused_list *l = ctx;
+
+	if (l->n == l->cap) {
+		size_t nc = l->cap ? 2 * l->cap : 256;
+		struct unused_item *q = realloc(l->v, nc * sizeof(*q));
+
+		if (!q)
+			return SIM_E_NOMEM;
+		l->v = q;
+		l->cap = nc;
+	}
+	snprintf(l->v[l->n].name, sizeof(l->v[l->n].name), "%s.%s", it->section, it->key);
+	snprintf(l->v[l->n].value, sizeof(l->v[l->n].value), "%s", it->value);
+	l->n++;
+	return 0;
+}
+
+unsigned cfg_unused(const struct sim_config *user, const struct sim_config *final,
+		    const struct cfg_use *use, unsigned what,
+		    void (*fn)(void *ctx, const char *key, const char *value, const char *why),
+		    void *ctx)
+{
+	static const struct cfg_use none;
+	struct unused_list u = { 0 }, r = { 0 };
+	struct sim_config ref;
+	char why[WHY_MAX];
+	unsigned count = 0;
+
+	if (!use)
+		use = &none;
+	if (cfg_reset_to_preset(&ref, user->run.preset, why) ||
+	    cfg_foreach(user, unused_collect, &u) || cfg_foreach(&ref, unused_collect, &r))
+		goto out;
+	for (size_t i = 0; i < u.n; i++) {
+		const struct unused_item *it = &u.v[i];
+		const char *dot = strrchr(it->name, '.'), *reason;
+		char sec[sizeof(it->name)];
+		bool same = false, policy;
+
+		for (size_t j = 0; j < r.n && !same; j++)
+			same = is(it->name, r.v[j].name) && is(it->value, r.v[j].value);
+		if (same || !dot)
+			continue;
+		snprintf(sec, sizeof(sec), "%.*s", (int)(dot - it->name), it->name);
+		policy = is(sec, "policy");
+		if (!(what & (policy ? CFG_UNUSED_POLICY : CFG_UNUSED_STATIC)))
+			continue;
+		reason = key_unused(sec, dot + 1, final, use);
+		if (reason) {
+			fn(ctx, it->name, it->value, reason);
+			count++;
+		}
+	}
+out:
+	free(u.v);
+	free(r.v);
+	return count;
 }

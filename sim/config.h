@@ -103,6 +103,7 @@ struct cfg_stage {
 	unsigned pa_bits;       /* output size: 32,36,40,42,44,48,52 */
 	uint32_t huge_ppm;      /* stage 2: host memory in huge pages, ppm */
 	bool ha;                /* hardware access-flag update */
+	uint64_t fault_around;  /* stage 1: the OS's fault-around window, bytes */
 };
 
 struct cfg_tlb_level {
@@ -363,8 +364,42 @@ int cfg_echo(const struct sim_config *cfg, FILE *f, const char *prefix);
 
 /**
  * cfg_print_help() - --help-config: every key with its type, range,
- * default and help line, then the presets.
+ * default and help line, the keys that have no effect in some runs, then
+ * the presets.
  */
 void cfg_print_help(FILE *f);
+
+/* How a configuration is run, for cfg_unused(). */
+struct cfg_use {
+	bool spaces;            /* several address spaces: a workload, or a
+				 * trace with switch records ([policy] applies) */
+	bool exits;             /* a scheduled workload: VM exits and system
+				 * calls can happen (not a record-driven run) */
+	bool workload;          /* a workload file, whose [vm.NAME] keys may
+				 * override [stage2] */
+	unsigned ncpus;
+};
+
+/* What cfg_unused() checks. */
+#define CFG_UNUSED_STATIC 0x1   /* every key but [policy]: needs no cfg_use */
+#define CFG_UNUSED_POLICY 0x2   /* [policy]: needs a cfg_use */
+
+/**
+ * cfg_unused() - the keys set away from their reference value that have no
+ * effect on the run: each is reported once through @fn with its dotted name
+ * ("stage2.granule", "tlb.L1D.org"), its value and why.  The reference is
+ * the defaults plus @user's run.preset, so a preset's own values are never
+ * reported.  The rules are those --help-config and sim/CONFIG.md list
+ * ("Keys without effect").
+ * @user:  the configuration as loaded, before cfg_finalize()
+ * @final: the same after cfg_finalize()
+ * @use:   how it runs; may be NULL without CFG_UNUSED_POLICY
+ * @what:  CFG_UNUSED_* bits
+ * Return: the number of keys reported.
+ */
+unsigned cfg_unused(const struct sim_config *user, const struct sim_config *final,
+		    const struct cfg_use *use, unsigned what,
+		    void (*fn)(void *ctx, const char *key, const char *value, const char *why),
+		    void *ctx);
 
 #endif /* MMUSIM_SIM_CONFIG_H */

@@ -3,6 +3,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 const char *sim_strerror(int code)
 {
@@ -30,5 +31,27 @@ int sim_error_set(struct sim_error *e, int code, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
 	va_end(ap);
+	return code;
+}
+
+int sim_error_prefix(struct sim_error *e, int code, const char *fmt, ...)
+{
+	char old[SIM_ERROR_MSG_MAX];
+	va_list ap;
+	int n;
+
+	if (!e)
+		return code;
+	if (e->code)
+		memcpy(old, e->msg, sizeof(old));
+	else
+		snprintf(old, sizeof(old), "%s", sim_strerror(code));
+	va_start(ap, fmt);
+	n = vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+	va_end(ap);
+	if (n >= 0 && (size_t)n < sizeof(e->msg))
+		snprintf(e->msg + n, sizeof(e->msg) - (size_t)n, ": %s", old);
+	if (!e->code)
+		e->code = code;
 	return code;
 }

@@ -2,8 +2,9 @@
  * sim/err.h - the project's error convention (a leaf header).
  *
  * Functions return int: 0 on success, a negative enum sim_err on error.  The
- * walker alone also returns 1, meaning "architectural fault, see the result":
- * a fault is data, not an error.  Library code never prints and never exits;
+ * walker also returns 1, meaning "architectural fault, see the result": a
+ * fault is data, not an error; and sim_step() returns SIM_STEP_SPACES (1)
+ * when a single-space replay meets a switch record (sim/sim.h).  Library code never prints and never exits;
  * it fills a struct sim_error with a message naming what was wrong and where
  * (file:line or record), and the driver (sim/main.c) prints it.
  */
@@ -37,9 +38,22 @@ const char *sim_strerror(int code);
 /*
  * sim_error_set() - record an error and return its code, so callers can write
  * "return sim_error_set(e, SIM_E_PARSE, "%s:%u: ...", ...);".  e may be NULL.
- * The first error recorded wins; later calls keep the earlier message.
+ * The first error recorded wins; later calls keep the earlier message (the
+ * place that failed knows best what went wrong).
  */
 int sim_error_set(struct sim_error *e, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/*
+ * sim_error_prefix() - add the caller's context in front of the recorded
+ * message, "CONTEXT: MESSAGE", and return @code: a caller that knows the
+ * file, the process or the record writes
+ * "return sim_error_prefix(e, rc, "%s: record %llu", ...);".  With nothing
+ * recorded yet the message is "CONTEXT: " and sim_strerror(@code).  The code
+ * already recorded is kept.  e may be NULL.  A message that would exceed
+ * SIM_ERROR_MSG_MAX loses its end, never its context.
+ */
+int sim_error_prefix(struct sim_error *e, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 static inline void sim_error_clear(struct sim_error *e)

@@ -159,28 +159,15 @@ static int build_tlbs(struct sim *s, struct sim_cpu *cpu, struct sim_error *err)
 {
 	const struct cfg_tlb *ct = &s->cfg.tlb;
 	struct tlb_hier_tlb t[CFG_TLB_LEVELS_MAX];
-	unsigned level[CFG_TLB_LEVELS_MAX];
 	struct tlb_hier_config hc = { .ntlbs = ct->nlevels, .tlbs = t, .memo = s->cfg.run.fast_path };
-
-	/* Depth of each TLB: 1 for those no other names as "next", one more
-	 * than the deepest TLB that names it otherwise (the chains are
-	 * acyclic, cfg_validate() checked). */
-	for (unsigned i = 0; i < ct->nlevels; i++)
-		level[i] = 1;
-	for (unsigned round = 0; round < ct->nlevels; round++)
-		for (unsigned i = 0; i < ct->nlevels; i++) {
-			int nx = ct->level[i].next[0] ? cfg_tlb_find(ct, ct->level[i].next) : -1;
-
-			if (nx >= 0 && level[nx] < level[i] + 1)
-				level[nx] = level[i] + 1;
-		}
 
 	memset(t, 0, sizeof(t));
 	for (unsigned i = 0; i < ct->nlevels; i++) {
 		const struct cfg_tlb_level *cl = &ct->level[i];
 		struct tlb_geom *g = &t[i].geom;
 
-		t[i].level = level[i];
+		/* a miss goes where next says (cfg_validate() checked it) */
+		t[i].next = cl->next[0] ? cfg_tlb_find(ct, cl->next) : TLB_HIER_WALK;
 		g->name = cl->name;
 		g->serve = (enum tlb_serve)cl->serves;
 		g->org = cl->org == CFG_ORG_SPLIT ? TLB_ORG_SPLIT : TLB_ORG_SHARED;
@@ -296,6 +283,8 @@ static int build_os(struct sim *s, bool workload, struct sim_error *err)
 			.va_bits = c->stage1.ia_bits,
 			.policy = map_policy(c->stage1.blocks),
 			.kernel_ng = workload && !c->policy.kernel_global,
+			.hw_af = c->stage1.ha,
+			.fault_around = c->stage1.fault_around,
 		},
 	};
 
@@ -321,10 +310,14 @@ static int build_single_space(struct sim *s, struct sim_error *err)
 			.s2_start_level = c->stage2.start_level,
 			.s2_policy = map_policy(c->stage2.blocks),
 			.s2_only = c->run.mode == CFG_MODE_S2ONLY,
+			.s2_hw_af = c->stage2.ha,
 			.guest = {
 				.granule_shift = c->stage1.granule_shift,
 				.va_bits = c->stage1.ia_bits,
 				.policy = map_policy(c->stage1.blocks),
+				.oa_bits = c->stage1.pa_bits,
+				.hw_af = c->stage1.ha,
+				.fault_around = c->stage1.fault_around,
 			},
 		};
 		if ((rc = os_vm_create(&s->os, &vc, &s->vm, err)))
@@ -533,7 +526,7 @@ static int sim_walk(struct sim_cpu *cpu, enum tlb_side side, uint64_t va, struct
 		if (!acc.el && (va >> 55 & 1))
 			acc.el = 1;
 	}
-	rc = os_touch(&s->os, cpu->proc, va, NULL, err);
+	rc = os_fault(&s->os, cpu->proc, va, acc.type, NULL, err);
 	if (rc)
 		return rc;
 	cpu->walk_hook_cycles = 0;
@@ -719,6 +712,12 @@ static int sim_control(struct sim_cpu *cpu, const struct trace_rec *r, struct si
 
 	if (s->wl)
 		return wl_control(cpu, r, err);
+	/* One address space: a switch to another needs the multi-space model
+	 * (sim.h), but with stage 1 off the processes of a VM share its IPA
+	 * space and VMID, so a context switch changes nothing. */
+	if (r->kind == TRACE_VM_SWITCH ||
+	    (r->kind == TRACE_CTX_SWITCH && s->cfg.run.mode != CFG_MODE_S2ONLY))
+		return SIM_STEP_SPACES;
 	s->c[SIM_C_CONTROL]++;
 	if (r->kind == TRACE_TLBI) {
 		struct tlbi_args a = {
@@ -733,8 +732,6 @@ static int sim_control(struct sim_cpu *cpu, const struct trace_rec *r, struct si
 		s->c[SIM_C_TLBI]++;
 		cpu_invalidate(cpu, &m, tlbi_is_last_level((enum tlbi_op)r->tlbi.op));
 	}
-	/* Context and VM switches need several address spaces: a single-space
-	 * replay counts them and carries on. */
 	return 0;
 }
 
@@ -1058,7 +1055,10 @@ static const char *const wl_maint_names[WL_M__COUNT] = {
 };
 
 struct sim_wl {
-	struct workload *w;             /* our copy's owner is the caller: borrowed */
+	struct workload *w;             /* the caller's (borrowed), or @owned */
+	struct workload *owned;         /* a single trace's (sim_create_spaces()) */
+	bool traced;                    /* a single trace's run: one CPU, records only */
+	bool s2only;                    /* run.mode = s2only (traced runs only) */
 	uint64_t limit;                 /* [workload] accesses */
 	uint64_t slice;
 	bool native, vhe, tagging, kernel_global;
@@ -1306,11 +1306,16 @@ static int vm_create(struct sim *s, const struct wl_vm *wv, uint32_t id, struct 
 			.ipa_bits = wv && wv->ipa_bits ? wv->ipa_bits : c->stage2.ia_bits,
 			.s2_policy = map_policy(wv && wv->blocks != WL_UNSET ? (enum cfg_blocks)wv->blocks
 								: c->stage2.blocks),
+			.s2_hw_af = c->stage2.ha,
+			.s2_only = w->s2only,
 			.guest = {
 				.granule_shift = c->stage1.granule_shift,
 				.va_bits = c->stage1.ia_bits,
 				.policy = map_policy(c->stage1.blocks),
 				.kernel_ng = !c->policy.kernel_global,
+				.oa_bits = c->stage1.pa_bits,
+				.hw_af = c->stage1.ha,
+				.fault_around = c->stage1.fault_around,
 			},
 		};
 		int sl = wv && wv->start_level != WL_UNSET ? wv->start_level : c->stage2.start_level;
@@ -1512,7 +1517,8 @@ static int switch_to(struct sim_cpu *cpu, struct sim_space *sp, struct sim_error
 	} else {
 		guest_leave(cpu);
 	}
-	if ((rc = asid_to(cpu, sp, err)))
+	/* a guest with stage 1 off has no ASIDs */
+	if (!(sp->vm->guest && w->s2only) && (rc = asid_to(cpu, sp, err)))
 		return rc;
 	wc->running = sp;
 	enter_context(cpu, sp, 0);
@@ -1650,6 +1656,22 @@ static int do_page_tlbi(struct sim_cpu *cpu, uint64_t va, struct sim_error *err)
 	return 0;
 }
 
+static int first_space(struct sim_cpu *cpu, struct sim_error *err);
+
+/* The space a CPU runs until its first switch record: the workload's first
+ * process, or the host's process 1. */
+static void first_proc(const struct sim_wl *w, struct sim_vm **vm, uint32_t *id)
+{
+	*vm = w->vms[0];
+	*id = 1;
+	if (w->w->nprocs) {
+		const struct wl_proc *pr = &w->w->procs[0];
+
+		*vm = w->vms[pr->vm < 0 ? 0 : (size_t)pr->vm + 1];
+		*id = pr->id;
+	}
+}
+
 /* A control record in a workload run. */
 static int wl_control(struct sim_cpu *cpu, const struct trace_rec *r, struct sim_error *err)
 {
@@ -1658,18 +1680,32 @@ static int wl_control(struct sim_cpu *cpu, const struct trace_rec *r, struct sim
 	struct sim_wcpu *wc = &w->cpu[cpu->index];
 	struct sim_space *sp;
 	struct sim_vm *vm;
+	uint32_t id;
 	int rc;
 
 	s->c[SIM_C_CONTROL]++;
+	/* before its first switch a CPU runs the first process */
+	first_proc(w, &vm, &id);
+	if (wc->running) {
+		vm = wc->running->vm;
+		id = wc->running->id;
+	}
 	switch (r->kind) {
 	case TRACE_CTX_SWITCH:
-		vm = wc->running ? wc->running->vm : w->vms[0];
+		/* stage 1 off: the VM's processes share its IPA space and VMID */
+		if (w->s2only) {
+			if (!wc->running && (rc = first_space(cpu, err)))
+				return rc;
+			break;
+		}
 		if ((rc = space_get(s, vm, r->space, &sp, err)) || (rc = switch_to(cpu, sp, err)))
 			return rc;
 		break;
 	case TRACE_VM_SWITCH:
-		if ((rc = vm_get(s, r->vm, &vm, err)) ||
-		    (rc = space_get(s, vm, wc->running ? wc->running->id : 1, &sp, err)) ||
+		if (w->s2only && !r->vm)
+			return sim_error_set(err, SIM_E_INVAL, "a switch to VM 0, the host, in "
+					     "run.mode = s2only (addresses are IPAs of a VM)");
+		if ((rc = vm_get(s, r->vm, &vm, err)) || (rc = space_get(s, vm, id, &sp, err)) ||
 		    (rc = switch_to(cpu, sp, err)))
 			return rc;
 		break;
@@ -1721,23 +1757,17 @@ static int kick_check(struct sim_cpu *cpu, struct sim_error *err)
 	return 0;
 }
 
-/* Before its first switch record, a CPU runs the workload's first process,
- * or the host's process 1. */
+/* Before its first switch record, a CPU runs the first process
+ * (first_proc()). */
 static int first_space(struct sim_cpu *cpu, struct sim_error *err)
 {
 	struct sim *s = cpu->sim;
-	struct sim_wl *w = s->wl;
-	struct sim_vm *vm = w->vms[0];
-	uint32_t id = 1;
+	struct sim_vm *vm;
+	uint32_t id;
 	struct sim_space *sp;
 	int rc;
 
-	if (w->w->nprocs) {
-		const struct wl_proc *pr = &w->w->procs[0];
-
-		vm = w->vms[pr->vm < 0 ? 0 : (size_t)pr->vm + 1];
-		id = pr->id;
-	}
+	first_proc(s->wl, &vm, &id);
 	if ((rc = space_get(s, vm, id, &sp, err)))
 		return rc;
 	return switch_to(cpu, sp, err);
@@ -1755,13 +1785,18 @@ static int wl_step(struct sim *s, const struct trace_rec *recs, size_t n, struct
 
 		if (c >= s->ncpus) {
 			s->step_failed_at = i;
+			if (s->wl->traced)
+				return sim_error_set(err, SIM_E_INVAL, "record for CPU %u: a single "
+						     "trace runs on one CPU; give a workload of "
+						     "[workload] cpus = %u with --workload", c, c + 1);
 			return sim_error_set(err, SIM_E_INVAL, "record for CPU %u; the workload has %u",
 					     c, s->ncpus);
 		}
 		while (j < n && recs[j].cpu == c)
 			j++;
-		if (!s->wl->cpu[c].running && trace_is_access(&recs[i]) &&
-		    (rc = first_space(&s->cpu[c], err))) {
+		/* an access or a TLBI before any switch: the first process */
+		if (!s->wl->cpu[c].running && recs[i].kind != TRACE_CTX_SWITCH &&
+		    recs[i].kind != TRACE_VM_SWITCH && (rc = first_space(&s->cpu[c], err))) {
 			s->step_failed_at = i;
 			return rc;
 		}
@@ -1824,6 +1859,10 @@ static void wl_destroy(struct sim *s)
 	asid_alloc_destroy(&w->host_asids);
 	asid_alloc_destroy(&w->vmids);
 	free(w->tlb_sum);
+	if (w->owned) {
+		workload_free(w->owned);
+		free(w->owned);
+	}
 	free(w);
 	s->wl = NULL;
 }
@@ -1920,7 +1959,8 @@ static void wl_sync_stats(struct sim *s)
 	}
 }
 
-static int wl_build(struct sim *s, const struct workload *wl, struct sim_error *err)
+/* @traced: the single trace's workload of sim_create_spaces(). */
+static int wl_build(struct sim *s, const struct workload *wl, bool traced, struct sim_error *err)
 {
 	const struct sim_config *c = &s->cfg;
 	const struct cfg_policy *pol = &c->policy;
@@ -1933,9 +1973,11 @@ static int wl_build(struct sim *s, const struct workload *wl, struct sim_error *
 	if (!w)
 		return sim_error_set(err, SIM_E_NOMEM, "out of memory");
 	w->w = (struct workload *)wl;
+	w->traced = traced;
 	w->limit = wl->accesses;
 	w->slice = wl->slice;
 	w->native = c->run.mode == CFG_MODE_NATIVE;
+	w->s2only = c->run.mode == CFG_MODE_S2ONLY;
 	w->vhe = pol->vhe;
 	w->tagging = pol->vmid_tagging || w->native;
 	w->kernel_global = pol->kernel_global;
@@ -2058,15 +2100,17 @@ static int wl_build(struct sim *s, const struct workload *wl, struct sim_error *
 	return 0;
 }
 
-int sim_create_workload(struct sim **sp, const struct sim_config *cfg, const struct workload *wl,
-			struct sim_error *err)
+static int create_workload(struct sim **sp, const struct sim_config *cfg, const struct workload *wl,
+			   bool traced, struct sim_error *err)
 {
 	struct sim *s;
 	unsigned s2_granules = (unsigned)BIT(cfg->stage2.granule_shift);
 	int rc;
 
 	*sp = NULL;
-	if (cfg->run.mode == CFG_MODE_S2ONLY)
+	/* a scheduled workload runs system calls and kernel streams, which
+	 * need stage 1; a trace's records do not */
+	if (cfg->run.mode == CFG_MODE_S2ONLY && !traced)
 		return sim_error_set(err, SIM_E_CONFIG, "a workload runs in run.mode native or virt, "
 				     "not s2only");
 	for (size_t i = 0; i < wl->nvms; i++)
@@ -2077,8 +2121,9 @@ int sim_create_workload(struct sim **sp, const struct sim_config *cfg, const str
 	for (unsigned i = 0; i < wl->ncpus; i++)
 		if ((rc = build_cpu(s, i, s2_granules, err)))
 			goto fail;
-	s->page_shift = cfg->stage1.granule_shift;
-	if ((rc = wl_build(s, wl, err)) || (rc = register_stats(s, err)) ||
+	s->page_shift = cfg->run.mode == CFG_MODE_S2ONLY ? cfg->stage2.granule_shift
+							 : cfg->stage1.granule_shift;
+	if ((rc = wl_build(s, wl, traced, err)) || (rc = register_stats(s, err)) ||
 	    (rc = register_wl_stats(s, err)))
 		goto fail;
 	*sp = s;
@@ -2088,30 +2133,63 @@ fail:
 	return rc;
 }
 
+int sim_create_workload(struct sim **sp, const struct sim_config *cfg, const struct workload *wl,
+			struct sim_error *err)
+{
+	return create_workload(sp, cfg, wl, false, err);
+}
+
+/*
+ * The workload a single trace with switch records runs as (WORKLOADS.md):
+ * one CPU; natively the host's process 1 runs the first records, otherwise
+ * process 1 of VM 1, with every geometry from [stage2].
+ */
+static const char traced_host_ini[] = "[workload]\ncpus = 1\n";
+static const char traced_guest_ini[] =
+	"[workload]\ncpus = 1\n[vm.vm1]\nid = 1\n[proc.p1]\nvm = vm1\nid = 1\n";
+
+int sim_create_spaces(struct sim **sp, const struct sim_config *cfg, struct sim_error *err)
+{
+	const char *ini = cfg->run.mode == CFG_MODE_NATIVE ? traced_host_ini : traced_guest_ini;
+	struct workload *wl = calloc(1, sizeof(*wl));
+	int rc;
+
+	*sp = NULL;
+	if (!wl)
+		return sim_error_set(err, SIM_E_NOMEM, "out of memory");
+	if ((rc = workload_parse_string(wl, ini, strlen(ini), "the single trace's workload", NULL,
+					err))) {
+		free(wl);
+		return rc;
+	}
+	if ((rc = create_workload(sp, cfg, wl, true, err))) {
+		workload_free(wl);
+		free(wl);
+		return rc;
+	}
+	(*sp)->wl->owned = wl;
+	return 0;
+}
+
 /* ---- the schedule ---- */
 
-/* sim_run()'s error for a failure in task @t's record @at of the batch. */
+/* sim_run()'s error for a failure in task @t's record @at of the batch:
+ * the process, its trace and the record, then what went wrong. */
 static int task_error(struct sim_task *t, uint64_t at, int rc, struct sim_error *err)
 {
-	char msg[SIM_ERROR_MSG_MAX];
+	unsigned long long rec = (unsigned long long)(t->records + at + 1);
 
-	snprintf(msg, sizeof(msg), "%s", err ? err->msg : "");
 	if (t->file)
-		return sim_error_set(err, rc, "proc %s: %s: record %llu: %s", t->name, t->file,
-				     (unsigned long long)(t->records + at + 1), msg);
-	return sim_error_set(err, rc, "proc %s: record %llu: %s", t->name,
-			     (unsigned long long)(t->records + at + 1), msg);
+		return sim_error_prefix(err, rc, "proc %s: %s: record %llu", t->name, t->file, rec);
+	return sim_error_prefix(err, rc, "proc %s: record %llu", t->name, rec);
 }
 
 /* sim_run()'s error for a failure in a handler of @cpu. */
 static int handler_error(struct sim_cpu *cpu, int rc, struct sim_error *err)
 {
-	char msg[SIM_ERROR_MSG_MAX];
-
-	snprintf(msg, sizeof(msg), "%s", err ? err->msg : "");
-	return sim_error_set(err, rc, "CPU %u: %s handler: %s", cpu->index,
-			     cpu->sim->wl->cpu[cpu->index].hstate == H_SYSCALL ? "system call" :
-			     "VM exit", msg);
+	return sim_error_prefix(err, rc, "CPU %u: %s handler", cpu->index,
+				cpu->sim->wl->cpu[cpu->index].hstate == H_SYSCALL ? "system call" :
+				"VM exit");
 }
 
 /* Remove the current task of @wc from its queue. */

@@ -9,7 +9,8 @@
  * the CPUs (struct sim_cpu: each with its TLB hierarchy, stage-1 and
  * stage-2 walk caches, stage-2 TLB and the page-table line cache that
  * prices each walk reference), and the statistics.  A run from a single
- * trace (sim_create()) has one CPU and one address space.  A workload run
+ * trace (sim_create()) has one CPU and one address space; a trace whose
+ * switch records name several runs on sim_create_spaces().  A workload run
  * (sim_create_workload(), workloads/WORKLOADS.md) has several CPUs, VMs
  * and processes, context switches through the ASID allocator, guest
  * entries through the VMID allocator, VM exits, system calls and TLB
@@ -176,13 +177,40 @@ int sim_create(struct sim **sp, const struct sim_config *cfg, struct sim_error *
 
 void sim_destroy(struct sim *s);
 
+/* sim_step(): a single-trace simulation met a switch record (below). */
+#define SIM_STEP_SPACES 1
+
 /**
  * sim_step() - replay a batch of trace records.
- * Return: 0, or a negative enum sim_err (out of simulated or real memory, an
+ *
+ * A simulation of sim_create() has one address space.  Its TLBI records
+ * act on that space's CPU (the ASID operand as given: the space runs with
+ * ASID 1), unpriced, and with stage 1 off (run.mode = s2only) a context
+ * switch changes nothing and is only counted.  Any other context switch,
+ * and any VM switch, needs the processes and VMs the trace names: sim_step()
+ * stops before that record and returns SIM_STEP_SPACES, and the caller
+ * replays the trace from its first record on sim_create_spaces().
+ *
+ * Return: 0; SIM_STEP_SPACES with s->step_failed_at the index of the switch
+ * record; or a negative enum sim_err (out of simulated or real memory, an
  * address the OS model cannot map) with @err filled and s->step_failed_at
  * the index of the record that failed; the statistics so far stay valid.
  */
 int sim_step(struct sim *s, const struct trace_rec *recs, size_t n, struct sim_error *err);
+
+/**
+ * sim_create_spaces() - build a simulation for a single trace with switch
+ * records: the workload model of sim_create_workload() on one CPU, driven by
+ * sim_step(), with the workload workloads/WORKLOADS.md gives ("A single
+ * trace with switch records"): natively, the host's processes (the first
+ * records run in process 1); in virt and s2only mode VM 1, whose process 1
+ * runs the first records, with every VM's geometry from [stage2].  [policy]
+ * applies.  In s2only mode a context switch changes nothing (no stage 1,
+ * no ASIDs), a VM switch enters that VM's IPA space, and a switch to VM 0
+ * (the host) is an error.  A record of a CPU other than 0 is an error.
+ * Return: as sim_create_workload().
+ */
+int sim_create_spaces(struct sim **sp, const struct sim_config *cfg, struct sim_error *err);
 
 struct workload;
 

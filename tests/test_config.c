@@ -636,6 +636,20 @@ START_TEST(test_validate_stages)
 		expect_invalid(s, 2, "[stage1] start_level = 0: va_bits = 39 with the 4k "
 			       "granule starts at level 1; use auto");
 	}
+	{
+		/* the host's own stage 1 outputs the 52-bit PAs too */
+		const char *s[] = { "stage2.granule=64k", "stage2.pa_bits=52" };
+		expect_invalid(s, 2, "[stage2] pa_bits = 52 needs [stage1] granule = 64k");
+	}
+	{
+		const char *s[] = { "stage1.fault_around=48k" };
+		expect_invalid(s, 1, "[stage1] fault_around = 49152: must be 0 or a power of two");
+	}
+	{
+		const char *s[] = { "stage1.fault_around=4m" };
+		expect_invalid(s, 1, "no larger than one last-level table (2097152 bytes with "
+			       "the 4k granule)");
+	}
 }
 END_TEST
 
@@ -902,6 +916,109 @@ START_TEST(test_policy_help)
 }
 END_TEST
 
+/* ---- keys without effect ---- */
+
+struct unused_seen {
+	char keys[1024];
+	unsigned n;
+};
+
+static void unused_note(void *ctx, const char *key, const char *value, const char *why)
+{
+	struct unused_seen *u = ctx;
+	size_t len = strlen(u->keys);
+
+	ck_assert(why && *why);
+	snprintf(u->keys + len, sizeof(u->keys) - len, "%s=%s ", key, value);
+	u->n++;
+}
+
+/* The keys cfg_unused() reports for @preset (NULL: none) and @sets, as
+ * "key=value " in configuration order. */
+static const char *unused_of(const char *preset, const char *const *sets,
+			     const struct cfg_use *use, unsigned what)
+{
+	static struct unused_seen u;
+	struct sim_config user, fin;
+	struct sim_error err = { 0 };
+
+	memset(&u, 0, sizeof(u));
+	ck_assert_int_eq(cfg_init_defaults(&user), 0);
+	if (preset)
+		ck_assert_int_eq(cfg_load_preset(&user, preset, &err), 0);
+	for (; sets && *sets; sets++)
+		ck_assert_msg(cfg_set(&user, *sets, &err) == 0, "%s: %s", *sets, err.msg);
+	fin = user;
+	ck_assert_msg(cfg_finalize(&fin, &err) == 0, "%s", err.msg);
+	ck_assert_uint_eq(cfg_unused(&user, &fin, use, what, unused_note, &u), u.n);
+	return u.keys;
+}
+
+START_TEST(test_unused_keys)
+{
+	static const struct cfg_use single = { .ncpus = 1 };
+	static const struct cfg_use traced = { .spaces = true, .ncpus = 1 };
+	static const struct cfg_use sched2 = { .spaces = true, .exits = true, .workload = true,
+					       .ncpus = 2 };
+	const unsigned all = CFG_UNUSED_STATIC | CFG_UNUSED_POLICY;
+	static const char *const native[] = {
+		"run.mode=native", "stage2.granule=16k", "stage2.blocks=l2", "walkcache.s2.ways=2",
+		"stage1.granule=16k", "tlb.L1D.entries=32", "policy.vhe=0", NULL,
+	};
+	static const char *const absent[] = {
+		"walkcache.s1.entries=0", "walkcache.s1.repl=fifo", "s2tlb.latency=5",
+		"tlb.L1D.sizes=4k", "tlb.L1D.org=split", "tlb.L1I.org=split", "run.seed=3", NULL,
+	};
+	static const char *const random[] = { "run.seed=3", "tlb.L2.repl=random", NULL };
+	static const char *const one_level[] = {
+		"tlb.L1.entries=8", "run.mode=virt", "one_level.entries=8", "stage2.ipa_bits=48",
+		NULL,
+	};
+	static const char *const policy[] = {
+		"policy.tlbi_scope=local", "policy.tlbi_broadcast_cycles=1", "policy.ipi_cycles=1",
+		"policy.el2_extra_level=1", "policy.asid_bits=8", NULL,
+	};
+
+	/* Nothing changed, or a preset's own values (the A72 sets ha = 0
+	 * for stage 2, which would have no effect): nothing to say. */
+	ck_assert_str_eq(unused_of(NULL, NULL, &single, all), "");
+	ck_assert_str_eq(unused_of("cortex-a72", NULL, &single, all), "");
+	/* native: stage 2 and its caches; a value equal to the default
+	 * (stage2.blocks = l2) is not reported; stage-1 and TLB keys apply */
+	ck_assert_str_eq(unused_of(NULL, native, &single, CFG_UNUSED_STATIC),
+			 "stage2.granule=16k walkcache.s2.ways=2 ");
+	ck_assert_str_eq(unused_of(NULL, native, &traced, CFG_UNUSED_POLICY), "policy.vhe=0 ");
+	ck_assert_str_eq(unused_of(NULL, native, &single, CFG_UNUSED_POLICY), "policy.vhe=0 ");
+	/* absent structures, one page size, nothing random; L1I holds
+	 * several sizes */
+	ck_assert_str_eq(unused_of(NULL, absent, &single, all),
+			 "run.seed=3 tlb.L1D.org=split walkcache.s1.repl=fifo ");
+	ck_assert_str_eq(unused_of(NULL, random, &single, all), "");
+	/* the one-level preset replaces the TLBs and the mode (so stage 2
+	 * is off); its own keys apply */
+	ck_assert_str_eq(unused_of("one-level", one_level, &single, all),
+			 "run.mode=virt stage2.ipa_bits=48 tlb.L1.entries=8 ");
+	ck_assert_str_eq(unused_of(NULL, one_level + 2, &single, all),
+			 "one_level.entries=8 ");
+	/* [policy]: one address space; then a traced run (one CPU, no
+	 * exits) and a scheduled 2-CPU workload */
+	ck_assert_str_eq(unused_of(NULL, policy, &single, all),
+			 "policy.asid_bits=8 policy.el2_extra_level=1 policy.tlbi_scope=local "
+			 "policy.tlbi_broadcast_cycles=1 policy.ipi_cycles=1 ");
+	ck_assert_str_eq(unused_of(NULL, policy, &traced, all),
+			 "policy.el2_extra_level=1 policy.tlbi_broadcast_cycles=1 "
+			 "policy.ipi_cycles=1 ");
+	ck_assert_str_eq(unused_of(NULL, policy, &sched2, all),
+			 "policy.el2_extra_level=1 policy.tlbi_broadcast_cycles=1 ");
+	/* stage-2 HA: never */
+	{
+		static const char *const ha[] = { "stage2.ha=0", "stage1.ha=0", NULL };
+
+		ck_assert_str_eq(unused_of(NULL, ha, &single, all), "stage2.ha=0 ");
+	}
+}
+END_TEST
+
 static Suite *config_suite(void)
 {
 	Suite *s = suite_create("config");
@@ -955,6 +1072,7 @@ static Suite *config_suite(void)
 	tc = tcase_create("policy");
 	tcase_add_test(tc, test_policy_keys);
 	tcase_add_test(tc, test_policy_help);
+	tcase_add_test(tc, test_unused_keys);
 	suite_add_tcase(s, tc);
 	return s;
 }

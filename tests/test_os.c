@@ -547,6 +547,212 @@ START_TEST(test_walk_everything_built)
 }
 END_TEST
 
+/* A guest's TCR_EL1.IPS below its IPA size: its RAM and its stage-1
+ * output addresses lie below 2^IPS.  Blocks come from the top of the
+ * guest's frames downwards (mmu/os.c): the first 2M block is the last 2M
+ * below 2^36, not below 2^40. */
+START_TEST(test_guest_ips)
+{
+	struct os_vm_cfg vc = { .guest = { .policy = OS_MAP_L2, .oa_bits = 36 } };
+	struct os_vm_cfg wide = { .guest = { .policy = OS_MAP_L2 } };
+	struct os_touch t;
+
+	os_up(&base_cfg);
+	fx.vm = vm_up(&vc);
+	fx.p = proc_up(fx.vm, NULL);
+	ck_assert_uint_eq(fx.p->user.g.oa_bits, 36);
+	ck_assert_uint_eq(fx.vm->kernel.g.oa_bits, 36);
+	t = touch(fx.p, 0x400123);
+	ck_assert_int_eq(t.s1_level, 2);
+	ck_assert_uint_eq(t.ipa, (UINT64_C(1) << 36) - 2 * MiB + 0x123);
+	ck_assert_uint_eq(translate(fx.p, 0x400123).oa, t.pa);
+	/* an IPS above the IPA size is the IPA size */
+	vc.guest.oa_bits = 48;
+	fx.vm = vm_up(&vc);
+	ck_assert_uint_eq(fx.vm->kernel.g.oa_bits, 40);
+	fx.vm = vm_up(&wide);
+	fx.p = proc_up(fx.vm, NULL);
+	ck_assert_uint_eq(touch(fx.p, 0x400123).ipa, (UINT64_C(1) << 40) - 2 * MiB + 0x123);
+}
+END_TEST
+
+/* ---- the access flag and fault-around ---- */
+
+static struct os_touch fault(struct os_proc *p, uint64_t va, enum mmu_acc_type type)
+{
+	struct os_touch t;
+	int rc = os_fault(&fx.os, p, va, type, &t, &fx.err);
+
+	ck_assert_msg(rc == 0, "os_fault(0x%llx): %s", (unsigned long long)va, fx.err.msg);
+	return t;
+}
+
+/* The stage-1 leaf of @va in @p's TTBR0 tree: mapped, and AF set? */
+static bool young(struct os_proc *p, uint64_t va, bool *mapped)
+{
+	struct pgt_leaf leaf;
+
+	ck_assert_int_eq(pgt_lookup(&p->user, va, &leaf, &fx.err), 0);
+	*mapped = leaf.mapped;
+	return leaf.desc & DESC_AF;
+}
+
+/*
+ * Linux's fault-around with a 64 KiB window (16 pages of 4K): a first fetch
+ * maps the faulting page young and every other unmapped page of the aligned
+ * window old when the CPU manages the access flag; a page mapped before
+ * keeps its young descriptor.  The walker then sets AF on the first access
+ * to an old page (one descriptor write), and only then.
+ */
+START_TEST(test_fault_around_old_with_hw_af)
+{
+	struct os_cfg cfg = base_cfg;
+	struct mmu_result r;
+	bool mapped;
+
+	cfg.host.hw_af = true;
+	cfg.host.fault_around = 64 * 1024;
+	os_up(&cfg);
+	fx.p = proc_up(NULL, NULL);
+	/* A data read of page 3 of the window 0x400000..0x40ffff: one
+	 * page (anonymous memory), frame 0x80002000, tables up to 0x80005000. */
+	ck_assert_uint_eq(fault(fx.p, 0x403008, MMU_ACC_READ).pa, 0x80002008);
+	ck_assert_uint_eq(ctr(OS_C_S1_PAGES), 1);
+	ck_assert_uint_eq(ctr(OS_C_S1_FAULT_AROUND), 0);
+	/* The first fetch from page 5: its frame 0x80006000, then the 14
+	 * other unmapped pages of the window in address order (0x400000 ->
+	 * 0x80007000, ..., 0x404000 -> 0x8000a000, 0x406000 -> 0x8000b000,
+	 * ..., 0x40f000 -> 0x80014000). */
+	ck_assert_uint_eq(fault(fx.p, 0x405123, MMU_ACC_FETCH).pa, 0x80006123);
+	ck_assert_uint_eq(ctr(OS_C_S1_FAULTS), 2);
+	ck_assert_uint_eq(ctr(OS_C_S1_PAGES), 16);
+	ck_assert_uint_eq(ctr(OS_C_S1_FAULT_AROUND), 14);
+	ck_assert(young(fx.p, 0x405000, &mapped) && mapped);
+	ck_assert(young(fx.p, 0x403000, &mapped) && mapped);
+	for (uint64_t va = 0x400000; va < 0x410000; va += 0x1000) {
+		bool y = young(fx.p, va, &mapped);
+
+		ck_assert(mapped);
+		ck_assert_msg(y == (va == 0x403000 || va == 0x405000), "page 0x%llx: AF %d",
+			      (unsigned long long)va, y);
+	}
+	young(fx.p, 0x410000, &mapped);
+	ck_assert(!mapped);
+	ck_assert(!fault(fx.p, 0x40f000, MMU_ACC_READ).s1_new);
+	ck_assert_uint_eq(fault(fx.p, 0x40f000, MMU_ACC_READ).pa, 0x80014000);
+	ck_assert_uint_eq(fault(fx.p, 0x404010, MMU_ACC_READ).pa, 0x8000a010);
+	/* The hardware update: a descriptor write on the first access only. */
+	r = translate(fx.p, 0x400010);
+	ck_assert_uint_eq(r.oa, 0x80007010);
+	ck_assert_uint_eq(r.writes, 1);
+	ck_assert(r.s1.updated);
+	ck_assert(young(fx.p, 0x400000, &mapped));
+	ck_assert_uint_eq(translate(fx.p, 0x400010).writes, 0);
+	ck_assert_uint_eq(translate(fx.p, 0x405000).writes, 0);
+	/* A fetch from a page fault-around mapped is no fault. */
+	ck_assert(!fault(fx.p, 0x40e800, MMU_ACC_FETCH).s1_new);
+	ck_assert_uint_eq(ctr(OS_C_S1_FAULTS), 2);
+	ck_assert_uint_eq(ctr(OS_C_S1_PAGES), 16);
+}
+END_TEST
+
+/* Without hardware AF Linux maps fault-around pages young (an old page
+ * would cost a fault), so nothing is ever written back. */
+START_TEST(test_fault_around_young_without_hw_af)
+{
+	struct os_cfg cfg = base_cfg;
+	bool mapped;
+
+	cfg.host.fault_around = 64 * 1024;
+	os_up(&cfg);
+	fx.p = proc_up(NULL, NULL);
+	fault(fx.p, 0x400000, MMU_ACC_FETCH);
+	ck_assert_uint_eq(ctr(OS_C_S1_FAULT_AROUND), 15);
+	for (uint64_t va = 0x400000; va < 0x410000; va += 0x1000) {
+		ck_assert(young(fx.p, va, &mapped));
+		ck_assert(mapped);
+		ck_assert_uint_eq(translate(fx.p, va).writes, 0);
+	}
+}
+END_TEST
+
+/* No fault-around: a data access; a kernel fetch; a window of one page (4K
+ * or the 64K granule's own page); a block mapping; the single-range EL2
+ * regime. */
+START_TEST(test_fault_around_where_not)
+{
+	struct os_cfg cfg = base_cfg;
+	struct os_proc_cfg el2 = { .regime = MMU_REGIME_EL2 };
+	struct os_proc_cfg blocks = { .policy = OS_MAP_L2 };
+	struct os_proc *q;
+
+	cfg.host.hw_af = true;
+	cfg.host.fault_around = 64 * 1024;
+	os_up(&cfg);
+	fx.p = proc_up(NULL, NULL);
+	fault(fx.p, 0x400000, MMU_ACC_WRITE);
+	fault(fx.p, 0x500000, MMU_ACC_READ);
+	fault(fx.p, KVA(0x10000), MMU_ACC_FETCH);
+	q = proc_up(NULL, &blocks);
+	ck_assert_int_eq(fault(q, 0x600000, MMU_ACC_FETCH).s1_level, 2);
+	q = proc_up(NULL, &el2);
+	fault(q, 0x700000, MMU_ACC_FETCH);
+	ck_assert_uint_eq(ctr(OS_C_S1_FAULT_AROUND), 0);
+	/* the same window, but the fetching process's own */
+	fault(fx.p, 0x608000, MMU_ACC_FETCH);
+	ck_assert_uint_eq(ctr(OS_C_S1_FAULT_AROUND), 15);
+	os_destroy(&fx.os);
+	pmem_destroy(&fx.pm);
+
+	for (int i = 0; i < 2; i++) {
+		ck_assert_int_eq(pmem_init(&fx.pm, &fx.err), 0);
+		cfg = base_cfg;
+		cfg.host.hw_af = true;
+		cfg.host.fault_around = i ? 64 * 1024 : 4096;
+		cfg.host.granule_shift = i ? 16 : 12;
+		os_up(&cfg);
+		fx.p = proc_up(NULL, NULL);
+		fault(fx.p, 0x400000, MMU_ACC_FETCH);
+		ck_assert_uint_eq(ctr(OS_C_S1_PAGES), 1);
+		ck_assert_uint_eq(ctr(OS_C_S1_FAULT_AROUND), 0);
+		if (!i) {
+			os_destroy(&fx.os);
+			pmem_destroy(&fx.pm);
+		}
+	}
+}
+END_TEST
+
+/* In a VM the guest maps the window in stage 1 only: the hypervisor backs
+ * each IPA when the guest touches it.  HA reaches both stages' walks. */
+START_TEST(test_fault_around_guest)
+{
+	struct os_vm_cfg vc = { .ipa_base = 0x40000000, .s2_hw_af = true,
+				.guest = { .hw_af = true, .fault_around = 64 * 1024 } };
+	struct mmu_ctx c;
+	struct os_touch t;
+	struct mmu_result r;
+
+	os_up(&base_cfg);
+	fx.vm = vm_up(&vc);
+	fx.p = proc_up(fx.vm, NULL);
+	t = fault(fx.p, 0x400000, MMU_ACC_FETCH);
+	ck_assert(t.s1_new && t.s2_new);
+	ck_assert_uint_eq(ctr(OS_C_S1_FAULT_AROUND), 15);
+	/* the prefaulted page's IPA is not backed yet; touching it is a
+	 * stage-2 fault only */
+	t = fault(fx.p, 0x401000, MMU_ACC_READ);
+	ck_assert(!t.s1_new);
+	ck_assert(t.s2_new);
+	r = translate(fx.p, 0x401000);
+	ck_assert_uint_eq(r.oa, t.pa);
+	ck_assert_uint_eq(r.writes, 1);
+	os_proc_mmu_ctx(fx.p, 1, 1, &c);
+	ck_assert(c.s1[0].ha && c.s1[1].ha && c.s2.ha);
+	ck_assert(!c.s1[0].hd && !c.s2.hd);
+}
+END_TEST
+
 static Suite *os_suite(void)
 {
 	Suite *s = suite_create("os");
@@ -566,6 +772,7 @@ static Suite *os_suite(void)
 	tcase_add_test(tc, test_guest_tables_over_smaller_s2_pages);
 	tcase_add_test(tc, test_vms_are_separate);
 	tcase_add_test(tc, test_forced_start_level_concat);
+	tcase_add_test(tc, test_guest_ips);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("policy");
@@ -574,6 +781,14 @@ static Suite *os_suite(void)
 	tcase_add_test(tc, test_s2_block_levels_by_geometry);
 	tcase_add_test(tc, test_huge_fraction_zero_one);
 	tcase_add_test(tc, test_huge_fraction_deterministic);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("access_flag");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_fault_around_old_with_hw_af);
+	tcase_add_test(tc, test_fault_around_young_without_hw_af);
+	tcase_add_test(tc, test_fault_around_where_not);
+	tcase_add_test(tc, test_fault_around_guest);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("walk");

@@ -17,7 +17,9 @@
  *    every stage-2 mapping a page, so every stage-2 walk really has m
  *    levels (with the default l2 blocks a walk of guest RAM stops at
  *    level 2).
- *  - The OS model creates leaves with AF set, so no walk writes anything.
+ *  - The OS model creates leaves with AF set (young), so no walk writes
+ *    anything, but for the pages a first fetch maps by fault-around: old
+ *    with stage1.ha = 1, the default (test_ha_fault_around_writes).
  *  - The guest's frames come from a bump allocator from IPA 0 upwards
  *    (mmu/pmem.h, struct pmem_falloc): every guest table and page these
  *    tests create lies in the first 2 MiB of IPA space, i.e. under one
@@ -598,6 +600,42 @@ START_TEST(test_sides_default)
 }
 END_TEST
 
+/*
+ * A miss goes where tlb.NAME.next says.  L1D.next = none: a data miss
+ * walks without looking in L2, which only the instruction side reaches
+ * (L1I's misses); so a page fetched then loaded walks twice.  And a
+ * second-level TLB per side (L1I -> L2I, instruction only; L1D -> L2): each
+ * side's misses reach its own.
+ */
+START_TEST(test_sides_next)
+{
+	static const char *const no_l2[] = { "tlb.L1D.next=none", NULL };
+	static const char *const two_l2[] = {
+		"tlb.levels=L1I,L1D,L2I,L2", "tlb.L2I.serves=inst", "tlb.L2I.entries=16",
+		"tlb.L2I.sizes=4k", "tlb.L1I.next=L2I", NULL,
+	};
+	struct sim *s = new_sim(NULL, no_l2);
+
+	one(s, trace_rec_access(TRACE_FETCH, 0, VA_A, 4));
+	load(s, VA_A + 8, 8);
+	ck_stat(s, "tlb.L1I.lookups", 1);
+	ck_stat(s, "tlb.L1D.lookups", 1);
+	ck_stat(s, "tlb.L2.lookups", 1);
+	ck_stat(s, "walks", 2);
+	one(s, trace_rec_access(TRACE_FETCH, 0, VA_A + 8 * KiB, 4));
+	ck_stat(s, "tlb.L2.lookups", 2);
+	sim_destroy(s);
+
+	s = new_sim(NULL, two_l2);
+	one(s, trace_rec_access(TRACE_FETCH, 0, VA_A, 4));
+	load(s, VA_A + 8, 8);
+	ck_stat(s, "tlb.L2I.lookups", 1);
+	ck_stat(s, "tlb.L2.lookups", 1);
+	ck_stat(s, "walks", 2);
+	sim_destroy(s);
+}
+END_TEST
+
 /* ---- Suite: TLB maintenance records ---- */
 
 /* Native with a stage-1 walk cache.  After A is cached, TLBI VAE1 (ASID 1,
@@ -792,6 +830,170 @@ START_TEST(test_fast_path_identical)
 }
 END_TEST
 
+/* ---- Suite: the guest's output size ---- */
+
+/*
+ * virt: stage1.pa_bits is the guest's TCR_EL1.IPS.  With 1G stage-1 blocks
+ * and IPS 36, guest RAM (2^36 bytes, from IPA 0) holds at most 64 blocks
+ * and the tables; touching 70 1G regions exhausts it, which a 40-bit guest
+ * (the IPA size) does not.
+ */
+START_TEST(test_stage1_pa_bits_virt)
+{
+	static const char *const ips36[] = { "stage1.blocks=l1", "stage1.pa_bits=36", NULL };
+	static const char *const ips48[] = { "stage1.blocks=l1", NULL };
+	struct sim *s36 = new_sim(NULL, ips36), *s48 = new_sim(NULL, ips48);
+	struct sim_error err = { 0 };
+	int rc = 0;
+
+	for (uint64_t i = 0; i < 70; i++) {
+		struct trace_rec r = trace_rec_access(TRACE_LOAD, 0, VA_A + i * GiB, 8);
+
+		one(s48, r);
+		if (!rc)
+			rc = sim_step(s36, &r, 1, &err);
+	}
+	ck_assert_int_eq(rc, SIM_E_NOMEM);
+	ck_assert_uint_ge(stat(s36, "os.s1_blocks_l1"), 60);
+	ck_stat(s48, "os.s1_blocks_l1", 70);
+	sim_destroy(s36);
+	sim_destroy(s48);
+}
+END_TEST
+
+/* ---- Suite: the access flag ---- */
+
+/*
+ * A first fetch of page A maps A and, by fault-around (64 KiB: A .. A +
+ * 60K), fifteen more pages; with stage1.ha = 1 those are old, so the first
+ * load of A + 4K and of A + 8K each walks (TLB misses) and sets AF: one
+ * descriptor write each, a write of the level-3 line the walk just read,
+ * an L1D hit of cache.L1D.latency (4) cycles.  With ha = 0 the OS maps them
+ * young: the same walks, no write.  Without fault-around each load is a
+ * demand fault of a young page: no write either.  Native and virt alike
+ * (in virt the write goes through the stage-2 translation the fetch of
+ * the descriptor used, which is writable).
+ */
+START_TEST(test_ha_fault_around_writes)
+{
+	static const char *const modes[] = { "run.mode=native", "run.mode=virt" };
+
+	for (int m = 0; m < 2; m++) {
+		static const char *ha_sets[3][4];
+		struct sim *s[3];
+
+		for (int k = 0; k < 3; k++) {
+			ha_sets[k][0] = modes[m];
+			ha_sets[k][1] = k == 1 ? "stage1.ha=0" : "stage1.ha=1";
+			ha_sets[k][2] = k == 2 ? "stage1.fault_around=0" : NULL;
+			ha_sets[k][3] = NULL;
+			s[k] = new_sim(NULL, ha_sets[k]);
+			one(s[k], trace_rec_access(TRACE_FETCH, 0, VA_A, 4));
+			load(s[k], VA_A + 4 * KiB, 8);
+			load(s[k], VA_A + 4 * KiB, 8);
+			load(s[k], VA_A + 8 * KiB, 8);
+			ck_stat(s[k], "walks", 3);
+		}
+		ck_stat(s[0], "walk_writes", 2);
+		ck_stat(s[1], "walk_writes", 0);
+		ck_stat(s[2], "walk_writes", 0);
+		ck_stat(s[0], "os.s1_fault_around", 15);
+		ck_stat(s[1], "os.s1_fault_around", 15);
+		ck_stat(s[2], "os.s1_fault_around", 0);
+		ck_stat(s[0], "os.s1_faults", 1);
+		ck_stat(s[2], "os.s1_faults", 3);
+		ck_assert_uint_eq(stat(s[0], "walk_memory_refs"), stat(s[1], "walk_memory_refs"));
+		ck_assert_uint_eq(stat(s[0], "walk_cycles"), stat(s[1], "walk_cycles") + 2 * 4);
+		for (int k = 0; k < 3; k++)
+			sim_destroy(s[k]);
+	}
+}
+END_TEST
+
+/* ---- Suite: switch records ---- */
+
+/*
+ * One address space: sim_step() stops before a context or VM switch with
+ * SIM_STEP_SPACES, the index of the switch in step_failed_at, having run
+ * (and counted) only the records before it.  With stage 1 off a context
+ * switch changes nothing and is counted as a control record; a VM switch
+ * still needs the multi-space model.
+ */
+START_TEST(test_switch_needs_spaces)
+{
+	static const char *const s2only[] = { "run.mode=s2only", NULL };
+	struct trace_rec r[3] = {
+		trace_rec_access(TRACE_LOAD, 0, VA_A, 8),
+		trace_rec_ctx_switch(0, 2),
+		trace_rec_access(TRACE_LOAD, 0, VA_A, 8),
+	};
+	struct sim_error err = { 0 };
+	struct sim *s;
+
+	for (int k = 0; k < 2; k++) {
+		s = new_sim(NULL, NULL);
+		r[1] = k ? trace_rec_vm_switch(0, 2) : trace_rec_ctx_switch(0, 2);
+		ck_assert_int_eq(sim_step(s, r, 3, &err), SIM_STEP_SPACES);
+		ck_assert_uint_eq(s->step_failed_at, 1);
+		ck_assert_int_eq(err.code, 0);
+		ck_stat(s, "accesses", 1);
+		ck_stat(s, "control_records", 0);
+		sim_destroy(s);
+	}
+	s = new_sim(NULL, s2only);
+	r[1] = trace_rec_ctx_switch(0, 2);
+	step(s, r, 3);
+	ck_stat(s, "accesses", 2);
+	ck_stat(s, "walks", 1);
+	ck_stat(s, "control_records", 1);
+	r[1] = trace_rec_vm_switch(0, 2);
+	ck_assert_int_eq(sim_step(s, r, 3, &err), SIM_STEP_SPACES);
+	ck_assert_uint_eq(s->step_failed_at, 1);
+	sim_destroy(s);
+}
+END_TEST
+
+/* ---- Suite: errors ---- */
+
+/* sim_error_prefix() puts the caller's context in front of the message the
+ * failing code recorded, keeps that code, and works without a message. */
+START_TEST(test_error_prefix)
+{
+	struct sim_error e = { 0 };
+	char longmsg[SIM_ERROR_MSG_MAX + 100];
+
+	ck_assert_int_eq(sim_error_set(&e, SIM_E_INVAL, "VA 0x%x is bad", 0x10), SIM_E_INVAL);
+	ck_assert_int_eq(sim_error_prefix(&e, SIM_E_INVAL, "t.lk: record %d", 7), SIM_E_INVAL);
+	ck_assert_int_eq(sim_error_prefix(&e, SIM_E_INVAL, "proc %s", "a"), SIM_E_INVAL);
+	ck_assert_str_eq(e.msg, "proc a: t.lk: record 7: VA 0x10 is bad");
+	/* a later sim_error_set() still keeps the first message */
+	sim_error_set(&e, SIM_E_IO, "other");
+	ck_assert_int_eq(e.code, SIM_E_INVAL);
+	ck_assert_str_eq(e.msg, "proc a: t.lk: record 7: VA 0x10 is bad");
+	/* the first code stays even if the context names another */
+	ck_assert_int_eq(sim_error_prefix(&e, SIM_E_NOMEM, "x"), SIM_E_NOMEM);
+	ck_assert_int_eq(e.code, SIM_E_INVAL);
+
+	/* nothing recorded: the context and the code's name */
+	sim_error_clear(&e);
+	ck_assert_int_eq(sim_error_prefix(&e, SIM_E_NOMEM, "CPU %u", 1u), SIM_E_NOMEM);
+	ck_assert_int_eq(e.code, SIM_E_NOMEM);
+	ck_assert_str_eq(e.msg, "CPU 1: out of memory");
+
+	/* NULL is allowed, as for sim_error_set() */
+	ck_assert_int_eq(sim_error_prefix(NULL, SIM_E_IO, "x"), SIM_E_IO);
+
+	/* too long: the context survives, the end of the message goes */
+	memset(longmsg, 'm', sizeof(longmsg) - 1);
+	longmsg[sizeof(longmsg) - 1] = '\0';
+	sim_error_clear(&e);
+	sim_error_set(&e, SIM_E_PARSE, "%s", longmsg);
+	sim_error_prefix(&e, SIM_E_PARSE, "f.lk: record %d", 3);
+	ck_assert_uint_eq(strlen(e.msg), SIM_ERROR_MSG_MAX - 1);
+	ck_assert(!strncmp(e.msg, "f.lk: record 3: mmm", 19));
+}
+END_TEST
+
 /* ---- the suite ---- */
 
 static Suite *sim_suite(void)
@@ -831,6 +1033,7 @@ static Suite *sim_suite(void)
 	tc = tcase_create("sides");
 	tcase_add_test(tc, test_sides);
 	tcase_add_test(tc, test_sides_default);
+	tcase_add_test(tc, test_sides_next);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("tlbi");
@@ -848,6 +1051,22 @@ static Suite *sim_suite(void)
 
 	tc = tcase_create("fast_path");
 	tcase_add_test(tc, test_fast_path_identical);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("guest_ips");
+	tcase_add_test(tc, test_stage1_pa_bits_virt);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("access_flag");
+	tcase_add_test(tc, test_ha_fault_around_writes);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("switch_records");
+	tcase_add_test(tc, test_switch_needs_spaces);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("errors");
+	tcase_add_test(tc, test_error_prefix);
 	suite_add_tcase(s, tc);
 
 	return s;

@@ -609,17 +609,17 @@ static void hier_fix_init(struct hier_fix *f, bool memo,
 	geom_simple(&tl[0].geom, 8, 2, repl);
 	tl[0].geom.name = "L1I";
 	tl[0].geom.serve = TLB_SERVE_INSTR;
-	tl[0].level = 1;
+	tl[0].next = 2;
 	geom_simple(&tl[1].geom, 8, 2, repl);
 	tl[1].geom.name = "L1D";
 	tl[1].geom.serve = TLB_SERVE_DATA;
-	tl[1].level = 1;
+	tl[1].next = 2;
 	geom_simple(&tl[2].geom, 64, 4, repl);
 	tl[2].geom.name = "L2";
 	tl[2].geom.nsizes = 2;
 	tl[2].geom.sizes[1].shift = 21;
 	tl[2].geom.latency = 8;
-	tl[2].level = 2;
+	tl[2].next = TLB_HIER_WALK;
 	sim_error_clear(&err);
 	ck_assert_msg(tlb_hier_init(&f->h, &c, &err) == 0, "%s", err.msg);
 	f->l1i = tlb_hier_find(&f->h, "L1I");
@@ -705,7 +705,7 @@ START_TEST(test_hier_config_errors)
 	memset(tl, 0, sizeof(tl));
 	geom_simple(&tl[0].geom, 8, 2, &tlb_repl_lru);
 	tl[0].geom.name = "A";
-	tl[0].level = 1;
+	tl[0].next = TLB_HIER_WALK;
 	tl[1] = tl[0];
 	tl[1].geom.name = "B";
 	tl[1].geom.serve = TLB_SERVE_DATA;
@@ -713,9 +713,27 @@ START_TEST(test_hier_config_errors)
 	ck_assert_int_eq(tlb_hier_init(&h, &c, &err), SIM_E_CONFIG);
 	ck_assert(strstr(err.msg, "both serve data") != NULL);
 
-	tl[1].level = 0;
+	/* a next out of range, or itself */
+	tl[1].next = 2;
 	sim_error_clear(&err);
 	ck_assert_int_eq(tlb_hier_init(&h, &c, &err), SIM_E_CONFIG);
+	tl[1].next = 1;
+	sim_error_clear(&err);
+	ck_assert_int_eq(tlb_hier_init(&h, &c, &err), SIM_E_CONFIG);
+
+	/* data misses of the unified A go to B, which serves data only */
+	tl[0].next = 1;
+	tl[1].next = TLB_HIER_WALK;
+	sim_error_clear(&err);
+	ck_assert_int_eq(tlb_hier_init(&h, &c, &err), SIM_E_CONFIG);
+	ck_assert(strstr(err.msg, "instruction misses go to it") != NULL);
+
+	/* a loop */
+	tl[1].geom.serve = TLB_SERVE_UNIFIED;
+	tl[1].next = 0;
+	sim_error_clear(&err);
+	ck_assert_int_eq(tlb_hier_init(&h, &c, &err), SIM_E_CONFIG);
+	ck_assert(strstr(err.msg, "loops") != NULL);
 
 	c.ntlbs = 0;
 	sim_error_clear(&err);

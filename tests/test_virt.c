@@ -29,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sim/config.h"
 #include "sim/sim.h"
@@ -762,6 +763,167 @@ START_TEST(test_two_runs_identical)
 }
 END_TEST
 
+/* ---- a single trace with switch records (sim_create_spaces()) ---- */
+
+static struct sim *spaces_sim(const char *const *sets)
+{
+	struct sim_config c;
+	struct sim_error err = { 0 };
+	struct sim *s = NULL;
+
+	ck_assert_int_eq(cfg_init_defaults(&c), 0);
+	for (; sets && *sets; sets++)
+		ck_assert_msg(cfg_set(&c, *sets, &err) == 0, "%s: %s", *sets, err.msg);
+	ck_assert_msg(cfg_finalize(&c, &err) == 0, "cfg_finalize: %s", err.msg);
+	ck_assert_msg(sim_create_spaces(&s, &c, &err) == 0, "sim_create_spaces: %s", err.msg);
+	return s;
+}
+
+static void sstep(struct sim *s, struct trace_rec rec)
+{
+	struct wrun r = { .s = s };
+
+	wstep(&r, rec);
+}
+
+static uint64_t sstat(struct sim *s, const char *name)
+{
+	struct wrun r = { .s = s };
+
+	return wstat(&r, name);
+}
+
+/*
+ * virt: the first records run in process 1 of VM 1 (one guest entry:
+ * the VMM's host ASID, VMID 1, guest ASID 1).  A TLBI before any switch
+ * acts there too: TLBI ASIDE1 of process 1 (operand 1) removes the entry of
+ * A, so A walks again.  ctx 2: process 2 of VM 1 (guest ASID 2), a walk.
+ * vm 0: the host's process 2 (the same number), outside the guest: a
+ * world switch, a host ASID, a walk of its own tables.  vm 1: back to
+ * process 2 of VM 1: a world switch, its entry still there: a hit.
+ */
+START_TEST(test_spaces_virt)
+{
+	struct sim *s = spaces_sim(NULL);
+
+	sstep(s, trace_rec_access(TRACE_LOAD, 0, VA_A, 8));
+	sstep(s, trace_rec_tlbi(0, TLBI_ASIDE1, 0, 1, 0));
+	sstep(s, trace_rec_access(TRACE_LOAD, 0, VA_A, 8));
+	ck_assert_uint_eq(sstat(s, "walks"), 2);
+	ck_assert_uint_eq(sstat(s, "vmid.allocations"), 1);
+	ck_assert_uint_eq(sstat(s, "asid.guest.allocations"), 1);
+	ck_assert_uint_eq(sstat(s, "asid.host.allocations"), 1);
+	sstep(s, trace_rec_ctx_switch(0, 2));
+	sstep(s, trace_rec_access(TRACE_LOAD, 0, VA_A, 8));
+	ck_assert_uint_eq(sstat(s, "walks"), 3);
+	ck_assert_uint_eq(sstat(s, "asid.guest.allocations"), 2);
+	sstep(s, trace_rec_vm_switch(0, 0));
+	sstep(s, trace_rec_access(TRACE_LOAD, 0, VA_A, 8));
+	ck_assert_uint_eq(sstat(s, "walks"), 4);
+	ck_assert_uint_eq(sstat(s, "asid.host.allocations"), 2);
+	sstep(s, trace_rec_vm_switch(0, 1));
+	sstep(s, trace_rec_access(TRACE_LOAD, 0, VA_A, 8));
+	ck_assert_uint_eq(sstat(s, "walks"), 4);
+	ck_assert_uint_eq(sstat(s, "events.world_switches"), 3);
+	ck_assert_uint_eq(sstat(s, "events.context_switches"), 4);
+	ck_assert_uint_eq(sstat(s, "control_records"), 4);
+	ck_assert_uint_eq(sstat(s, "maintenance.local_tlbis"), 1);
+	sim_destroy(s);
+}
+END_TEST
+
+/*
+ * s2only: VM 1 runs the first records; a context switch changes nothing
+ * (a hit, no ASID); VM 2 is another IPA space with VMID 2 (a walk); a
+ * switch to VM 0, the host, is an error.
+ */
+START_TEST(test_spaces_s2only)
+{
+	static const char *const sets[] = { "run.mode=s2only", NULL };
+	struct sim *s = spaces_sim(sets);
+	struct trace_rec host = trace_rec_vm_switch(0, 0);
+	struct sim_error err = { 0 };
+
+	sstep(s, trace_rec_access(TRACE_LOAD, 0, 0x1000, 8));
+	sstep(s, trace_rec_ctx_switch(0, 7));
+	sstep(s, trace_rec_access(TRACE_LOAD, 0, 0x1000, 8));
+	ck_assert_uint_eq(sstat(s, "walks"), 1);
+	ck_assert_uint_eq(sstat(s, "events.context_switches"), 1);
+	sstep(s, trace_rec_vm_switch(0, 2));
+	sstep(s, trace_rec_access(TRACE_LOAD, 0, 0x1000, 8));
+	ck_assert_uint_eq(sstat(s, "walks"), 2);
+	ck_assert_uint_eq(sstat(s, "vmid.allocations"), 2);
+	ck_assert_uint_eq(sstat(s, "asid.guest.allocations"), 0);
+	ck_assert_int_eq(sim_step(s, &host, 1, &err), SIM_E_INVAL);
+	ck_assert_str_eq(err.msg, "a switch to VM 0, the host, in run.mode = s2only "
+			 "(addresses are IPAs of a VM)");
+	sim_destroy(s);
+}
+END_TEST
+
+/* natively the first records run in the host's process 1; a record of
+ * CPU 1 is an error that says how to give the trace its CPUs */
+START_TEST(test_spaces_native_one_cpu)
+{
+	static const char *const sets[] = { "run.mode=native", NULL };
+	struct sim *s = spaces_sim(sets);
+	struct trace_rec r = trace_rec_access(TRACE_LOAD, 1, VA_A, 8);
+	struct sim_error err = { 0 };
+
+	sstep(s, trace_rec_access(TRACE_LOAD, 0, VA_A, 8));
+	sstep(s, trace_rec_ctx_switch(0, 1));
+	ck_assert_uint_eq(sstat(s, "events.context_switches"), 1);
+	ck_assert_uint_eq(sstat(s, "asid.host.allocations"), 1);
+	ck_assert_uint_eq(sstat(s, "events.world_switches"), 0);
+	ck_assert_int_eq(sim_step(s, &r, 1, &err), SIM_E_INVAL);
+	ck_assert_str_eq(err.msg, "record for CPU 1: a single trace runs on one CPU; give a "
+			 "workload of [workload] cpus = 2 with --workload");
+	sim_destroy(s);
+}
+END_TEST
+
+/* ---- errors ---- */
+
+/*
+ * A process's trace with a VA in neither half of a 48-bit stage 1 (bit 48
+ * set, bit 55 clear): sim_run() fails naming the process, its trace file
+ * and the record (the fetch is record 1, the bad load record 2), then what
+ * the OS model found wrong.
+ */
+START_TEST(test_run_error_names_record)
+{
+	const char *tmp = getenv("TMPDIR");
+	char dir[256], path[300], ini[600], want[800];
+	struct wrun r;
+	struct sim_error err = { 0 };
+	bool done = false;
+	int rc = 0;
+	FILE *f;
+
+	snprintf(dir, sizeof(dir), "%s/mmusim-virt-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/bad.lk", dir);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("==1== Lackey\nI  00400000,4\n L 1000000000000,8\nI  00400004,4\n", f);
+	fclose(f);
+	snprintf(ini, sizeof(ini), "[vm.g]\n[proc.app]\nvm = g\ntrace = %s\n", path);
+	wrun_init(&r, ini, NULL);
+	while (!done && !rc)
+		rc = sim_run(r.s, 1000, &done, &err);
+	ck_assert_int_eq(rc, SIM_E_INVAL);
+	snprintf(want, sizeof(want), "proc app: %s: record 2: VA 0x1000000000000 is in neither "
+		 "translation range (TTBR0 below 0x1000000000000, TTBR1 from 0xffff000000000000)",
+		 path);
+	ck_assert_str_eq(err.msg, want);
+	/* the fetch and the load that failed; the second fetch never ran */
+	ck_wstat(&r, "accesses", 2);
+	wrun_free(&r);
+	remove(path);
+	rmdir(dir);
+}
+END_TEST
+
 /* ---- the suite ---- */
 
 static Suite *virt_suite(void)
@@ -789,6 +951,10 @@ static Suite *virt_suite(void)
 	tcase_add_test(tc, test_run_two_traces);
 	tcase_add_test(tc, test_run_limit_cuts_handlers);
 	tcase_add_test(tc, test_two_runs_identical);
+	tcase_add_test(tc, test_run_error_names_record);
+	tcase_add_test(tc, test_spaces_virt);
+	tcase_add_test(tc, test_spaces_s2only);
+	tcase_add_test(tc, test_spaces_native_one_cpu);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -7,13 +7,14 @@
  */
 #include "tlb/hier.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 int tlb_hier_init(struct tlb_hier *h, const struct tlb_hier_config *c,
 		  struct sim_error *err)
 {
-	unsigned maxlevel = 0;
+	bool named[TLB_HIER_MAX_TLBS] = { false };
 	int rc;
 
 	memset(h, 0, sizeof(*h));
@@ -22,15 +23,24 @@ int tlb_hier_init(struct tlb_hier *h, const struct tlb_hier_config *c,
 				     "tlb hierarchy: %u TLBs, must be 1..%d",
 				     c->ntlbs, TLB_HIER_MAX_TLBS);
 	for (unsigned i = 0; i < c->ntlbs; i++) {
-		unsigned lv = c->tlbs[i].level;
+		int nx = c->tlbs[i].next;
 
-		if (lv < 1 || lv > TLB_HIER_MAX_DEPTH)
+		if (nx != TLB_HIER_WALK && (nx < 0 || (unsigned)nx >= c->ntlbs || (unsigned)nx == i))
 			return sim_error_set(err, SIM_E_CONFIG,
-					     "tlb %s: level %u, must be 1..%d",
-					     c->tlbs[i].geom.name ? c->tlbs[i].geom.name : "?",
-					     lv, TLB_HIER_MAX_DEPTH);
-		if (lv > maxlevel)
-			maxlevel = lv;
+					     "tlb %s: next is %d, must be another of the %u TLBs "
+					     "or none", c->tlbs[i].geom.name ? c->tlbs[i].geom.name : "?",
+					     nx, c->ntlbs);
+		if (nx != TLB_HIER_WALK)
+			named[nx] = true;
+	}
+	for (unsigned i = 0; i < c->ntlbs; i++) {
+		int cur = (int)i;
+
+		for (unsigned step = 0; cur != TLB_HIER_WALK; step++, cur = c->tlbs[cur].next)
+			if (step > c->ntlbs)
+				return sim_error_set(err, SIM_E_CONFIG, "tlb %s: following next "
+						     "loops", c->tlbs[i].geom.name ?
+						     c->tlbs[i].geom.name : "?");
 	}
 	h->tlb = calloc(c->ntlbs, sizeof(*h->tlb));
 	if (!h->tlb)
@@ -42,24 +52,33 @@ int tlb_hier_init(struct tlb_hier *h, const struct tlb_hier_config *c,
 		h->ntlbs = i + 1;
 	}
 	for (unsigned side = 0; side < 2; side++) {
-		for (unsigned lv = 1; lv <= maxlevel; lv++) {
-			struct tlb *found = NULL;
+		const char *what = side ? "data" : "instruction";
+		int cur = TLB_HIER_WALK;
 
-			for (unsigned i = 0; i < c->ntlbs; i++) {
-				if (c->tlbs[i].level != lv ||
-				    !tlb_serves(&h->tlb[i], (enum tlb_side)side))
-					continue;
-				if (found) {
-					rc = sim_error_set(err, SIM_E_CONFIG,
-							   "tlb %s and %s: both serve %s accesses at level %u",
-							   found->name, h->tlb[i].name,
-							   side ? "data" : "instruction", lv);
-					goto fail;
-				}
-				found = &h->tlb[i];
+		for (unsigned i = 0; i < c->ntlbs; i++) {
+			if (named[i] || !tlb_serves(&h->tlb[i], (enum tlb_side)side))
+				continue;
+			if (cur != TLB_HIER_WALK) {
+				rc = sim_error_set(err, SIM_E_CONFIG, "tlb %s and %s: both serve "
+						   "%s accesses first", h->tlb[cur].name,
+						   h->tlb[i].name, what);
+				goto fail;
 			}
-			if (found)
-				h->path[side][h->depth[side]++] = found;
+			cur = (int)i;
+		}
+		for (; cur != TLB_HIER_WALK; cur = c->tlbs[cur].next) {
+			if (!tlb_serves(&h->tlb[cur], (enum tlb_side)side)) {
+				rc = sim_error_set(err, SIM_E_CONFIG, "tlb %s: %s misses go to it, "
+						   "but it does not serve them", h->tlb[cur].name,
+						   what);
+				goto fail;
+			}
+			if (h->depth[side] == TLB_HIER_MAX_DEPTH) {
+				rc = sim_error_set(err, SIM_E_CONFIG, "tlb hierarchy: the %s path "
+						   "is longer than %d TLBs", what, TLB_HIER_MAX_DEPTH);
+				goto fail;
+			}
+			h->path[side][h->depth[side]++] = &h->tlb[cur];
 		}
 	}
 	tlb_hier_set_memo(h, c->memo);

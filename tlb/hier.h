@@ -2,10 +2,12 @@
  * tlb/hier.h - a hierarchy of TLBs (L1 instruction/data, unified L2, ...).
  *
  * What is modelled:
- *  - Any number of TLBs, each at a level (1 = nearest the core).  An access
- *    from one side (instruction or data) follows a fixed path: at each
- *    level, the one TLB of that level serving its side, if there is one.
- *    Two TLBs of one level serving the same side are a configuration error.
+ *  - Any number of TLBs, each naming the TLB its misses go to (next), or
+ *    none: then a miss walks.  The first-level TLBs are those no TLB names.
+ *    An access from one side (instruction or data) follows a fixed path:
+ *    the first-level TLB serving its side, then each next in turn.  Two
+ *    first-level TLBs serving the same side, a next that does not serve a
+ *    side whose path reaches it, and a loop are configuration errors.
  *  - A lookup tries the path in order and stops at the first hit.  Its cost
  *    is the sum of the latencies of the TLBs it looked in: up to and
  *    including the one that hit, or all of them on a miss ("walk needed").
@@ -32,9 +34,12 @@
 #define TLB_HIER_MAX_TLBS 16
 #define TLB_HIER_MAX_DEPTH 8
 
+#define TLB_HIER_WALK (-1)        /* tlb_hier_tlb.next: a miss walks */
+
 struct tlb_hier_tlb {
 	struct tlb_geom geom;
-	unsigned level;                 /* 1 = first level */
+	int next;                       /* index in tlbs of where a miss goes,
+					 * or TLB_HIER_WALK */
 };
 
 struct tlb_hier_config {
@@ -61,8 +66,9 @@ struct tlb_hier_result {
 
 /**
  * tlb_hier_init() - build the TLBs of a hierarchy.
- * Return: 0, SIM_E_CONFIG (a TLB's geometry, no TLB, a duplicate side at a
- * level, too many TLBs or levels) or SIM_E_NOMEM.
+ * Return: 0, SIM_E_CONFIG (a TLB's geometry, no TLB, two first-level TLBs
+ * of one side, a side without one, a next out of range or not serving the
+ * side, a loop, too many TLBs or levels) or SIM_E_NOMEM.
  */
 int tlb_hier_init(struct tlb_hier *h, const struct tlb_hier_config *c,
 		  struct sim_error *err);

@@ -3,7 +3,7 @@
  * (sim/config.c): INI text through cfg_load_string() and cfg_finalize().
  * A configuration that validates is built with sim_create() and driven by
  * a fixed handful of accesses, switches and TLB maintenance through
- * sim_step(), so geometry that validation let through but the model cannot
+ * sim_step() (the switches move it to sim_create_spaces()), so geometry that validation let through but the model cannot
  * handle shows up as a crash, a sanitizer report or a runaway allocation.
  *
  * Static state: the synthetic records, built once.
@@ -53,6 +53,20 @@ static size_t make_records(struct trace_rec *r)
 	return n;
 }
 
+/* The records twice (the second pass hits in what the first filled), in
+ * batches of 16; stops at the first non-zero sim_step(). */
+static int replay(struct sim *s, const struct trace_rec *recs, size_t nrecs, struct sim_error *e)
+{
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < nrecs; i += 16) {
+			int rc = sim_step(s, recs + i, nrecs - i < 16 ? nrecs - i : 16, e);
+
+			if (rc)
+				return rc;
+		}
+	return 0;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct trace_rec recs[256];
@@ -81,11 +95,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	free(text);
 	if (sim_create(&s, &cfg, &e))
 		return 0;
-	/* Twice: the second pass hits in what the first filled. */
-	for (int pass = 0; pass < 2; pass++)
-		for (size_t i = 0; i < nrecs; i += 16)
-			if (sim_step(s, recs + i, nrecs - i < 16 ? nrecs - i : 16, &e))
-				break;
+	/* The switch records make it the multi-space model, from the first
+	 * record, as `mmusim run` does. */
+	if (replay(s, recs, nrecs, &e) == SIM_STEP_SPACES) {
+		sim_destroy(s);
+		if (sim_create_spaces(&s, &cfg, &e))
+			return 0;
+		replay(s, recs, nrecs, &e);
+	}
 	sim_destroy(s);
 	return 0;
 }
