@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "mmu/geom.h"
+#include "sim/csv.h"
 #include "sim/json_read.h"
 #include "sim/readfile.h"
 #include "sim/report_data.h"
@@ -270,93 +271,6 @@ int rd_load_json_text(struct rd_set *set, const char *text, size_t len, const ch
 
 /* ---- CSV ---------------------------------------------------------------- */
 
-/*
- * Split one CSV record starting at *p (RFC 4180: quoted fields may hold
- * commas, quotes and newlines).  Fields are new strings.  *line counts
- * newlines consumed.
- */
-static int csv_record(const char **p, const char *end, char ***fields, size_t *nf,
-		      unsigned *line)
-{
-	size_t cap = 0;
-	char **fv = NULL;
-
-	*nf = 0;
-	for (;;) {
-		const char *s = *p;
-		char *out = malloc((size_t)(end - s) + 1), **nfv;
-		size_t n = 0;
-
-		if (!out)
-			goto nomem;
-		if (s < end && *s == '"') {
-			s++;
-			for (;;) {
-				if (s >= end) {
-					free(out);
-					goto bad;
-				}
-				if (*s == '"') {
-					if (s + 1 < end && s[1] == '"') {
-						out[n++] = '"';
-						s += 2;
-						continue;
-					}
-					s++;
-					break;
-				}
-				if (*s == '\n')
-					(*line)++;
-				out[n++] = *s++;
-			}
-		} else {
-			while (s < end && *s != ',' && *s != '\n' && *s != '\r')
-				out[n++] = *s++;
-		}
-		out[n] = '\0';
-		if (*nf == cap) {
-			cap = cap ? cap * 2 : 64;
-			nfv = realloc(fv, cap * sizeof(*nfv));
-			if (!nfv) {
-				free(out);
-				goto nomem;
-			}
-			fv = nfv;
-		}
-		fv[(*nf)++] = out;
-		if (s < end && *s == ',') {
-			*p = s + 1;
-			continue;
-		}
-		if (s < end && *s == '\r')
-			s++;
-		if (s < end && *s != '\n') {
-			goto bad;
-		}
-		*p = s < end ? s + 1 : s;
-		(*line)++;
-		*fields = fv;
-		return 0;
-	}
-bad:
-	for (size_t i = 0; i < *nf; i++)
-		free(fv[i]);
-	free(fv);
-	return SIM_E_PARSE;
-nomem:
-	for (size_t i = 0; i < *nf; i++)
-		free(fv[i]);
-	free(fv);
-	return SIM_E_NOMEM;
-}
-
-static void free_fields(char **f, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(f[i]);
-	free(f);
-}
-
 static int rd_load_csv_text(struct rd_set *set, const char *text, size_t len, const char *origin,
 			    struct sim_error *err)
 {
@@ -366,15 +280,17 @@ static int rd_load_csv_text(struct rd_set *set, const char *text, size_t len, co
 	unsigned line = 1, at;
 	int rc = 0;
 
-	if (csv_record(&p, end, &head, &nh, &line))
-		return sim_error_set(err, SIM_E_PARSE, "%s:1: malformed CSV header", origin);
+	rc = csv_record(&p, end, &head, &nh, &line);
+	if (rc)
+		return sim_error_set(err, rc, "%s:1: %s", origin, rc == SIM_E_NOMEM ?
+				     "out of memory" : "malformed CSV header");
 	{
 		size_t k;
 
 		for (k = 0; k < nh && strcmp(head[k], "mmusim_version"); k++)
 			;
 		if (k == nh) {
-			free_fields(head, nh);
+			csv_fields_free(head, nh);
 			return sim_error_set(err, SIM_E_PARSE, "%s:1: not an mmusim result CSV (no "
 					     "mmusim_version column)", origin);
 		}
@@ -398,7 +314,7 @@ static int rd_load_csv_text(struct rd_set *set, const char *text, size_t len, co
 		if (nr != nh) {
 			rc = sim_error_set(err, SIM_E_PARSE, "%s:%u: %zu fields, the header has %zu",
 					   origin, at, nr, nh);
-			free_fields(row, nr);
+			csv_fields_free(row, nr);
 			break;
 		}
 		snprintf(src, sizeof(src), "%s:%u", origin, at);
@@ -414,14 +330,14 @@ static int rd_load_csv_text(struct rd_set *set, const char *text, size_t len, co
 			if (!strcmp(head[i], "command") && row[i][0]) {
 				rc = rd_put(&r, "command", row[i]);
 			}
-		free_fields(row, nr);
+		csv_fields_free(row, nr);
 		if (!rc)
 			rc = rd_append(set, &r);
 		rd_result_free(&r);
 		if (rc)
 			rc = sim_error_set(err, rc, "%s: out of memory", origin);
 	}
-	free_fields(head, nh);
+	csv_fields_free(head, nh);
 	if (rc) {
 		while (set->n > first)
 			rd_result_free(&set->r[--set->n]);
@@ -796,21 +712,6 @@ int rd_columns(const struct rd_set *set, const char ***names, size_t *n)
 	return 0;
 }
 
-static void csv_out(FILE *f, const char *s)
-{
-	if (!strpbrk(s, ",\"\r\n")) {
-		fputs(s, f);
-		return;
-	}
-	fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', f);
-		fputc(*s, f);
-	}
-	fputc('"', f);
-}
-
 int rd_write_csv(FILE *f, const struct rd_set *set, const char *const *first, size_t nfirst,
 		 struct sim_error *err)
 {
@@ -838,7 +739,7 @@ int rd_write_csv(FILE *f, const struct rd_set *set, const char *const *first, si
 	for (size_t i = 0; i < nout; i++) {
 		if (i)
 			fputc(',', f);
-		csv_out(f, order[i]);
+		csv_put(f, order[i]);
 	}
 	fputc('\n', f);
 	for (size_t r = 0; r < set->n; r++) {
@@ -847,7 +748,7 @@ int rd_write_csv(FILE *f, const struct rd_set *set, const char *const *first, si
 
 			if (i)
 				fputc(',', f);
-			csv_out(f, v ? v : "");
+			csv_put(f, v ? v : "");
 		}
 		fputc('\n', f);
 	}

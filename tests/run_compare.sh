@@ -111,7 +111,7 @@ if [ -f "$csv" ]; then
 	got=$(awk -F, 'NR > 1 { print $3 }' "$csv")
 	[ "$got" = "$names" ] && ok || bad "compare.csv rows are not the --list configurations in order"
 	for n in $names; do
-		[ "$(csv_get "$csv" "$n" complete)" = true ] || bad "compare.csv: $n incomplete"
+		[ "$(csv_get "$csv" "$n" complete)" = 1 ] || bad "compare.csv: $n incomplete"
 		grep -q '"complete": true' "$tmp/c/$n.json" 2>/dev/null || bad "$n.json missing or incomplete"
 		grep -q "^$n " "$tmp/out" || bad "table lacks $n"
 	done
