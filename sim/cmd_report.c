@@ -262,6 +262,7 @@ struct report {
 	size_t ncharts;
 	FILE *plotsh;
 	int failed;             /* charts gnuplot did not draw */
+	char nochart[2048];     /* why no chart is drawn, when charts were wanted */
 	char what[256];         /* "N runs, W workloads, C configurations" */
 };
 
@@ -1206,9 +1207,16 @@ static int write_docs(struct report *rp, char *const *argv)
 
 	fputs("<h2>Charts</h2>\n", h);
 	fputs("## Charts\n\n", m);
-	if (!rp->gnuplot) {
-		fputs("<p>gnuplot was not found: the charts were not drawn; their data is below.</p>\n", h);
-		fputs("gnuplot was not found: the charts were not drawn; their data is below.\n\n", m);
+	if (rp->nochart[0]) {
+		fputs("<p>The charts were not drawn: ", h);
+		html_esc(h, rp->nochart);
+		fputs(". Their data is below.</p>\n", h);
+		fputs("The charts were not drawn: ", m);
+		md_esc(m, rp->nochart);
+		fputs(". Their data is below.\n\n", m);
+	} else if (!rp->gnuplot) {
+		fputs("<p>The charts were not drawn (--no-charts); their data is below.</p>\n", h);
+		fputs("The charts were not drawn (--no-charts); their data is below.\n\n", m);
 	}
 	for (size_t i = 0; i < rp->ncharts; i++) {
 		struct chart *c = &rp->charts[i];
@@ -1324,53 +1332,129 @@ static bool is_dir_with(const char *dir, const char *file)
 	return !stat(p, &st) && S_ISREG(st.st_mode);
 }
 
-/*
- * The gnuplot scripts: $MMUSIM_PLOTDIR, then the installed copy, then the
- * source tree this program was built from, then results/plot beside the
- * program's directory.
- */
-static const char *find_plotdir(char *buf, size_t len)
+/* The next component of a path at @p ("" at the end); *@n its length. */
+static const char *path_component(const char *p, size_t *n)
 {
-	const char *env = getenv("MMUSIM_PLOTDIR");
-	char exe[2048];
-	ssize_t n;
-
-	if (env && *env)
-		return env;
-#ifdef MMUSIM_DATADIR
-	if (is_dir_with(MMUSIM_DATADIR "/plot", "common.gp"))
-		return MMUSIM_DATADIR "/plot";
-#endif
-#ifdef MMUSIM_SRCDIR
-	if (is_dir_with(MMUSIM_SRCDIR "/results/plot", "common.gp"))
-		return MMUSIM_SRCDIR "/results/plot";
-#endif
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n > 0) {
-		char *slash;
-
-		exe[n] = '\0';
-		slash = strrchr(exe, '/');
-		if (slash) {
-			*slash = '\0';
-			if (snprintf(buf, len, "%.2000s/results/plot", exe) < (int)len &&
-			    is_dir_with(buf, "common.gp"))
-				return buf;
-		}
-	}
-	return NULL;
+	while (*p == '/')
+		p++;
+	*n = strcspn(p, "/");
+	return p;
 }
 
-static const char *find_gnuplot(char *buf, size_t len)
+/* The absolute directory @to relative to the absolute directory @from,
+ * lexically: "/usr/local/bin" to "/usr/local/share/mmusim" is
+ * "../share/mmusim". */
+static void relative_path(const char *from, const char *to, char *out, size_t len)
+{
+	size_t fn, tn, used = 0;
+
+	for (;;) {
+		const char *f = path_component(from, &fn), *t = path_component(to, &tn);
+
+		if (!fn || fn != tn || strncmp(f, t, fn)) {
+			from = f;
+			to = t;
+			break;
+		}
+		from = f + fn;
+		to = t + tn;
+	}
+	out[0] = '\0';
+	for (const char *c = path_component(from, &fn); fn; c = path_component(c + fn, &fn))
+		used += (size_t)snprintf(out + used, used < len ? len - used : 0, "../");
+	if (used < len)
+		snprintf(out + used, len - used, "%s", *to ? to : ".");
+}
+
+/* @dir (absolute) joined with the relative @rel, "x/.." folded away. */
+static void join_path(const char *dir, const char *rel, char *out, size_t len)
+{
+	char tmp[4096];
+	size_t n = 0, k;
+
+	snprintf(tmp, sizeof(tmp), "%s/%s", dir, rel);
+	out[0] = '\0';
+	for (const char *c = path_component(tmp, &k); k; c = path_component(c + k, &k)) {
+		if (k == 1 && c[0] == '.')
+			continue;
+		if (k == 2 && c[0] == '.' && c[1] == '.') {
+			while (n && out[n - 1] != '/')
+				n--;
+			if (n)
+				n--;
+			out[n] = '\0';
+			continue;
+		}
+		if (n + k + 2 > len)
+			break;
+		out[n++] = '/';
+		memcpy(out + n, c, k);
+		n += k;
+		out[n] = '\0';
+	}
+	if (!n)
+		snprintf(out, len, "/");
+}
+
+/*
+ * Where the chart scripts are: one place, chosen by a rule, never guessed.
+ *  - $MMUSIM_PLOTDIR, when it is set;
+ *  - when this program is the mmusim of the build tree it was built in (its
+ *    own file, /proc/self/exe, has the device and inode of that tree's
+ *    mmusim), the source tree's results/plot;
+ *  - otherwise its installation's: $(pkgdatadir)/plot, found from the
+ *    program's directory as $(bindir) is to $(pkgdatadir).  For a program
+ *    run where it was installed that is $(pkgdatadir)/plot itself; a staged
+ *    installation (make install DESTDIR=...) or a moved prefix finds its
+ *    own copy.  Without /proc/self/exe, the configured $(pkgdatadir)/plot.
+ * So an installed mmusim never reads a build or source tree, even one still
+ * on the disk.  @dir gets the directory; @how says which rule chose it.
+ * Return: true if it holds the scripts (common.gp).
+ */
+static bool find_plotdir(char *dir, size_t len, const char **how)
+{
+	const char *env = getenv("MMUSIM_PLOTDIR");
+	char exe[2048], rel[2048];
+	struct stat self, built;
+	ssize_t n;
+
+	if (env && *env) {
+		*how = "MMUSIM_PLOTDIR";
+		snprintf(dir, len, "%s", env);
+		return is_dir_with(dir, "common.gp");
+	}
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n <= 0) {
+		*how = "the installation directory";
+		snprintf(dir, len, "%s/plot", MMUSIM_DATADIR);
+		return is_dir_with(dir, "common.gp");
+	}
+	exe[n] = '\0';
+	if (!stat(exe, &self) && !stat(MMUSIM_BUILD_PROGRAM, &built) &&
+	    self.st_dev == built.st_dev && self.st_ino == built.st_ino) {
+		*how = "the source tree of this build";
+		snprintf(dir, len, "%s/results/plot", MMUSIM_SRCDIR);
+		return is_dir_with(dir, "common.gp");
+	}
+	*how = "this installation";
+	*strrchr(exe, '/') = '\0';     /* readlink gives an absolute path */
+	relative_path(MMUSIM_BINDIR, MMUSIM_DATADIR "/plot", rel, sizeof(rel));
+	join_path(exe, rel, dir, len);
+	return is_dir_with(dir, "common.gp");
+}
+
+/* gnuplot: $GNUPLOT or "gnuplot", a path or a name looked up in PATH. */
+static const char *find_gnuplot(char *buf, size_t len, const char **name)
 {
 	const char *env = getenv("GNUPLOT"), *path = getenv("PATH");
 
-	if (env && *env)
-		return env;
+	*name = env && *env ? env : "gnuplot";
+	if (strchr(*name, '/'))
+		return access(*name, X_OK) ? NULL : *name;
 	while (path && *path) {
 		size_t k = strcspn(path, ":");
 
-		snprintf(buf, len, "%.*s/gnuplot", (int)k, path);
+		snprintf(buf, len, "%.*s/%s", (int)k, path, *name);
 		if (k && !access(buf, X_OK))
 			return buf;
 		path += k + (path[k] == ':');
@@ -1405,11 +1489,16 @@ static void report_usage(FILE *f)
 	      "  --no-charts       write the tables and data only\n"
 	      "  -h, --help        show this help\n"
 	      "\n"
-	      "Environment: GNUPLOT (the gnuplot program), MMUSIM_PLOTDIR (the chart\n"
-	      "scripts, results/plot in the source tree).\n"
+	      "The chart scripts are those of this program's installation\n"
+	      "($(pkgdatadir)/plot), or of its source tree when it runs from the build\n"
+	      "tree it was built in.\n"
 	      "\n"
-	      "Exit status: 0 success; 1 a chart could not be drawn; 2 bad usage or a\n"
-	      "missing or malformed result file.\n", f);
+	      "Environment: GNUPLOT (the gnuplot program; default: gnuplot on PATH),\n"
+	      "MMUSIM_PLOTDIR (another directory of chart scripts).\n"
+	      "\n"
+	      "Exit status: 0 success; 1 a chart could not be drawn (gnuplot or the chart\n"
+	      "scripts missing, or gnuplot failed: the tables are written all the same),\n"
+	      "or out of memory; 2 bad usage or a missing or malformed result file.\n", f);
 }
 
 int cmd_report(int argc, char **argv)
@@ -1524,16 +1613,33 @@ int cmd_report(int argc, char **argv)
 		}
 	}
 	if (charts) {
-		rp.plotdir = find_plotdir(pdbuf, sizeof(pdbuf));
-		rp.gnuplot = find_gnuplot(gpbuf, sizeof(gpbuf));
-		if (!rp.plotdir) {
-			fprintf(stderr, "mmusim report: the chart scripts (results/plot) were not "
-				"found; set MMUSIM_PLOTDIR.  Writing the tables only.\n");
-			rp.gnuplot = NULL;
-		} else if (!rp.gnuplot) {
-			fprintf(stderr, "mmusim report: gnuplot not found (set GNUPLOT); writing "
-				"the tables only\n");
+		const char *how, *gpname;
+
+		/* Missing tools are an error (exit status 1), reported here; the
+		 * tables are written all the same. */
+		bool have_scripts = find_plotdir(pdbuf, sizeof(pdbuf), &how);
+		const char *gp = find_gnuplot(gpbuf, sizeof(gpbuf), &gpname);
+		size_t used = 0;
+
+		if (!gp)
+			used += (size_t)snprintf(rp.nochart, sizeof(rp.nochart), "gnuplot was not "
+						 "found ('%.900s' is not an executable program%s)",
+						 gpname, strchr(gpname, '/') ? "" : " on PATH");
+		if (!have_scripts && used < sizeof(rp.nochart))
+			snprintf(rp.nochart + used, sizeof(rp.nochart) - used, "%sthe chart scripts "
+				 "are missing (%.900s, the directory of %s, has no common.gp)",
+				 used ? "; " : "", pdbuf, how);
+		if (rp.nochart[0]) {
+			fprintf(stderr, "mmusim report: %s.  %s, or use --no-charts for the tables "
+				"alone.\n", rp.nochart, !gp ? "Install gnuplot or set GNUPLOT to "
+				"the program" : "Set MMUSIM_PLOTDIR to the directory of mmusim's "
+				"chart scripts (results/plot)");
+		} else {
+			rp.plotdir = pdbuf;
+			rp.gnuplot = gp;
 		}
+		if (!rp.plotdir)
+			status = 1;
 	}
 	snprintf(path, sizeof(path), "%s/plot.sh", rp.dir);
 	rp.plotsh = fopen(path, "w");
