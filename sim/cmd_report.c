@@ -1489,9 +1489,10 @@ static void report_usage(FILE *f)
 	      "  --no-charts       write the tables and data only\n"
 	      "  -h, --help        show this help\n"
 	      "\n"
-	      "The chart scripts are those of this program's installation\n"
-	      "($(pkgdatadir)/plot), or of its source tree when it runs from the build\n"
-	      "tree it was built in.\n"
+	      "The chart scripts are those of this program's installation (" MMUSIM_DATADIR
+	      "/plot\n"
+	      "where it was installed), or of its source tree when it runs from the build\n"
+	      "tree it was built in (results/README.md).\n"
 	      "\n"
 	      "Environment: GNUPLOT (the gnuplot program; default: gnuplot on PATH),\n"
 	      "MMUSIM_PLOTDIR (another directory of chart scripts).\n"
