@@ -408,6 +408,85 @@ static int rd_load_sweep(struct rd_set *set, const char *dir, struct sim_error *
 	return rc;
 }
 
+/* ---- compare directories ------------------------------------------------ */
+
+/*
+ * The output of `mmusim compare -o DIR`: DIR/compare.csv has one row per
+ * configuration; DIR/NAME.json, NAME its config_name, is that run's full
+ * result (with the histograms), which is read instead of the row and
+ * labelled with the row's config_name and workload.  A row without its
+ * JSON (a configuration that failed before writing it) is kept as it is.
+ */
+static int rd_load_compare(struct rd_set *set, const char *dir, struct sim_error *err)
+{
+	struct rd_set rows = { 0 };
+	size_t dl = strlen(dir), first = set->n;
+	char *csv = malloc(dl + 16), *text = NULL;
+	size_t len;
+	int rc;
+
+	if (!csv)
+		return sim_error_set(err, SIM_E_NOMEM, "out of memory");
+	snprintf(csv, dl + 16, "%s/compare.csv", dir);
+	rc = sim_read_file(csv, &text, &len, err);
+	if (!rc)
+		rc = rd_load_csv_text(&rows, text, len, csv, err);
+	free(text);
+	for (size_t i = 0; i < rows.n && !rc; i++) {
+		struct rd_result *row = &rows.r[i];
+		const char *name = rd_get(row, "config_name"), *wl = rd_get(row, "workload");
+		char *path, *json = NULL;
+		size_t jlen;
+		struct stat st;
+
+		if (!name || !*name || strchr(name, '/')) {
+			rc = sim_error_set(err, SIM_E_PARSE, "%s: no configuration name (config_name) "
+					   "in the row of a compare directory", row->source);
+			break;
+		}
+		path = malloc(dl + strlen(name) + 8);
+		if (!path) {
+			rc = sim_error_set(err, SIM_E_NOMEM, "out of memory");
+			break;
+		}
+		sprintf(path, "%s/%s.json", dir, name);
+		if (stat(path, &st)) {
+			rc = rd_append(set, row) ? sim_error_set(err, SIM_E_NOMEM, "out of memory") : 0;
+			free(path);
+			continue;
+		}
+		rc = sim_read_file(path, &json, &jlen, err);
+		if (!rc)
+			rc = rd_load_json_text(set, json, jlen, path, err);
+		if (!rc && (rd_put(&set->r[set->n - 1], "config_name", name) ||
+			    (wl && rd_put(&set->r[set->n - 1], "workload", wl))))
+			rc = sim_error_set(err, SIM_E_NOMEM, "out of memory");
+		free(json);
+		free(path);
+	}
+	rd_free(&rows);
+	free(csv);
+	if (rc)
+		while (set->n > first)
+			rd_result_free(&set->r[--set->n]);
+	return rc;
+}
+
+/* Is @dir/@name a file? */
+static bool dir_has(const char *dir, const char *name)
+{
+	char *p = malloc(strlen(dir) + strlen(name) + 2);
+	struct stat st;
+	bool yes;
+
+	if (!p)
+		return false;
+	sprintf(p, "%s/%s", dir, name);
+	yes = !stat(p, &st) && S_ISREG(st.st_mode);
+	free(p);
+	return yes;
+}
+
 int rd_load(struct rd_set *set, const char *path, struct sim_error *err)
 {
 	struct stat st;
@@ -417,8 +496,14 @@ int rd_load(struct rd_set *set, const char *path, struct sim_error *err)
 
 	if (strcmp(path, "-") && stat(path, &st))
 		return sim_error_set(err, SIM_E_IO, "%s: %s", path, strerror(errno));
-	if (strcmp(path, "-") && S_ISDIR(st.st_mode))
-		return rd_load_sweep(set, path, err);
+	if (strcmp(path, "-") && S_ISDIR(st.st_mode)) {
+		if (dir_has(path, "cells.tsv"))
+			return rd_load_sweep(set, path, err);
+		if (dir_has(path, "compare.csv"))
+			return rd_load_compare(set, path, err);
+		return sim_error_set(err, SIM_E_IO, "%s: a directory, but neither a sweep's "
+				     "(no cells.tsv) nor a compare's (no compare.csv)", path);
+	}
 	rc = sim_read_file(path, &text, &len, err);
 	if (rc)
 		return rc;
