@@ -37,4 +37,16 @@ TESTS += tests/test_report tests/run_results.sh tests/run_sweep.sh tests/run_slu
 tests_test_report_SOURCES = tests/test_report.c
 tests_test_report_CFLAGS = $(TEST_CFLAGS)
 tests_test_report_LDADD = $(TEST_LIBS)
+
+# Out of memory at every allocation of `mmusim report`: the command built
+# into the test, with the allocators wrapped by the linker so the test can
+# fail any one call (tests/test_report_oom.c).
+check_PROGRAMS += tests/test_report_oom
+TESTS += tests/test_report_oom
+tests_test_report_oom_SOURCES = tests/test_report_oom.c sim/cmd_report.c
+tests_test_report_oom_CFLAGS = $(TEST_CFLAGS)
+tests_test_report_oom_LDFLAGS = -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc \
+	-Wl,--wrap=strdup,--wrap=strndup
+tests_test_report_oom_LDADD = $(TEST_LIBS)
+sim/tests_test_report_oom-cmd_report.$(OBJEXT): results/report_paths.h
 EXTRA_DIST += tests/run_results.sh tests/run_sweep.sh tests/run_slurm.sh

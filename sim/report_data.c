@@ -4,6 +4,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -216,6 +217,11 @@ static int flatten(struct jflat *f, const char *prefix, const struct json_value 
 			     obj->keys[i]) >= (int)sizeof(name))
 			continue;       /* no column name is that long */
 		if (!*prefix && !strcmp(name, "command") && v->type == JSON_ARRAY) {
+			if (f->r->argv) {               /* a second "command": the last wins */
+				for (char **a = f->r->argv; *a; a++)
+					free(*a);
+				free(f->r->argv);
+			}
 			f->r->argv = calloc(v->n + 1, sizeof(char *));
 			if (!f->r->argv)
 				return sim_error_set(f->err, SIM_E_NOMEM, "%s: out of memory", f->origin);
@@ -475,16 +481,11 @@ static int rd_load_compare(struct rd_set *set, const char *dir, struct sim_error
 /* Is @dir/@name a file? */
 static bool dir_has(const char *dir, const char *name)
 {
-	char *p = malloc(strlen(dir) + strlen(name) + 2);
+	char p[PATH_MAX];
 	struct stat st;
-	bool yes;
 
-	if (!p)
-		return false;
-	sprintf(p, "%s/%s", dir, name);
-	yes = !stat(p, &st) && S_ISREG(st.st_mode);
-	free(p);
-	return yes;
+	return (size_t)snprintf(p, sizeof(p), "%s/%s", dir, name) < sizeof(p) &&
+	       !stat(p, &st) && S_ISREG(st.st_mode);
 }
 
 int rd_load(struct rd_set *set, const char *path, struct sim_error *err)
