@@ -49,4 +49,5 @@ tests_test_report_oom_LDFLAGS = -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc \
 	-Wl,--wrap=strdup,--wrap=strndup
 tests_test_report_oom_LDADD = $(TEST_LIBS)
 sim/tests_test_report_oom-cmd_report.$(OBJEXT): results/report_paths.h
-EXTRA_DIST += tests/run_results.sh tests/run_sweep.sh tests/run_slurm.sh
+EXTRA_DIST += tests/run_results.sh tests/run_sweep.sh tests/run_slurm.sh \
+	tests/data/sweep/loads-65536.lackey.zst
