@@ -1406,10 +1406,11 @@ static int merge_cmd(const char *out)
 {
 	struct sim_error err = { 0 };
 	size_t n = 0;
+	int rc = merge(out, &n, &err);
 
-	if (merge(out, &n, &err)) {
+	if (rc) {
 		fprintf(stderr, "mmusim sweep: %s\n", err.msg);
-		return EXIT_USAGE;
+		return rc == SIM_E_NOMEM ? 1 : EXIT_USAGE;
 	}
 	printf("mmusim sweep: merged %zu cells into %s/results.csv\n", n, out);
 	return 0;

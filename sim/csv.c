@@ -244,6 +244,10 @@ static int rewrite(struct append *a, const char *const *names, const char *const
 	p = old;
 	end = old + len;
 	rc = csv_record(&p, end, &f, &nf, &line);       /* the header, as parsed before */
+	if (rc)
+		rc = sim_error_set(a->err, rc == SIM_E_NOMEM ? SIM_E_NOMEM : SIM_E_CONFIG,
+				   "%s:1: %s; not appending", a->path, rc == SIM_E_NOMEM ?
+				   "out of memory" : "malformed CSV header");
 	if (!rc) {
 		csv_fields_free(f, nf);
 		for (size_t i = 0; i < a->nh; i++) {

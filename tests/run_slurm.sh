@@ -39,8 +39,15 @@ check() {
 sd=$(mktemp -d "${TMPDIR:-/tmp}/mmusim-slurm.XXXXXX") || exit 1
 chmod 755 "$sd"
 stop() {
-	for f in "$sd/slurmd.pid" "$sd/slurmctld.pid" "$sd/munge/pid"; do
-		[ -s "$f" ] && kill "$(cat "$f")" 2>/dev/null
+	# each daemon by the pid it wrote, and only while that pid is still the
+	# daemon (a pid file can outlive its process, and the pid be reused)
+	for d in slurmd:slurmd.pid slurmctld:slurmctld.pid munged:munge/pid; do
+		name=${d%%:*}
+		f=$sd/${d#*:}
+		[ -s "$f" ] || continue
+		pid=$(cat "$f")
+		case $pid in ''|*[!0-9]*) continue ;; esac
+		[ "$(cat "/proc/$pid/comm" 2>/dev/null)" = "$name" ] && kill "$pid" 2>/dev/null
 	done
 	sleep 1
 	rm -rf "$sd"
