@@ -48,6 +48,7 @@
 
 #include "sim/cmd.h"
 #include "sim/config.h"
+#include "sim/csv.h"
 #include "sim/emit.h"
 #include "sim/readfile.h"
 #include "sim/sim.h"
@@ -313,21 +314,6 @@ static void run_one(const struct cmp_opts *o, const struct cmp_config *cc,
 
 /* ---- output ---------------------------------------------------------------- */
 
-static void csv_cell(FILE *f, const char *s)
-{
-	if (strpbrk(s, ",\"\n\r")) {
-		fputc('"', f);
-		for (; *s; s++) {
-			if (*s == '"')
-				fputc('"', f);
-			fputc(*s, f);
-		}
-		fputc('"', f);
-	} else {
-		fputs(s, f);
-	}
-}
-
 struct echo_ctx {
 	FILE *f;
 	bool header;
@@ -342,9 +328,9 @@ static int echo_cell(void *arg, const struct cfg_item *it)
 		char name[256];
 
 		snprintf(name, sizeof(name), "config.%s.%s", it->section, it->key);
-		csv_cell(e->f, name);
+		csv_put(e->f, name);
 	} else {
-		csv_cell(e->f, it->value);
+		csv_put(e->f, it->value);
 	}
 	return 0;
 }
@@ -357,7 +343,7 @@ static void csv_header(FILE *f, const struct cmp_opts *o, const struct sim_confi
 	cfg_foreach(cfg, echo_cell, &e);
 	for (size_t i = 0; i < o->cols.n; i++) {
 		fputc(',', f);
-		csv_cell(f, o->cols.name[i]);
+		csv_put(f, o->cols.name[i]);
 	}
 	fputc('\n', f);
 }
@@ -369,22 +355,22 @@ static void csv_row(FILE *f, const struct cmp_opts *o, const struct cmp_config *
 	char buf[1024];
 	size_t used = 0;
 
-	csv_cell(f, emit_version());
-	fputs(r->status ? ",false," : ",true,", f);
-	csv_cell(f, cc->name);
+	csv_put(f, emit_version());
+	fputs(r->status ? ",0," : ",1,", f);
+	csv_put(f, cc->name);
 	fputc(',', f);
-	csv_cell(f, workload);
+	csv_put(f, workload);
 	fputc(',', f);
-	csv_cell(f, cc->what);
+	csv_put(f, cc->what);
 	fputc(',', f);
 	buf[0] = '\0';
 	for (size_t i = 0; i < CMP_MAX_SETS && cc->sets[i] && used < sizeof(buf); i++)
 		used += (size_t)snprintf(buf + used, sizeof(buf) - used, "%s%s", used ? " " : "",
 					 cc->sets[i]);
-	csv_cell(f, buf);
+	csv_put(f, buf);
 	snprintf(buf, sizeof(buf), "%s/%s.json", o->out, cc->name);
 	fputc(',', f);
-	csv_cell(f, buf);
+	csv_put(f, buf);
 	fprintf(f, ",%.3f", r->seconds);
 	cfg_foreach(cfg, echo_cell, &e);
 	for (size_t i = 0; i < o->cols.n; i++) {

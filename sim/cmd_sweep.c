@@ -13,6 +13,7 @@
  *     vary = tlb.L2.entries: 256, 512, 1024 ; several vary lines: cross product
  *     vary = tlb.L2.entries, tlb.L2.ways: 1280/5, 2048/4   ; keys varied together
  *     workload = traces/gcc.lackey.gz       ; repeatable; "NAME: PATH" names it
+ *     time_limit = 2h                       ; optional, per cell
  *
  *     [config a76]                          ; optional explicit configurations
  *     preset = cortex-a76
@@ -24,6 +25,13 @@
  * a cell is done exactly when that file exists and says "complete": true.
  * IDs are derived from the cell's arguments, so a restarted sweep skips what
  * is done, and an edited sweep never reuses a result of different settings.
+ *
+ * A cell that runs past the time limit is killed by the parent, which
+ * writes its result as incomplete (reason "time limit: ..."): the merge
+ * keeps it marked, and a resumed sweep runs it again.  The parent blocks
+ * SIGCHLD and waits with sigtimedwait(), so it sleeps until a cell ends or
+ * the next deadline.  On a cluster, submit-slurm.sh cuts the cells into
+ * job arrays of at most MaxArraySize tasks (see emit_slurm()).
  */
 #include "autoconfig.h"
 
@@ -40,6 +48,7 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #ifdef __linux__
 #include <sys/prctl.h>
@@ -47,9 +56,11 @@
 
 #include "sim/cmd.h"
 #include "sim/config.h"
+#include "sim/emit.h"
 #include "sim/json_read.h"
 #include "sim/readfile.h"
 #include "sim/report_data.h"
+#include "sim/stats.h"
 #include "workloads/trace.h"
 
 #define SWEEP_MAX_CELLS 1000000
@@ -117,6 +128,7 @@ struct sweep {
 	struct sw_vary *vary;
 	size_t nvary;
 	struct strv wl_name, wl_path;
+	unsigned long time_limit;       /* seconds a cell may run, 0 for no limit */
 };
 
 static char *trim(char *s)
@@ -144,6 +156,38 @@ static char *abs_path(const char *dir, const char *p)
 	else
 		snprintf(out, n, "%s/%s", dir, p);
 	return out;
+}
+
+#define SWEEP_MAX_TIME_LIMIT (30UL * 86400)
+
+/* A duration: N, Ns, Nm, Nh or Nd, N a whole number; 0 means no limit.
+ * Return: 0 and *@secs, or -1. */
+static int parse_duration(const char *s, unsigned long *secs)
+{
+	unsigned long v, mul = 1;
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno)
+		return -1;
+	if (*end) {
+		switch (*end) {
+		case 's': mul = 1; break;
+		case 'm': mul = 60; break;
+		case 'h': mul = 3600; break;
+		case 'd': mul = 86400; break;
+		default: return -1;
+		}
+		if (end[1])
+			return -1;
+	}
+	if (v > SWEEP_MAX_TIME_LIMIT / mul)
+		return -1;
+	*secs = v * mul;
+	return 0;
 }
 
 static int parse_vary(struct sweep *sw, char *val, unsigned line, struct sim_error *err)
@@ -274,7 +318,7 @@ static int sweep_parse(struct sweep *sw, const char *path, struct sim_error *err
 		if (*line == '[') {
 			char *close = strchr(line, ']');
 
-			if (!close || trim(close + 1)[0])
+			if (!close || (trim(close + 1)[0] && trim(close + 1)[0] != ';'))
 				rc = sim_error_set(err, SIM_E_PARSE, "%s:%u: expected '[sweep]' or "
 						   "'[config NAME]'", path, lineno);
 			else {
@@ -316,6 +360,12 @@ static int sweep_parse(struct sweep *sw, const char *path, struct sim_error *err
 		}
 		*eq = '\0';
 		key = trim(line);
+		/* an inline comment: ';' after a blank, as in configuration files */
+		for (char *c = eq + 1; *c; c++)
+			if (*c == ';' && (c[-1] == ' ' || c[-1] == '\t')) {
+				*c = '\0';
+				break;
+			}
 		val = trim(eq + 1);
 		if (!cur) {
 			rc = sim_error_set(err, SIM_E_PARSE, "%s:%u: '%s' outside a section (start "
@@ -354,6 +404,11 @@ static int sweep_parse(struct sweep *sw, const char *path, struct sim_error *err
 				rc = sim_error_set(err, SIM_E_NOMEM, "out of memory");
 		} else if (!strcmp(key, "vary") && cur == &sw->base) {
 			rc = parse_vary(sw, val, lineno, err);
+		} else if (!strcmp(key, "time_limit") && cur == &sw->base) {
+			if (parse_duration(val, &sw->time_limit))
+				rc = sim_error_set(err, SIM_E_PARSE, "%s:%u: time_limit: expected a "
+						   "duration (N seconds, or Ns, Nm, Nh, Nd; 0 for none) "
+						   "of at most 30 days, got '%s'", path, lineno, val);
 		} else if (!strcmp(key, "workload") && cur == &sw->base) {
 			char *colon = strstr(val, ": "), *name, *p, label[256];
 			struct sim_error te = { 0 };
@@ -392,7 +447,8 @@ static int sweep_parse(struct sweep *sw, const char *path, struct sim_error *err
 			rc = sim_error_set(err, SIM_E_PARSE, "%s:%u: unknown key '%s' in %s (expected "
 					   "%s)", path, lineno, key, cur == &sw->base ? "[sweep]" :
 					   "[config]", cur == &sw->base ?
-					   "preset, config, set, vary or workload" : "preset, config or set");
+					   "preset, config, set, vary, workload or time_limit" :
+					   "preset, config or set");
 		}
 	}
 	free(text);
@@ -685,24 +741,50 @@ static int read_cells_tsv(const char *out, struct cells *cs, struct sim_error *e
 	return rc;
 }
 
-/* Is cell @c done: its result exists and is complete? */
-static bool cell_done(const char *out, const struct cell *c)
+enum cell_state {
+	CELL_TODO,              /* no result, or not one we can read */
+	CELL_DONE,              /* a complete result */
+	CELL_TIMED_OUT,         /* killed at the time limit (rerun by a resumed sweep) */
+	CELL_INCOMPLETE,        /* a result marked incomplete (a bad trace) */
+};
+
+/* The reason a cell killed at its time limit is incomplete; `--list` and
+ * the merged rows show it. */
+#define TIMEOUT_REASON "time limit"
+
+/* What the result of cell @c says. */
+static enum cell_state cell_state(const char *out, const struct cell *c)
 {
 	char path[PATH_MAX + 200], *text = NULL;
 	size_t len;
 	struct sim_error e = { 0 };
 	struct json_value *v = NULL;
-	const struct json_value *comp;
-	bool done;
+	const struct json_value *comp, *why;
+	enum cell_state st = CELL_TODO;
 
 	snprintf(path, sizeof(path), "%s/cells/%s.json", out, c->id);
 	if (access(path, R_OK) || sim_read_file(path, &text, &len, &e))
-		return false;
-	done = !json_parse(text, len, path, &v, &e) && (comp = json_get(v, "complete")) &&
-	       comp->type == JSON_BOOL && comp->b;
+		return CELL_TODO;
+	if (!json_parse(text, len, path, &v, &e) && (comp = json_get(v, "complete")) &&
+	    comp->type == JSON_BOOL) {
+		why = json_get(v, "incomplete_reason");
+		if (comp->b)
+			st = CELL_DONE;
+		else if (why && why->type == JSON_STRING &&
+			 !strncmp(why->text, TIMEOUT_REASON, strlen(TIMEOUT_REASON)))
+			st = CELL_TIMED_OUT;
+		else
+			st = CELL_INCOMPLETE;
+	}
 	json_free(v);
 	free(text);
-	return done;
+	return st;
+}
+
+/* Is cell @c done: its result exists and is complete? */
+static bool cell_done(const char *out, const struct cell *c)
+{
+	return cell_state(out, c) == CELL_DONE;
 }
 
 static int make_dir(const char *path, struct sim_error *err)
@@ -725,7 +807,18 @@ static char *self_exe(void)
 	return strdup(buf);
 }
 
-static pid_t spawn_cell(const char *exe, const char *out, const struct cell *c)
+static double now_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* Start `mmusim run` for cell @c, its errors in OUT/logs/ID.log.  @mask is
+ * the signal mask the child gets back (the parent blocks SIGCHLD). */
+static pid_t spawn_cell(const char *exe, const char *out, const struct cell *c,
+			const sigset_t *mask)
 {
 	char log[PATH_MAX + 200];
 	char **argv = calloc(c->args.n + 3, sizeof(*argv));
@@ -743,6 +836,7 @@ static pid_t spawn_cell(const char *exe, const char *out, const struct cell *c)
 	if (pid == 0) {
 		int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644), nul = open("/dev/null", O_RDWR);
 
+		sigprocmask(SIG_SETMASK, mask, NULL);
 #ifdef __linux__
 		/* a sweep that is killed takes its cells with it: no orphan runs */
 		prctl(PR_SET_PDEATHSIG, SIGTERM);
@@ -765,8 +859,80 @@ static pid_t spawn_cell(const char *exe, const char *out, const struct cell *c)
 	return pid;
 }
 
+/*
+ * Wait for a child to end, until @deadline (now_seconds(); 0 for none).
+ * SIGCHLD must be blocked: it stays pending between the check and the
+ * wait, so no exit is missed.  Return: its pid (status in *@st), 0 at the
+ * deadline, -1 when there is no child.
+ */
+static pid_t wait_child(double deadline, int *st)
+{
+	sigset_t chld;
+
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	for (;;) {
+		pid_t pid = waitpid(-1, st, WNOHANG);
+
+		if (pid != 0 && !(pid < 0 && errno == EINTR))
+			return pid;
+		if (deadline > 0) {
+			double left = deadline - now_seconds();
+			struct timespec ts;
+
+			if (left <= 0)
+				return 0;
+			ts.tv_sec = (time_t)left;
+			ts.tv_nsec = (long)((left - (double)ts.tv_sec) * 1e9);
+			sigtimedwait(&chld, NULL, &ts);
+		} else {
+			sigwaitinfo(&chld, NULL);
+		}
+	}
+}
+
+/*
+ * Cell @c was killed at the time limit of @limit seconds: say so in its
+ * log, and write its result as incomplete (no counters, the reason, the
+ * command), so the merge marks it and a resumed sweep runs it again.
+ */
+static void record_timeout(const char *out, const struct cell *c, unsigned long limit)
+{
+	char path[PATH_MAX + 200], reason[256];
+	const char **argv = calloc(c->args.n + 3, sizeof(*argv));
+	struct stats_registry none;
+	struct sim_error e = { 0 };
+	FILE *log;
+
+	snprintf(reason, sizeof(reason), TIMEOUT_REASON ": still running after %lu s, killed "
+		 "(the sweep's time_limit); a resumed sweep runs it again", limit);
+	snprintf(path, sizeof(path), "%s/logs/%s.log", out, c->id);
+	log = fopen(path, "a");
+	if (log) {
+		fprintf(log, "mmusim sweep: %s\n", reason);
+		fclose(log);
+	}
+	stats_init(&none);
+	if (argv) {
+		argv[0] = "mmusim";
+		argv[1] = "run";
+		for (size_t i = 0; i < c->args.n; i++)
+			argv[i + 2] = c->args.v[i];
+	}
+	{
+		struct emit_run er = { .reg = &none, .complete = false, .reason = reason,
+				       .argv = argv, .argc = argv ? (int)c->args.n + 2 : 0 };
+
+		snprintf(path, sizeof(path), "%s/cells/%s.json", out, c->id);
+		if (emit_json_file(path, &er, &e))
+			fprintf(stderr, "mmusim sweep: %s\n", e.msg);
+	}
+	stats_free(&none);
+	free(argv);
+}
+
 struct progress {
-	size_t total, done, skipped, failed, running;
+	size_t total, done, skipped, failed, timed_out, running;
 	bool tty;
 };
 
@@ -775,34 +941,88 @@ static void progress_show(const struct progress *p, bool final)
 	if (!p->tty)
 		return;
 	fprintf(stderr, "\rmmusim sweep: %zu/%zu cells done (%zu already), %zu running, "
-		"%zu failed   %s", p->done + p->skipped, p->total, p->skipped, p->running,
-		p->failed, final ? "\n" : "");
+		"%zu failed, %zu timed out   %s", p->done + p->skipped, p->total, p->skipped,
+		p->running, p->failed, p->timed_out, final ? "\n" : "");
 	fflush(stderr);
 }
 
-/* Run every cell that is not done, @jobs at a time. */
-static int run_cells(const char *out, const struct cells *cs, long jobs, bool progress)
+/* The exit status of a sweep: 0, 1 some cell failed, 3 some cell timed out. */
+static int sweep_status(const struct progress *p)
+{
+	return p->failed ? 1 : p->timed_out ? 3 : 0;
+}
+
+/* One running cell. */
+struct slot {
+	pid_t pid;              /* 0: free */
+	size_t cell;
+	double deadline;        /* 0: none */
+	bool killed;            /* at its deadline */
+};
+
+/* A child of @slots ended with status @st: count it. */
+static void cell_ended(const char *out, const struct cells *cs, struct slot *sl, int st,
+		       unsigned long limit, struct progress *pr)
+{
+	const struct cell *c = &cs->c[sl->cell];
+	char log[PATH_MAX + 200];
+	struct stat lst;
+
+	sl->pid = 0;
+	pr->running--;
+	snprintf(log, sizeof(log), "%s/logs/%s.log", out, c->id);
+	if (cell_done(out, c) && (sl->killed || (WIFEXITED(st) && !WEXITSTATUS(st)))) {
+		/* done (a run killed as it finished is done all the same) */
+		pr->done++;
+		if (!stat(log, &lst) && !lst.st_size)
+			unlink(log);
+		return;
+	}
+	if (pr->tty)
+		fputc('\n', stderr);
+	if (sl->killed) {
+		record_timeout(out, c, limit);
+		pr->timed_out++;
+		fprintf(stderr, "mmusim sweep: cell %s (%s on %s) ran longer than the time limit "
+			"of %lu s and was stopped; see %s\n", c->id, c->config, c->workload, limit,
+			log);
+		return;
+	}
+	pr->failed++;
+	fprintf(stderr, "mmusim sweep: cell %s (%s on %s) failed; see %s\n", c->id, c->config,
+		c->workload, log);
+}
+
+/* Run every cell that is not done, @jobs at a time, each for at most
+ * @limit seconds (0: no limit).  Return: the exit status (sweep_status()). */
+static int run_cells(const char *out, const struct cells *cs, long jobs, bool progress,
+		     unsigned long limit)
 {
 	struct progress pr = { .total = cs->n, .tty = progress && isatty(STDERR_FILENO) };
-	pid_t *pids = calloc((size_t)jobs, sizeof(*pids));
-	size_t *slot_cell = calloc((size_t)jobs, sizeof(*slot_cell));
+	struct slot *slots = calloc((size_t)jobs, sizeof(*slots));
 	char *exe = self_exe();
 	size_t next = 0;
-	int status = 0;
+	sigset_t chld, mask;
 
-	if (!pids || !slot_cell || !exe) {
+	if (!slots || !exe) {
 		fprintf(stderr, "mmusim sweep: %s\n", exe ? "out of memory" :
 			"cannot find this program (/proc/self/exe)");
-		free(pids);
-		free(slot_cell);
+		free(slots);
 		free(exe);
 		return 1;
 	}
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &chld, &mask);
 	progress_show(&pr, false);
 	for (;;) {
+		double deadline = 0;
+		pid_t pid;
+		int st;
+
 		/* fill the free slots */
 		for (long s = 0; s < jobs && next < cs->n; s++) {
-			if (pids[s])
+			if (slots[s].pid)
 				continue;
 			while (next < cs->n && cell_done(out, &cs->c[next])) {
 				pr.skipped++;
@@ -810,63 +1030,52 @@ static int run_cells(const char *out, const struct cells *cs, long jobs, bool pr
 			}
 			if (next >= cs->n)
 				break;
-			pids[s] = spawn_cell(exe, out, &cs->c[next]);
-			if (pids[s] < 0) {
+			slots[s].pid = spawn_cell(exe, out, &cs->c[next], &mask);
+			if (slots[s].pid < 0) {
 				fprintf(stderr, "mmusim sweep: cannot start a run: %s\n", strerror(errno));
-				pids[s] = 0;
+				slots[s].pid = 0;
 				pr.failed++;
-				status = 1;
 				next++;
 				continue;
 			}
-			slot_cell[s] = next++;
+			slots[s].cell = next++;
+			slots[s].deadline = limit ? now_seconds() + (double)limit : 0;
+			slots[s].killed = false;
 			pr.running++;
 		}
 		progress_show(&pr, false);
 		if (!pr.running)
 			break;
-		{
-			int st;
-			pid_t pid = wait(&st);
+		for (long s = 0; s < jobs; s++)
+			if (slots[s].pid && !slots[s].killed && slots[s].deadline &&
+			    (!deadline || slots[s].deadline < deadline))
+				deadline = slots[s].deadline;
+		pid = wait_child(deadline, &st);
+		if (pid < 0)
+			break;
+		if (pid == 0) {
+			/* a deadline passed: stop those cells, count them when they end */
+			double now = now_seconds();
 
-			if (pid < 0) {
-				if (errno == EINTR)
-					continue;
-				break;
-			}
-			for (long s = 0; s < jobs; s++) {
-				const struct cell *c;
-				char log[PATH_MAX + 200];
-				struct stat lst;
-
-				if (pids[s] != pid)
-					continue;
-				pids[s] = 0;
-				pr.running--;
-				c = &cs->c[slot_cell[s]];
-				snprintf(log, sizeof(log), "%s/logs/%s.log", out, c->id);
-				if (WIFEXITED(st) && !WEXITSTATUS(st) && cell_done(out, c)) {
-					pr.done++;
-					if (!stat(log, &lst) && !lst.st_size)
-						unlink(log);
-				} else {
-					pr.failed++;
-					status = 1;
-					if (pr.tty)
-						fputc('\n', stderr);
-					fprintf(stderr, "mmusim sweep: cell %s (%s on %s) failed; see %s\n",
-						c->id, c->config, c->workload, log);
+			for (long s = 0; s < jobs; s++)
+				if (slots[s].pid && !slots[s].killed && slots[s].deadline &&
+				    slots[s].deadline <= now) {
+					kill(slots[s].pid, SIGKILL);
+					slots[s].killed = true;
 				}
-			}
+			continue;
 		}
+		for (long s = 0; s < jobs; s++)
+			if (slots[s].pid == pid)
+				cell_ended(out, cs, &slots[s], st, limit, &pr);
 	}
+	sigprocmask(SIG_SETMASK, &mask, NULL);
 	progress_show(&pr, true);
-	printf("mmusim sweep: %zu cells: %zu run now, %zu already done, %zu failed\n",
-	       pr.total, pr.done, pr.skipped, pr.failed);
-	free(pids);
-	free(slot_cell);
+	printf("mmusim sweep: %zu cells: %zu run now, %zu already done, %zu failed, %zu timed "
+	       "out\n", pr.total, pr.done, pr.skipped, pr.failed, pr.timed_out);
+	free(slots);
 	free(exe);
-	return status;
+	return sweep_status(&pr);
 }
 
 /* Merge every finished cell into OUT/results.csv, atomically. */
@@ -914,30 +1123,53 @@ static int emit_file(const char *out, const char *name, const char *text, mode_t
 	return sim_write_file_atomic(path, text, strlen(text), mode, err);
 }
 
-static int emit_slurm(const char *out, const char *exe, const struct cells *cs,
-		      struct sim_error *err)
+/* The option that passes the time limit on to `--cell`, or "". */
+static void limit_option(char *buf, size_t len, unsigned long limit)
 {
-	char *t = NULL;
+	if (limit)
+		snprintf(buf, len, " --time-limit %lu", limit);
+	else
+		buf[0] = '\0';
+}
+
+/*
+ * The sweep as Slurm job arrays.  Slurm refuses an array index above
+ * MaxArraySize - 1 (slurm.conf(5); MaxArraySize is 1001 by default) and an
+ * array of more than max_array_tasks tasks (SchedulerParameters), so
+ * submit-slurm.sh cuts the cells into arrays of at most that many tasks,
+ * indices 0..K-1, each given the number of cells before it, and queues the
+ * merge after all of them.  The limit is @max_array (--max-array-size), or
+ * $MMUSIM_MAX_ARRAY_SIZE, or what `scontrol show config` says where the
+ * script is run, or 1001.
+ */
+static int emit_slurm(const char *out, const char *exe, const struct cells *cs,
+		      unsigned long limit, unsigned long max_array, struct sim_error *err)
+{
+	char *t = NULL, lim[64], maxs[32] = "";
 	size_t len = 0;
 	FILE *f = open_memstream(&t, &len);
 	int rc;
 
 	if (!f)
 		return sim_error_set(err, SIM_E_NOMEM, "out of memory");
+	limit_option(lim, sizeof(lim), limit);
+	if (max_array)
+		snprintf(maxs, sizeof(maxs), "%lu", max_array);
 	fprintf(f, "#!/bin/bash\n"
-		"# mmusim sweep as a Slurm job array: task N runs cell N of cells.tsv.\n"
-		"# Submit with submit-slurm.sh, which queues merge.sbatch after it.\n"
-		"# A task whose cell is already done exits at once, so resubmitting\n"
-		"# the array finishes an interrupted sweep.\n"
+		"# mmusim sweep as Slurm job arrays: task I of the array submitted with\n"
+		"# argument OFFSET runs cell OFFSET + I + 1 of cells.tsv.  Submit with\n"
+		"# submit-slurm.sh, which cuts the cells into arrays the cluster accepts\n"
+		"# and queues merge.sbatch after them.  A task whose cell is already done\n"
+		"# exits at once, so resubmitting finishes an interrupted sweep.\n"
 		"#SBATCH --job-name=mmusim-sweep\n"
-		"#SBATCH --array=1-%zu\n"
 		"#SBATCH --ntasks=1\n"
 		"#SBATCH --cpus-per-task=1\n"
 		"#SBATCH --output=%s/logs/slurm-%%A_%%a.out\n"
 		"set -eu\n"
+		": \"${SLURM_ARRAY_TASK_ID:?not a job array task: submit with submit-slurm.sh}\"\n"
 		"MMUSIM=${MMUSIM:-%s}\n"
-		"exec \"$MMUSIM\" sweep --cell \"$SLURM_ARRAY_TASK_ID\" '%s'\n",
-		cs->n, out, exe, out);
+		"exec \"$MMUSIM\" sweep%s --cell \"$((${1:-0} + SLURM_ARRAY_TASK_ID + 1))\" '%s'\n",
+		out, exe, lim, out);
 	fclose(f);
 	rc = emit_file(out, "sweep.sbatch", t, 0755, err);
 	free(t);
@@ -949,7 +1181,7 @@ static int emit_slurm(const char *out, const char *exe, const struct cells *cs,
 		return sim_error_set(err, SIM_E_NOMEM, "out of memory");
 	fprintf(f, "#!/bin/bash\n"
 		"# Merge the finished cells of the sweep into results.csv; queued by\n"
-		"# submit-slurm.sh to run after every task of sweep.sbatch.\n"
+		"# submit-slurm.sh to run after every task of the sweep's arrays.\n"
 		"#SBATCH --job-name=mmusim-merge\n"
 		"#SBATCH --ntasks=1\n"
 		"#SBATCH --output=%s/logs/slurm-merge-%%j.out\n"
@@ -966,14 +1198,47 @@ static int emit_slurm(const char *out, const char *exe, const struct cells *cs,
 	if (!f)
 		return sim_error_set(err, SIM_E_NOMEM, "out of memory");
 	fprintf(f, "#!/bin/sh\n"
-		"# Submit the sweep's job array, then the merge as a job that depends on it.\n"
+		"# Submit the sweep's %zu cells as Slurm job arrays, then the merge as a\n"
+		"# job that depends on all of them.  Extra arguments go to every sbatch.\n"
+		"#\n"
+		"# An array has at most MAX tasks, indices 0..MAX-1: Slurm takes no index\n"
+		"# above MaxArraySize - 1 and no more than max_array_tasks tasks\n"
+		"# (SchedulerParameters).  MAX is $MMUSIM_MAX_ARRAY_SIZE if set, else the\n"
+		"# value given to 'mmusim sweep --max-array-size', else the smaller of\n"
+		"# those two that 'scontrol show config' reports, else 1001 (Slurm's\n"
+		"# default MaxArraySize).\n"
 		"set -eu\n"
 		"cd '%s'\n"
-		"array=$(sbatch --parsable \"$@\" sweep.sbatch)\n"
-		"array=${array%%%%;*}\n"
-		"merge=$(sbatch --parsable --dependency=afterany:\"$array\" \"$@\" merge.sbatch)\n"
-		"echo \"mmusim sweep: submitted job array $array and merge job ${merge%%%%;*}\"\n",
-		out);
+		"cells=%zu\n"
+		"max=${MMUSIM_MAX_ARRAY_SIZE:-%s}\n"
+		"if [ -z \"$max\" ]; then\n"
+		"\tconf=$(scontrol show config 2>/dev/null || :)\n"
+		"\tmax=$(printf '%%s\\n' \"$conf\" | sed -n 's/^MaxArraySize *= *\\([0-9][0-9]*\\).*/\\1/p')\n"
+		"\ttasks=$(printf '%%s\\n' \"$conf\" | sed -n 's/^SchedulerParameters *=.*max_array_tasks=\\([0-9][0-9]*\\).*/\\1/p')\n"
+		"\tmax=${max:-1001}\n"
+		"\tif [ -n \"$tasks\" ] && [ \"$tasks\" -lt \"$max\" ]; then max=$tasks; fi\n"
+		"fi\n"
+		"case $max in\n"
+		"''|*[!0-9]*) echo \"submit-slurm.sh: MaxArraySize '$max' is not a number\" >&2; exit 2 ;;\n"
+		"esac\n"
+		"if [ \"$max\" -lt 1 ]; then\n"
+		"\techo \"submit-slurm.sh: job arrays are disabled on this cluster (MaxArraySize = $max)\" >&2\n"
+		"\texit 1\n"
+		"fi\n"
+		"first=0\n"
+		"ids=\n"
+		"while [ \"$first\" -lt \"$cells\" ]; do\n"
+		"\tn=$((cells - first))\n"
+		"\tif [ \"$n\" -gt \"$max\" ]; then n=$max; fi\n"
+		"\tid=$(sbatch --parsable --array=0-$((n - 1)) \"$@\" sweep.sbatch \"$first\")\n"
+		"\tids=\"$ids ${id%%%%;*}\"\n"
+		"\tfirst=$((first + n))\n"
+		"done\n"
+		"deps=$(printf '%%s' \"$ids\" | tr ' ' ':')\n"
+		"merge=$(sbatch --parsable --dependency=afterany$deps \"$@\" merge.sbatch)\n"
+		"echo \"mmusim sweep: submitted job array(s)$ids ($cells cells, at most $max per array)"
+		" and merge job ${merge%%%%;*}\"\n",
+		cs->n, out, cs->n, maxs);
 	fclose(f);
 	rc = emit_file(out, "submit-slurm.sh", t, 0755, err);
 	free(t);
@@ -981,17 +1246,18 @@ static int emit_slurm(const char *out, const char *exe, const struct cells *cs,
 }
 
 static int emit_parallel(const char *out, const char *exe, const struct cells *cs,
-			 struct sim_error *err)
+			 unsigned long limit, struct sim_error *err)
 {
-	char *t = NULL;
+	char *t = NULL, lim[64];
 	size_t len = 0;
 	FILE *f = open_memstream(&t, &len);
 	int rc;
 
 	if (!f)
 		return sim_error_set(err, SIM_E_NOMEM, "out of memory");
+	limit_option(lim, sizeof(lim), limit);
 	for (size_t i = 0; i < cs->n; i++)
-		fprintf(f, "'%s' sweep --cell %zu '%s'\n", exe, i + 1, out);
+		fprintf(f, "'%s' sweep%s --cell %zu '%s'\n", exe, lim, i + 1, out);
 	fclose(f);
 	rc = emit_file(out, "jobs.txt", t, 0644, err);
 	free(t);
@@ -1034,27 +1300,38 @@ static void sweep_usage(FILE *f)
 	      "Options:\n"
 	      "  -o, --output OUT  where to write (default: SWEEP without .ini, plus .out)\n"
 	      "  -j, --jobs N      cells run at once (default: the number of cores)\n"
-	      "  --emit slurm      write OUT/sweep.sbatch (a job array), merge.sbatch and\n"
-	      "                    submit-slurm.sh (queues the merge after the array); run nothing\n"
+	      "  --time-limit D    stop a cell that runs longer than D (N seconds, or Ns, Nm,\n"
+	      "                    Nh, Nd; 0 for none; overrides the file's time_limit): its\n"
+	      "                    result is marked incomplete and a resumed sweep reruns it\n"
+	      "  --emit slurm      write OUT/sweep.sbatch (job array tasks), merge.sbatch and\n"
+	      "                    submit-slurm.sh (submits the cells as arrays of at most\n"
+	      "                    MaxArraySize tasks, then the merge after all); run nothing\n"
+	      "  --max-array-size N  with --emit slurm: arrays of at most N tasks (default:\n"
+	      "                    the cluster's, from 'scontrol show config' at submission,\n"
+	      "                    else 1001)\n"
 	      "  --emit parallel   write OUT/jobs.txt (GNU parallel) and parallel.sh; run nothing\n"
-	      "  --list            list the cells and whether each is done; run nothing\n"
+	      "  --list            list the cells and the state of each (done, todo, timeout,\n"
+	      "                    incomplete); run nothing\n"
 	      "  --no-progress     no progress line (shown on a terminal)\n"
 	      "  --cell N OUT      run cell N (1-based) of OUT/cells.tsv unless it is done\n"
 	      "  --merge OUT       merge OUT's finished cells into OUT/results.csv\n"
 	      "  -h, --help        show this help\n"
 	      "\n"
 	      "Exit status: 0 every cell done; 1 some cell failed (see OUT/logs/); 2 bad\n"
-	      "usage or a malformed sweep file (FILE:LINE: ...).\n", f);
+	      "usage or a malformed sweep file (FILE:LINE: ...); 3 no cell failed but some\n"
+	      "ran into the time limit.\n", f);
 }
 
-/* `mmusim sweep --cell N OUT`: run one cell in this process. */
-static int run_one(const char *out, const char *nstr)
+/* `mmusim sweep --cell N OUT`: run one cell; with a time limit as a child
+ * stopped at the limit, else in this process. */
+static int run_one(const char *out, const char *nstr, unsigned long limit)
 {
 	struct cells cs = { 0 };
 	struct sim_error err = { 0 };
 	char *end, *exe, **argv;
 	unsigned long n = strtoul(nstr, &end, 10);
 	const struct cell *c;
+	int status = 1;
 
 	if (read_cells_tsv(out, &cs, &err)) {
 		fprintf(stderr, "mmusim sweep: %s\n", err.msg);
@@ -1072,11 +1349,46 @@ static int run_one(const char *out, const char *nstr)
 		return 0;
 	}
 	exe = self_exe();
-	argv = calloc(c->args.n + 3, sizeof(*argv));
-	if (!exe || !argv) {
-		fprintf(stderr, "mmusim sweep: cannot run cell %lu\n", n);
+	if (!exe) {
+		fprintf(stderr, "mmusim sweep: cannot run cell %lu (/proc/self/exe)\n", n);
+		cells_free(&cs);
+		return 1;
+	}
+	if (limit) {
+		struct progress pr = { .total = 1, .running = 1 };
+		struct slot sl = { .cell = n - 1, .deadline = now_seconds() + (double)limit };
+		sigset_t chld, mask;
+		int st = 0;
+
+		sigemptyset(&chld);
+		sigaddset(&chld, SIGCHLD);
+		sigprocmask(SIG_BLOCK, &chld, &mask);
+		sl.pid = spawn_cell(exe, out, c, &mask);
+		while (sl.pid > 0) {
+			pid_t pid = wait_child(sl.killed ? 0 : sl.deadline, &st);
+
+			if (pid == 0) {
+				kill(sl.pid, SIGKILL);
+				sl.killed = true;
+			} else if (pid == sl.pid || pid < 0) {
+				break;
+			}
+		}
+		sigprocmask(SIG_SETMASK, &mask, NULL);
+		if (sl.pid <= 0) {
+			fprintf(stderr, "mmusim sweep: cannot start a run: %s\n", strerror(errno));
+		} else {
+			cell_ended(out, &cs, &sl, st, limit, &pr);
+			status = sweep_status(&pr);
+		}
 		free(exe);
-		free(argv);
+		cells_free(&cs);
+		return status;
+	}
+	argv = calloc(c->args.n + 3, sizeof(*argv));
+	if (!argv) {
+		fprintf(stderr, "mmusim sweep: cannot run cell %lu: out of memory\n", n);
+		free(exe);
 		cells_free(&cs);
 		return 1;
 	}
@@ -1097,10 +1409,11 @@ static int merge_cmd(const char *out)
 {
 	struct sim_error err = { 0 };
 	size_t n = 0;
+	int rc = merge(out, &n, &err);
 
-	if (merge(out, &n, &err)) {
+	if (rc) {
 		fprintf(stderr, "mmusim sweep: %s\n", err.msg);
-		return EXIT_USAGE;
+		return rc == SIM_E_NOMEM ? 1 : EXIT_USAGE;
 	}
 	printf("mmusim sweep: merged %zu cells into %s/results.csv\n", n, out);
 	return 0;
@@ -1116,11 +1429,14 @@ int cmd_sweep(int argc, char **argv)
 		{ "no-progress", no_argument, NULL, 'P' },
 		{ "cell", required_argument, NULL, 'c' },
 		{ "merge", no_argument, NULL, 'm' },
+		{ "time-limit", required_argument, NULL, 't' },
+		{ "max-array-size", required_argument, NULL, 'A' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *outopt = NULL, *emit = NULL, *cell = NULL;
-	bool list = false, progress = true, do_merge = false;
+	bool list = false, progress = true, do_merge = false, have_limit = false;
+	unsigned long limit = 0, max_array = 0;
 	long jobs = sysconf(_SC_NPROCESSORS_ONLN);
 	struct sweep sw;
 	struct cells cs = { 0 };
@@ -1154,6 +1470,24 @@ int cmd_sweep(int argc, char **argv)
 		case 'P': progress = false; break;
 		case 'c': cell = optarg; break;
 		case 'm': do_merge = true; break;
+		case 't':
+			if (parse_duration(optarg, &limit)) {
+				fprintf(stderr, "mmusim sweep: --time-limit: expected a duration (N "
+					"seconds, or Ns, Nm, Nh, Nd; 0 for none) of at most 30 days, "
+					"got '%s'\n", optarg);
+				return EXIT_USAGE;
+			}
+			have_limit = true;
+			break;
+		case 'A':
+			max_array = strtoul(optarg, &end, 10);
+			if (*end || optarg[0] < '0' || optarg[0] > '9' || max_array < 1 ||
+			    max_array > 4000001) {
+				fprintf(stderr, "mmusim sweep: --max-array-size: expected 1..4000001 "
+					"(Slurm's MaxArraySize), got '%s'\n", optarg);
+				return EXIT_USAGE;
+			}
+			break;
 		case 'h':
 			sweep_usage(stdout);
 			return 0;
@@ -1169,8 +1503,17 @@ int cmd_sweep(int argc, char **argv)
 	}
 	if (jobs < 1)
 		jobs = 1;
+	if (max_array && (!emit || strcmp(emit, "slurm"))) {
+		fprintf(stderr, "mmusim sweep: --max-array-size goes with --emit slurm\n");
+		return EXIT_USAGE;
+	}
+	if (have_limit && (do_merge || list)) {
+		fprintf(stderr, "mmusim sweep: --time-limit goes with running cells (or --emit, "
+			"--cell), not with --%s\n", do_merge ? "merge" : "list");
+		return EXIT_USAGE;
+	}
 	if (cell)
-		return run_one(argv[optind], cell);
+		return run_one(argv[optind], cell, limit);
 	if (do_merge)
 		return merge_cmd(argv[optind]);
 
@@ -1179,6 +1522,8 @@ int cmd_sweep(int argc, char **argv)
 		sweep_free(&sw);
 		return EXIT_USAGE;
 	}
+	if (!have_limit)
+		limit = sw.time_limit;
 	/* OUT: absolute, so that the cell commands and job scripts work from anywhere */
 	{
 		if (!outopt) {
@@ -1218,14 +1563,18 @@ int cmd_sweep(int argc, char **argv)
 		goto done;
 	}
 	if (list) {
+		static const char *const state[] = { [CELL_TODO] = "todo", [CELL_DONE] = "done",
+						     [CELL_TIMED_OUT] = "timeout",
+						     [CELL_INCOMPLETE] = "incomplete" };
+
 		for (size_t i = 0; i < cs.n; i++)
-			printf("%zu\t%s\t%s\t%s\t%s\n", i + 1, cell_done(out, &cs.c[i]) ? "done" : "todo",
+			printf("%zu\t%s\t%s\t%s\t%s\n", i + 1, state[cell_state(out, &cs.c[i])],
 			       cs.c[i].id, cs.c[i].config, cs.c[i].workload);
 		goto done;
 	}
 	if (emit) {
-		if (!strcmp(emit, "slurm") ? emit_slurm(out, exe, &cs, &err) :
-		    emit_parallel(out, exe, &cs, &err)) {
+		if (!strcmp(emit, "slurm") ? emit_slurm(out, exe, &cs, limit, max_array, &err) :
+		    emit_parallel(out, exe, &cs, limit, &err)) {
 			fprintf(stderr, "mmusim sweep: %s\n", err.msg);
 			status = 1;
 			goto done;
@@ -1234,13 +1583,14 @@ int cmd_sweep(int argc, char **argv)
 			printf("mmusim sweep: wrote %s/sweep.sbatch (%zu array tasks), %s/merge.sbatch "
 			       "and %s/submit-slurm.sh; submit with: sh %s/submit-slurm.sh\n",
 			       out, cs.n, out, out, out);
+
 		else
 			printf("mmusim sweep: wrote %s/jobs.txt (%zu jobs); run: parallel < %s/jobs.txt "
 			       "&& %s sweep --merge %s (or sh %s/parallel.sh)\n", out, cs.n, out, exe,
 			       out, out);
 		goto done;
 	}
-	status = run_cells(out, &cs, jobs, progress);
+	status = run_cells(out, &cs, jobs, progress, limit);
 	if (merge(out, &merged, &err)) {
 		fprintf(stderr, "mmusim sweep: %s\n", err.msg);
 		status = 1;

@@ -4,7 +4,8 @@
 libmmusim_a_SOURCES += \
 	sim/config.h sim/config.c sim/presets.c \
 	sim/stats.h sim/stats.c \
-	sim/emit.h sim/emit.c
+	sim/emit.h sim/emit.c \
+	sim/csv.h sim/csv.c
 
 EXTRA_DIST += sim/CONFIG.md \
 	tests/data/config/good.ini tests/data/config/unknown_key.ini \

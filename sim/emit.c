@@ -11,16 +11,14 @@
 #include "autoconfig.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
+#include "sim/csv.h"
 #include "sim/emit.h"
 #include "sim/readfile.h"
 
@@ -486,6 +484,10 @@ int emit_text(FILE *f, const struct emit_run *run, struct sim_error *err)
 		size_t g, w;
 
 		stats_get(reg, i, &it);
+		if (it.absent) {        /* a structure this run does not have */
+			done[i] = true;
+			continue;
+		}
 		g = group_len(it.name);
 		w = strlen(it.name) - (g ? g + 1 : 0);
 		if ((int)w > width)
@@ -531,49 +533,75 @@ int emit_text(FILE *f, const struct emit_run *run, struct sim_error *err)
 
 /* ---- CSV -------------------------------------------------------------- */
 
-static void csv_field(struct sbuf *b, bool first, const char *s)
+/* The columns of one row: names and values, new strings. */
+struct csv_cols {
+	char **name, **value;
+	size_t n, cap;
+	bool oom;
+};
+
+static void col_add(struct csv_cols *c, const char *name, const char *value)
 {
-	if (!first)
-		sb_printf(b, ",");
-	if (strpbrk(s, ",\"\r\n")) {
-		sb_printf(b, "\"");
-		for (; *s; s++)
-			sb_printf(b, *s == '"' ? "\"\"" : "%c", *s);
-		sb_printf(b, "\"");
-	} else {
-		sb_printf(b, "%s", s);
+	if (c->oom)
+		return;
+	if (c->n == c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 256;
+		char **nn = realloc(c->name, cap * sizeof(*nn)), **nv;
+
+		if (!nn) {
+			c->oom = true;
+			return;
+		}
+		c->name = nn;
+		nv = realloc(c->value, cap * sizeof(*nv));
+		if (!nv) {
+			c->oom = true;
+			return;
+		}
+		c->value = nv;
+		c->cap = cap;
 	}
+	c->name[c->n] = strdup(name);
+	c->value[c->n] = strdup(value);
+	if (!c->name[c->n] || !c->value[c->n]) {
+		free(c->name[c->n]);
+		free(c->value[c->n]);
+		c->oom = true;
+		return;
+	}
+	c->n++;
 }
 
-struct csv_ctx {
-	struct sbuf *head, *row;
-};
+static void cols_free(struct csv_cols *c)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		free(c->name[i]);
+		free(c->value[i]);
+	}
+	free(c->name);
+	free(c->value);
+	memset(c, 0, sizeof(*c));
+}
 
 static int csv_config(void *p, const struct cfg_item *it)
 {
-	struct csv_ctx *c = p;
 	char name[128];
 
 	snprintf(name, sizeof(name), "config.%s.%s", it->section, it->key);
-	csv_field(c->head, false, name);
-	csv_field(c->row, false, it->value);
+	col_add(p, name, it->value);
 	return 0;
 }
 
-static void csv_render(const struct emit_run *run, struct sbuf *head, struct sbuf *row)
+static void csv_render(const struct emit_run *run, struct csv_cols *c)
 {
 	const struct stats_registry *reg = run->reg;
-	struct csv_ctx c = { head, row };
 	char name[300], val[64];
 
-	csv_field(head, true, "mmusim_version");
-	csv_field(row, true, emit_version());
-	csv_field(head, false, "complete");
-	csv_field(row, false, run->complete ? "1" : "0");
-	csv_field(head, false, "incomplete_reason");
-	csv_field(row, false, run->complete ? "" : (run->reason ? run->reason : "unknown"));
+	col_add(c, "mmusim_version", emit_version());
+	col_add(c, "complete", run->complete ? "1" : "0");
+	col_add(c, "incomplete_reason", run->complete ? "" : (run->reason ? run->reason : "unknown"));
 	if (run->cfg)
-		cfg_foreach(run->cfg, csv_config, &c);
+		cfg_foreach(run->cfg, csv_config, c);
 	for (size_t i = 0; i < stats_count(reg); i++) {
 		struct stats_item it;
 
@@ -581,16 +609,14 @@ static void csv_render(const struct emit_run *run, struct sbuf *head, struct sbu
 		switch (it.kind) {
 		case STATS_COUNTER:
 			snprintf(val, sizeof(val), "%" PRIu64, it.value);
-			csv_field(head, false, it.name);
-			csv_field(row, false, val);
+			col_add(c, it.name, val);
 			break;
 		case STATS_RATIO:
 			if (it.defined)
 				snprintf(val, sizeof(val), "%.6f", it.ratio);
 			else
 				val[0] = '\0';
-			csv_field(head, false, it.name);
-			csv_field(row, false, val);
+			col_add(c, it.name, val);
 			break;
 		case STATS_HIST: {
 			const struct stats_hist_summary *h = &it.hist;
@@ -598,7 +624,6 @@ static void csv_render(const struct emit_run *run, struct sbuf *head, struct sbu
 
 			for (size_t k = 0; k < 6; k++) {
 				snprintf(name, sizeof(name), "%s.%s", it.name, sfx[k]);
-				csv_field(head, false, name);
 				if (k == 0)
 					snprintf(val, sizeof(val), "%" PRIu64, h->count);
 				else if (k == 5)
@@ -610,105 +635,25 @@ static void csv_render(const struct emit_run *run, struct sbuf *head, struct sbu
 				else
 					snprintf(val, sizeof(val), "%" PRIu64,
 						 k == 2 ? h->p50 : k == 3 ? h->p95 : h->p99);
-				csv_field(row, false, val);
+				col_add(c, name, val);
 			}
 			break;
 		}
 		}
 	}
-	sb_printf(head, "\n");
-	sb_printf(row, "\n");
-}
-
-/* Describe the first column where two header lines differ. */
-static void first_difference(const char *have, const char *want, char *buf, size_t len)
-{
-	size_t col = 1;
-
-	for (;;) {
-		size_t hn = strcspn(have, ",\n"), wn = strcspn(want, ",\n");
-
-		if (hn != wn || strncmp(have, want, hn) || have[hn] != want[wn]) {
-			if (hn == wn && !strncmp(have, want, hn)) {
-				/* same name, but one line ends here: the next column differs */
-				col++;
-				have += hn + (have[hn] == ',');
-				want += wn + (want[wn] == ',');
-				hn = have[-1] == ',' ? strcspn(have, ",\n") : 0;
-				wn = want[-1] == ',' ? strcspn(want, ",\n") : 0;
-			}
-			snprintf(buf, len, "column %zu is '%.*s' in the file but '%.*s' in "
-				 "this run", col, (int)hn, have, (int)wn, want);
-			return;
-		}
-		if (have[hn] != ',')
-			break;
-		have += hn + 1;
-		want += wn + 1;
-		col++;
-	}
-	snprintf(buf, len, "column %zu", col);
 }
 
 int emit_csv_append(const char *path, const struct emit_run *run, struct sim_error *err)
 {
-	struct sbuf head = { 0 }, row = { 0 };
-	char *line = NULL;
-	size_t cap = 0;
-	FILE *f;
-	long size;
-	int rc = 0;
+	struct csv_cols c = { 0 };
+	int rc;
 
-	csv_render(run, &head, &row);
-	if (head.oom || row.oom) {
+	csv_render(run, &c);
+	if (c.oom)
 		rc = sim_error_set(err, SIM_E_NOMEM, "%s: out of memory", path);
-		goto out;
-	}
-	f = fopen(path, "a+");
-	if (!f) {
-		rc = sim_error_set(err, SIM_E_IO, "%s: cannot open for appending: %s", path,
-				   strerror(errno));
-		goto out;
-	}
-	if (fseek(f, 0, SEEK_END) || (size = ftell(f)) < 0) {
-		rc = sim_error_set(err, SIM_E_IO, "%s: cannot seek: %s", path, strerror(errno));
-		goto close;
-	}
-	if (size > 0) {
-		ssize_t got;
-
-		if (fseek(f, size - 1, SEEK_SET) || fgetc(f) != '\n') {
-			rc = sim_error_set(err, SIM_E_CONFIG, "%s: does not end with a newline "
-					   "(an interrupted write?); not appending", path);
-			goto close;
-		}
-		rewind(f);
-		got = getline(&line, &cap, f);
-		if (got < 0) {
-			rc = sim_error_set(err, SIM_E_IO, "%s: cannot read the header: %s", path,
-					   strerror(errno));
-			goto close;
-		}
-		if (strcmp(line, head.s)) {
-			char diff[256];
-
-			first_difference(line, head.s, diff, sizeof(diff));
-			rc = sim_error_set(err, SIM_E_CONFIG, "%s:1: the header differs from this "
-					   "run's columns (%s); write to a new file", path, diff);
-			goto close;
-		}
-	} else if (fwrite(head.s, 1, head.n, f) != head.n) {
-		rc = sim_error_set(err, SIM_E_IO, "%s: write failed: %s", path, strerror(errno));
-		goto close;
-	}
-	if (fwrite(row.s, 1, row.n, f) != row.n || fflush(f))
-		rc = sim_error_set(err, SIM_E_IO, "%s: write failed: %s", path, strerror(errno));
-close:
-	if (fclose(f) && !rc)
-		rc = sim_error_set(err, SIM_E_IO, "%s: close failed: %s", path, strerror(errno));
-out:
-	free(line);
-	free(head.s);
-	free(row.s);
+	else
+		rc = csv_append(path, (const char *const *)c.name, (const char *const *)c.value,
+				c.n, err);
+	cols_free(&c);
 	return rc;
 }

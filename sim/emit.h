@@ -9,7 +9,9 @@
  *
  * Formats (results/SCHEMA.md describes them for the plotting side):
  *  - text: "# "-prefixed header and configuration echo, then the registry
- *    as aligned "name value" rows grouped by prefix (top-level names first).
+ *    as aligned "name value" rows grouped by prefix (top-level names first),
+ *    without the absent blocks (structures the run does not have, which
+ *    JSON and CSV hold as zeros; sim/stats.h).
  *  - JSON: {"mmusim_version", "complete", ["incomplete_reason"],
  *    ["command"], "config", then the registry}.  "command" is the command
  *    line that produced the result, an array of strings (present only when
@@ -24,8 +26,9 @@
  *  - CSV: one row per run appended to a file; columns mmusim_version,
  *    complete, incomplete_reason, config.SECTION.KEY..., then each counter
  *    and ratio by name and each histogram as NAME.count/.mean/.p50/.p95/
- *    .p99/.overflow.  The header is written when the file is new or empty;
- *    a different existing header is an error and the file is left alone.
+ *    .p99/.overflow.  Appended by the rule of sim/csv.h: a file of other
+ *    columns (a TLB level of another name, an older version) takes the
+ *    union of both, with empty cells where a run has no such column.
  */
 #ifndef MMUSIM_SIM_EMIT_H
 #define MMUSIM_SIM_EMIT_H
@@ -73,11 +76,12 @@ int emit_json(FILE *f, const struct emit_run *run, struct sim_error *err);
 int emit_json_file(const char *path, const struct emit_run *run, struct sim_error *err);
 
 /**
- * emit_csv_append() - append this run's row to the CSV file @path, writing
- * the header first if the file is new or empty.
- * Return: 0; SIM_E_CONFIG if the file's header differs from this run's
- * columns (message names the first differing column) or the file does not
- * end with a newline; SIM_E_IO if it cannot be read or written.
+ * emit_csv_append() - append this run's row to the CSV file @path by the
+ * rule of csv_append() (sim/csv.h): a new file gets the header, a file
+ * whose header lacks some of this run's columns is rewritten atomically
+ * with the union of the columns.
+ * Return: 0; SIM_E_CONFIG if the file is not a CSV of results or is cut
+ * inside a row (it is left as it is); SIM_E_IO, SIM_E_NOMEM.
  */
 int emit_csv_append(const char *path, const struct emit_run *run, struct sim_error *err);
 

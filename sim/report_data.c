@@ -4,12 +4,14 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "mmu/geom.h"
+#include "sim/csv.h"
 #include "sim/json_read.h"
 #include "sim/readfile.h"
 #include "sim/report_data.h"
@@ -215,6 +217,11 @@ static int flatten(struct jflat *f, const char *prefix, const struct json_value 
 			     obj->keys[i]) >= (int)sizeof(name))
 			continue;       /* no column name is that long */
 		if (!*prefix && !strcmp(name, "command") && v->type == JSON_ARRAY) {
+			if (f->r->argv) {               /* a second "command": the last wins */
+				for (char **a = f->r->argv; *a; a++)
+					free(*a);
+				free(f->r->argv);
+			}
 			f->r->argv = calloc(v->n + 1, sizeof(char *));
 			if (!f->r->argv)
 				return sim_error_set(f->err, SIM_E_NOMEM, "%s: out of memory", f->origin);
@@ -270,93 +277,6 @@ int rd_load_json_text(struct rd_set *set, const char *text, size_t len, const ch
 
 /* ---- CSV ---------------------------------------------------------------- */
 
-/*
- * Split one CSV record starting at *p (RFC 4180: quoted fields may hold
- * commas, quotes and newlines).  Fields are new strings.  *line counts
- * newlines consumed.
- */
-static int csv_record(const char **p, const char *end, char ***fields, size_t *nf,
-		      unsigned *line)
-{
-	size_t cap = 0;
-	char **fv = NULL;
-
-	*nf = 0;
-	for (;;) {
-		const char *s = *p;
-		char *out = malloc((size_t)(end - s) + 1), **nfv;
-		size_t n = 0;
-
-		if (!out)
-			goto nomem;
-		if (s < end && *s == '"') {
-			s++;
-			for (;;) {
-				if (s >= end) {
-					free(out);
-					goto bad;
-				}
-				if (*s == '"') {
-					if (s + 1 < end && s[1] == '"') {
-						out[n++] = '"';
-						s += 2;
-						continue;
-					}
-					s++;
-					break;
-				}
-				if (*s == '\n')
-					(*line)++;
-				out[n++] = *s++;
-			}
-		} else {
-			while (s < end && *s != ',' && *s != '\n' && *s != '\r')
-				out[n++] = *s++;
-		}
-		out[n] = '\0';
-		if (*nf == cap) {
-			cap = cap ? cap * 2 : 64;
-			nfv = realloc(fv, cap * sizeof(*nfv));
-			if (!nfv) {
-				free(out);
-				goto nomem;
-			}
-			fv = nfv;
-		}
-		fv[(*nf)++] = out;
-		if (s < end && *s == ',') {
-			*p = s + 1;
-			continue;
-		}
-		if (s < end && *s == '\r')
-			s++;
-		if (s < end && *s != '\n') {
-			goto bad;
-		}
-		*p = s < end ? s + 1 : s;
-		(*line)++;
-		*fields = fv;
-		return 0;
-	}
-bad:
-	for (size_t i = 0; i < *nf; i++)
-		free(fv[i]);
-	free(fv);
-	return SIM_E_PARSE;
-nomem:
-	for (size_t i = 0; i < *nf; i++)
-		free(fv[i]);
-	free(fv);
-	return SIM_E_NOMEM;
-}
-
-static void free_fields(char **f, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(f[i]);
-	free(f);
-}
-
 static int rd_load_csv_text(struct rd_set *set, const char *text, size_t len, const char *origin,
 			    struct sim_error *err)
 {
@@ -366,15 +286,17 @@ static int rd_load_csv_text(struct rd_set *set, const char *text, size_t len, co
 	unsigned line = 1, at;
 	int rc = 0;
 
-	if (csv_record(&p, end, &head, &nh, &line))
-		return sim_error_set(err, SIM_E_PARSE, "%s:1: malformed CSV header", origin);
+	rc = csv_record(&p, end, &head, &nh, &line);
+	if (rc)
+		return sim_error_set(err, rc, "%s:1: %s", origin, rc == SIM_E_NOMEM ?
+				     "out of memory" : "malformed CSV header");
 	{
 		size_t k;
 
 		for (k = 0; k < nh && strcmp(head[k], "mmusim_version"); k++)
 			;
 		if (k == nh) {
-			free_fields(head, nh);
+			csv_fields_free(head, nh);
 			return sim_error_set(err, SIM_E_PARSE, "%s:1: not an mmusim result CSV (no "
 					     "mmusim_version column)", origin);
 		}
@@ -398,7 +320,7 @@ static int rd_load_csv_text(struct rd_set *set, const char *text, size_t len, co
 		if (nr != nh) {
 			rc = sim_error_set(err, SIM_E_PARSE, "%s:%u: %zu fields, the header has %zu",
 					   origin, at, nr, nh);
-			free_fields(row, nr);
+			csv_fields_free(row, nr);
 			break;
 		}
 		snprintf(src, sizeof(src), "%s:%u", origin, at);
@@ -414,14 +336,14 @@ static int rd_load_csv_text(struct rd_set *set, const char *text, size_t len, co
 			if (!strcmp(head[i], "command") && row[i][0]) {
 				rc = rd_put(&r, "command", row[i]);
 			}
-		free_fields(row, nr);
+		csv_fields_free(row, nr);
 		if (!rc)
 			rc = rd_append(set, &r);
 		rd_result_free(&r);
 		if (rc)
 			rc = sim_error_set(err, rc, "%s: out of memory", origin);
 	}
-	free_fields(head, nh);
+	csv_fields_free(head, nh);
 	if (rc) {
 		while (set->n > first)
 			rd_result_free(&set->r[--set->n]);
@@ -492,6 +414,80 @@ static int rd_load_sweep(struct rd_set *set, const char *dir, struct sim_error *
 	return rc;
 }
 
+/* ---- compare directories ------------------------------------------------ */
+
+/*
+ * The output of `mmusim compare -o DIR`: DIR/compare.csv has one row per
+ * configuration; DIR/NAME.json, NAME its config_name, is that run's full
+ * result (with the histograms), which is read instead of the row and
+ * labelled with the row's config_name and workload.  A row without its
+ * JSON (a configuration that failed before writing it) is kept as it is.
+ */
+static int rd_load_compare(struct rd_set *set, const char *dir, struct sim_error *err)
+{
+	struct rd_set rows = { 0 };
+	size_t dl = strlen(dir), first = set->n;
+	char *csv = malloc(dl + 16), *text = NULL;
+	size_t len;
+	int rc;
+
+	if (!csv)
+		return sim_error_set(err, SIM_E_NOMEM, "out of memory");
+	snprintf(csv, dl + 16, "%s/compare.csv", dir);
+	rc = sim_read_file(csv, &text, &len, err);
+	if (!rc)
+		rc = rd_load_csv_text(&rows, text, len, csv, err);
+	free(text);
+	for (size_t i = 0; i < rows.n && !rc; i++) {
+		struct rd_result *row = &rows.r[i];
+		const char *name = rd_get(row, "config_name"), *wl = rd_get(row, "workload");
+		char *path, *json = NULL;
+		size_t jlen;
+		struct stat st;
+
+		if (!name || !*name || strchr(name, '/')) {
+			rc = sim_error_set(err, SIM_E_PARSE, "%s: no configuration name (config_name) "
+					   "in the row of a compare directory", row->source);
+			break;
+		}
+		path = malloc(dl + strlen(name) + 8);
+		if (!path) {
+			rc = sim_error_set(err, SIM_E_NOMEM, "out of memory");
+			break;
+		}
+		sprintf(path, "%s/%s.json", dir, name);
+		if (stat(path, &st)) {
+			rc = rd_append(set, row) ? sim_error_set(err, SIM_E_NOMEM, "out of memory") : 0;
+			free(path);
+			continue;
+		}
+		rc = sim_read_file(path, &json, &jlen, err);
+		if (!rc)
+			rc = rd_load_json_text(set, json, jlen, path, err);
+		if (!rc && (rd_put(&set->r[set->n - 1], "config_name", name) ||
+			    (wl && rd_put(&set->r[set->n - 1], "workload", wl))))
+			rc = sim_error_set(err, SIM_E_NOMEM, "out of memory");
+		free(json);
+		free(path);
+	}
+	rd_free(&rows);
+	free(csv);
+	if (rc)
+		while (set->n > first)
+			rd_result_free(&set->r[--set->n]);
+	return rc;
+}
+
+/* Is @dir/@name a file? */
+static bool dir_has(const char *dir, const char *name)
+{
+	char p[PATH_MAX];
+	struct stat st;
+
+	return (size_t)snprintf(p, sizeof(p), "%s/%s", dir, name) < sizeof(p) &&
+	       !stat(p, &st) && S_ISREG(st.st_mode);
+}
+
 int rd_load(struct rd_set *set, const char *path, struct sim_error *err)
 {
 	struct stat st;
@@ -501,8 +497,14 @@ int rd_load(struct rd_set *set, const char *path, struct sim_error *err)
 
 	if (strcmp(path, "-") && stat(path, &st))
 		return sim_error_set(err, SIM_E_IO, "%s: %s", path, strerror(errno));
-	if (strcmp(path, "-") && S_ISDIR(st.st_mode))
-		return rd_load_sweep(set, path, err);
+	if (strcmp(path, "-") && S_ISDIR(st.st_mode)) {
+		if (dir_has(path, "cells.tsv"))
+			return rd_load_sweep(set, path, err);
+		if (dir_has(path, "compare.csv"))
+			return rd_load_compare(set, path, err);
+		return sim_error_set(err, SIM_E_IO, "%s: a directory, but neither a sweep's "
+				     "(no cells.tsv) nor a compare's (no compare.csv)", path);
+	}
 	rc = sim_read_file(path, &text, &len, err);
 	if (rc)
 		return rc;
@@ -796,21 +798,6 @@ int rd_columns(const struct rd_set *set, const char ***names, size_t *n)
 	return 0;
 }
 
-static void csv_out(FILE *f, const char *s)
-{
-	if (!strpbrk(s, ",\"\r\n")) {
-		fputs(s, f);
-		return;
-	}
-	fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', f);
-		fputc(*s, f);
-	}
-	fputc('"', f);
-}
-
 int rd_write_csv(FILE *f, const struct rd_set *set, const char *const *first, size_t nfirst,
 		 struct sim_error *err)
 {
@@ -838,7 +825,7 @@ int rd_write_csv(FILE *f, const struct rd_set *set, const char *const *first, si
 	for (size_t i = 0; i < nout; i++) {
 		if (i)
 			fputc(',', f);
-		csv_out(f, order[i]);
+		csv_put(f, order[i]);
 	}
 	fputc('\n', f);
 	for (size_t r = 0; r < set->n; r++) {
@@ -847,7 +834,7 @@ int rd_write_csv(FILE *f, const struct rd_set *set, const char *const *first, si
 
 			if (i)
 				fputc(',', f);
-			csv_out(f, v ? v : "");
+			csv_put(f, v ? v : "");
 		}
 		fputc('\n', f);
 	}

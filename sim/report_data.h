@@ -52,9 +52,10 @@ struct rd_set {
 
 /**
  * rd_load() - add the results in @path to @set: a JSON result of `mmusim
- * run`, a CSV of result rows (`mmusim run --csv`, a sweep's results.csv),
- * or a sweep output directory (its cells.tsv and cells/ results).  The
- * format is recognised by content.
+ * run`, a CSV of result rows (`mmusim run --csv`, a sweep's results.csv,
+ * a compare.csv), a sweep output directory (its cells.tsv and cells/
+ * results) or a compare output directory (compare.csv and NAME.json).
+ * Files are recognised by content, directories by cells.tsv or compare.csv.
  * Return: 0; SIM_E_IO, SIM_E_PARSE (message names the file, and the line
  * where it can), SIM_E_NOMEM.  On error @set is unchanged.
  */

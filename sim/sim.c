@@ -381,6 +381,7 @@ static void destroy_cpu(struct sim_cpu *cpu)
 static const uint64_t *tlb_counters(const struct sim *s, unsigned i);
 static const uint64_t *wc_counters(const struct sim *s, int stage);
 static const uint64_t *s2tlb_counters(const struct sim *s);
+static int register_wl_stats(struct sim *s, struct sim_error *err);
 
 static int register_stats(struct sim *s, struct sim_error *err)
 {
@@ -400,14 +401,14 @@ static int register_stats(struct sim *s, struct sim_error *err)
 					 TLB_C__COUNT, err)))
 			return rc;
 	}
-	if (cpu->have_wc_s1 && (rc = stats_register(r, "walkcache.s1", wc_counter_names,
-						    wc_counters(s, 1), WC_C__COUNT, err)))
-		return rc;
-	if (cpu->have_wc_s2 && (rc = stats_register(r, "walkcache.s2", wc_counter_names,
-						    wc_counters(s, 2), WC_C__COUNT, err)))
-		return rc;
-	if (cpu->have_s2tlb && (rc = stats_register(r, "s2tlb", tlb_counter_names,
-						    s2tlb_counters(s), TLB_C__COUNT, err)))
+	/* Structures a configuration can leave out are registered all the same
+	 * (as absent blocks, reading 0): every run has the same columns. */
+	if ((rc = stats_register(r, "walkcache.s1", wc_counter_names,
+				 cpu->have_wc_s1 ? wc_counters(s, 1) : NULL, WC_C__COUNT, err)) ||
+	    (rc = stats_register(r, "walkcache.s2", wc_counter_names,
+				 cpu->have_wc_s2 ? wc_counters(s, 2) : NULL, WC_C__COUNT, err)) ||
+	    (rc = stats_register(r, "s2tlb", tlb_counter_names,
+				 cpu->have_s2tlb ? s2tlb_counters(s) : NULL, TLB_C__COUNT, err)))
 		return rc;
 	if ((rc = stats_register(r, "os", os_counter_names, s->os.st.c, OS_C__COUNT, err)))
 		return rc;
@@ -477,7 +478,8 @@ int sim_create(struct sim **sp, const struct sim_config *cfg, struct sim_error *
 
 	if ((rc = sim_alloc(&s, cfg, 1, false, err)) ||
 	    (rc = build_cpu(s, 0, (unsigned)BIT(cfg->stage2.granule_shift), err)) ||
-	    (rc = build_single_space(s, err)) || (rc = register_stats(s, err)))
+	    (rc = build_single_space(s, err)) || (rc = register_stats(s, err)) ||
+	    (rc = register_wl_stats(s, err)))
 		goto fail;
 	s->cpu[0].l1_ctx = s->cpu[0].tlb_ctx;
 	*sp = s;
@@ -1883,21 +1885,26 @@ static void vm_config(const struct sim_config *cfg, const struct wl_vm *v, struc
 		out->stage2.huge_ppm = v->huge_ppm;
 }
 
+/* The workload's counters; a run without a workload has them as absent
+ * blocks, so that every run has the same columns. */
 static int register_wl_stats(struct sim *s, struct sim_error *err)
 {
 	struct sim_wl *w = s->wl;
 	struct stats_registry *r = &s->reg;
 	int rc;
 
-	if ((rc = stats_register(r, "events", wl_event_names, w->ev, WL_E__COUNT, err)) ||
-	    (rc = stats_register(r, "maintenance", wl_maint_names, w->maint, WL_M__COUNT, err)) ||
-	    (rc = stats_register(r, "asid.host", asid_counter_names, w->host_asids.st.c,
-				 ASID_C__COUNT, err)) ||
-	    (rc = stats_register(r, "asid.guest", asid_counter_names, w->guest_asid_sum,
-				 ASID_C__COUNT, err)) ||
-	    (rc = stats_register(r, "vmid", asid_counter_names, w->vmids.st.c, ASID_C__COUNT, err)))
+	if ((rc = stats_register(r, "events", wl_event_names, w ? w->ev : NULL, WL_E__COUNT,
+				 err)) ||
+	    (rc = stats_register(r, "maintenance", wl_maint_names, w ? w->maint : NULL,
+				 WL_M__COUNT, err)) ||
+	    (rc = stats_register(r, "asid.host", asid_counter_names,
+				 w ? w->host_asids.st.c : NULL, ASID_C__COUNT, err)) ||
+	    (rc = stats_register(r, "asid.guest", asid_counter_names,
+				 w ? w->guest_asid_sum : NULL, ASID_C__COUNT, err)) ||
+	    (rc = stats_register(r, "vmid", asid_counter_names, w ? w->vmids.st.c : NULL,
+				 ASID_C__COUNT, err)))
 		return rc;
-	if (s->ncpus == 1)
+	if (!w || s->ncpus == 1)
 		return 0;
 	/* per-CPU detail */
 	for (unsigned c = 0; c < s->ncpus; c++) {

@@ -19,7 +19,7 @@ struct stats_entry {
 	char *name;
 	enum stats_kind kind;
 	/* STATS_COUNTER */
-	const uint64_t *value;
+	const uint64_t *value;  /* NULL: absent, reads 0 */
 	uint64_t base;
 	/* STATS_RATIO */
 	size_t num, den;
@@ -190,8 +190,8 @@ int stats_register(struct stats_registry *reg, const char *prefix,
 			goto undo;
 		}
 		e->kind = STATS_COUNTER;
-		e->value = &values[i];
-		e->base = reg->have_snapshot ? values[i] : 0;
+		e->value = values ? &values[i] : NULL;
+		e->base = reg->have_snapshot && values ? values[i] : 0;
 	}
 	return 0;
 undo:
@@ -276,7 +276,7 @@ int stats_snapshot(struct stats_registry *reg)
 		struct stats_entry *e = &reg->e[i];
 
 		if (e->kind == STATS_COUNTER) {
-			e->base = *e->value;
+			e->base = e->value ? *e->value : 0;
 		} else if (e->kind == STATS_HIST) {
 			size_t nb = (size_t)e->hist->limit + 1;
 
@@ -313,7 +313,7 @@ size_t stats_count(const struct stats_registry *reg)
 
 static uint64_t counter_since(const struct stats_entry *e)
 {
-	return *e->value - e->base;
+	return e->value ? *e->value - e->base : 0;
 }
 
 uint64_t stats_hist_bucket(const struct stats_registry *reg, size_t i, uint64_t b)
@@ -403,6 +403,7 @@ void stats_get(const struct stats_registry *reg, size_t i, struct stats_item *ou
 		out->value = counter_since(e);
 		out->warmup = e->base;
 		out->defined = true;
+		out->absent = !e->value;
 		break;
 	case STATS_RATIO: {
 		uint64_t num = counter_since(&reg->e[e->num]);

@@ -24,6 +24,11 @@
  *    top-level names the emitters use (config, mmusim_version, complete,
  *    incomplete_reason) are reserved.
  *  - Iteration order is registration order.
+ *  - A structure a run does not have (walk caches switched off, the
+ *    workload counters of a single-trace run) is still registered, as an
+ *    absent block: its counters read 0 and are marked absent.  Every run of
+ *    one version so has the same fixed names (results/SCHEMA.md); only the
+ *    names the configuration chooses (TLB levels, CPUs) vary.
  */
 #ifndef MMUSIM_SIM_STATS_H
 #define MMUSIM_SIM_STATS_H
@@ -93,6 +98,7 @@ struct stats_item {
 	uint64_t value;         /* COUNTER: count since the snapshot */
 	uint64_t warmup;        /* COUNTER: count at the snapshot (0 without one) */
 	bool defined;           /* RATIO: denominator non-zero; HIST: count > 0 */
+	bool absent;            /* COUNTER: of a structure this run does not have */
 	double ratio;           /* RATIO */
 	struct stats_hist_summary hist;  /* HIST */
 };
@@ -108,6 +114,8 @@ void stats_free(struct stats_registry *reg);
  * @prefix: dotted prefix, or NULL/"" for top-level counters.
  * @names:  n counter names (one component each); the strings are copied.
  * @values: n counters owned by the caller; they must outlive the registry.
+ *          NULL registers an absent block: n counters that read 0, for a
+ *          structure this run does not have.
  * Return: 0; SIM_E_INVAL for a bad, duplicate, reserved or conflicting
  * name (message in @err); SIM_E_NOMEM.
  */

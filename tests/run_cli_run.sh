@@ -484,11 +484,90 @@ check "--csv: header has the accesses column" grep -q -e ',accesses,' "$tmp/hdr"
 check "--csv: header has tlb.L1.misses" grep -q -e ',tlb\.L1\.misses,' "$tmp/hdr"
 check "--csv: equal runs give equal rows" \
 	test "$(sed -n 2p "$tmp/runs.csv")" = "$(sed -n 3p "$tmp/runs.csv")"
-# A run whose columns differ (L1I + L1D) must not append under this header.
-cp "$tmp/runs.csv" "$tmp/runs.before"
-run --preset one-level --set one_level.split=1 --quiet --csv "$tmp/runs.csv" "$data/small.lk"
-check "--csv with another header: non-zero exit" test "$status" -ne 0
-check "--csv with another header: file unchanged" cmp -s "$tmp/runs.before" "$tmp/runs.csv"
+
+# Runs of other structures all append to one file (results/SCHEMA.md).
+# Walk caches and the stage-2 TLB off, native, stage 2 only, a workload:
+# the same columns (zeros where a structure is absent), so each is an
+# append under the same header.
+run --quiet --csv "$tmp/all.csv" "$data/small.lk"
+expect_status "--csv of the default configuration" 0
+head -n 1 "$tmp/all.csv" >"$tmp/all.hdr"
+for s in "--set walkcache.s1.entries=0 --set walkcache.s2.entries=0 --set s2tlb.entries=0" \
+	 "--set run.mode=native" "--set run.mode=s2only" \
+	 "--workload $top_srcdir/tests/data/virt/two_traces.ini"; do
+	cp "$tmp/all.csv" "$tmp/all.before"
+	# shellcheck disable=SC2086
+	if [ "${s#--workload}" != "$s" ]; then run --quiet --csv "$tmp/all.csv" $s
+	else run --quiet --csv "$tmp/all.csv" $s "$data/small.lk"; fi
+	expect_status "--csv after other runs, $s" 0
+	check "--csv, $s: the same header" sh -c "head -n 1 '$tmp/all.csv' | cmp -s - '$tmp/all.hdr'"
+	check "--csv, $s: one row appended, the rest unchanged" \
+		sh -c "[ \$(wc -l <'$tmp/all.csv') -eq \$((\$(wc -l <'$tmp/all.before') + 1)) ] &&
+		       head -n \$(wc -l <'$tmp/all.before') '$tmp/all.csv' | cmp -s - '$tmp/all.before'"
+done
+# csvcol FILE COLUMN: that column of every row (the CSV parsed by awk).
+csvcol() {
+	awk -v col="$2" '
+	function split_csv(line, f,    n, i, c, q, cur) {
+		n = 0; cur = ""; q = 0
+		for (i = 1; i <= length(line); i++) {
+			c = substr(line, i, 1)
+			if (q) { if (c == "\"") { if (substr(line, i + 1, 1) == "\"") { cur = cur c; i++ } else q = 0 } else cur = cur c }
+			else if (c == "\"") q = 1
+			else if (c == ",") { f[++n] = cur; cur = "" }
+			else cur = cur c
+		}
+		f[++n] = cur
+		return n
+	}
+	NR == 1 { n = split_csv($0, h); for (i = 1; i <= n; i++) if (h[i] == col) ci = i; next }
+	{ split_csv($0, f); print (ci ? f[ci] : "NOCOLUMN") }' "$1" | tr '\n' ' '
+}
+
+got=$(csvcol "$tmp/all.csv" walkcache.s1.lookups)
+case $got in "3 0 3 "*) ok ;; *) bad "--csv: walkcache.s1.lookups per row: $got (expected 3 0 3 ...)" ;; esac
+got=$(csvcol "$tmp/all.csv" events.context_switches)
+case $got in "0 0 0 0 "[1-9]*) ok ;; *) bad "--csv: events.context_switches per row: $got" ;; esac
+# A run with TLB levels of other names (one-level: L1): the file takes the
+# union of the columns, rewritten whole; the earlier rows keep their text
+# and get empty cells in the new columns.
+cp "$tmp/all.csv" "$tmp/all.before"
+run --preset one-level --quiet --csv "$tmp/all.csv" "$data/small.lk"
+expect_status "--csv of another TLB hierarchy after the others" 0
+check "--csv union: one more row" \
+	test "$(wc -l <"$tmp/all.csv")" -eq $(($(wc -l <"$tmp/all.before") + 1))
+check "--csv union: the old columns first, in their order" \
+	sh -c "head -n 1 '$tmp/all.csv' | cut -c1-$(($(wc -c <"$tmp/all.hdr") - 1)) | cmp -s - '$tmp/all.hdr'"
+check "--csv union: the new columns after them" grep -q ',tlb\.L1\.misses,' "$tmp/all.csv"
+got=$(csvcol "$tmp/all.csv" tlb.L1.lookups)
+case $got in "     4 ") ok ;; *) bad "--csv union: tlb.L1.lookups per row: '$got'" ;; esac
+got=$(csvcol "$tmp/all.csv" tlb.L2.lookups)
+case $got in "3 3 3 "[1-9]*" "[1-9]*"  ") ok ;;
+	*) bad "--csv union: tlb.L2.lookups per row: '$got' (expected empty in the last)" ;; esac
+check "--csv union: mmusim report reads the file" \
+	"$MMUSIM" report --no-charts -o "$tmp/rep" "$tmp/all.csv"
+# Runs appending at once lose no row.
+rm -f "$tmp/par.csv"
+pids=
+for i in 1 2 3 4 5 6; do
+	if [ $((i % 2)) -eq 0 ]; then p=one-level; else p=cortex-a72; fi
+	"$MMUSIM" run --preset $p --quiet --set run.warmup=$i --csv "$tmp/par.csv" "$data/small.lk" \
+		>/dev/null 2>"$tmp/par.$i.err" &
+	pids="$pids $!"
+done
+par_ok=true
+for p in $pids; do wait "$p" || par_ok=false; done
+check "--csv: runs appending at once all succeed" $par_ok
+check "--csv: runs appending at once: six rows" test "$(wc -l <"$tmp/par.csv")" -eq 7
+got=$(csvcol "$tmp/par.csv" config.run.warmup | tr ' ' '\n' | sort | tr '\n' ' ')
+check "--csv: runs appending at once: each row once ($got)" test "$got" = "1 2 3 4 5 6 "
+# What is not a CSV of results is never appended to.
+printf 'name,value\nx,1\n' >"$tmp/other.csv"
+run --quiet --csv "$tmp/other.csv" "$data/small.lk"
+check "--csv into a file that is not a result CSV: non-zero exit" test "$status" -ne 0
+expect_err "--csv into a file that is not a result CSV" "not a CSV of mmusim results"
+check "--csv into a file that is not a result CSV: unchanged" \
+	test "$(cat "$tmp/other.csv")" = "$(printf 'name,value\nx,1')"
 
 # ---------------------------------------------------------------- --json keys
 

@@ -113,7 +113,7 @@ if [ -f "$csv" ]; then
 	got=$(awk -F, 'NR > 1 { print $3 }' "$csv")
 	[ "$got" = "$names" ] && ok || bad "compare.csv rows are not the --list configurations in order"
 	for n in $names; do
-		[ "$(csv_get "$csv" "$n" complete)" = true ] || bad "compare.csv: $n incomplete"
+		[ "$(csv_get "$csv" "$n" complete)" = 1 ] || bad "compare.csv: $n incomplete"
 		grep -q '"complete": true' "$tmp/c/$n.json" 2>/dev/null || bad "$n.json missing or incomplete"
 		grep -q "^$n " "$tmp/out" || bad "table lacks $n"
 	done
@@ -164,6 +164,15 @@ esac
 	[ -f "$tmp/rep/report.md" ] && ok || bad "report on the JSON results: $(cat "$tmp/err")"
 "$MMUSIM" report --no-charts -o "$tmp/rep2" "$csv" >/dev/null 2>"$tmp/err" && ok ||
 	bad "report on compare.csv: $(cat "$tmp/err")"
+# ... and the compare directory itself: every configuration's JSON (with
+# its histograms) under the configuration's name
+"$MMUSIM" report --no-charts -o "$tmp/rep3" "$tmp/c" >"$tmp/out" 2>"$tmp/err" &&
+	ok || bad "report on the compare directory: $(cat "$tmp/err")"
+grep -q ", $nnames results)" "$tmp/out" && ok || bad "report on the compare directory: $(cat "$tmp/out")"
+[ -s "$tmp/rep3/data/walk_latency_cdf.tsv" ] && ok ||
+	bad "report on the compare directory: no walk latency CDF (the JSON histograms)"
+grep -q '<td>s2-4lvl-ipa48</td>' "$tmp/rep3/index.html" && ok ||
+	bad "report on the compare directory: the configurations are not named"
 
 # --only, -j 1, --csv
 "$MMUSIM" compare --only virt,native -j 1 --quiet --no-progress -o "$tmp/o" --csv "$tmp/o.csv" \

@@ -12,19 +12,27 @@
 # missing, malformed or foreign result file (exit status 2, the file named)
 # are checked too.
 #
-# Environment: MMUSIM (the program), top_srcdir (the source tree, for the
-# chart scripts in results/plot).  Uses POSIX sh, awk, grep, od, wc;
-# gnuplot for the charts (their checks are skipped without it) and xmllint
-# (libxml2-utils) for the SVG check when present, else a structural check.
+# Where the chart scripts come from: the build tree's mmusim uses the
+# source tree's; a copy of it elsewhere does not; an installation (make
+# install DESTDIR=...) uses its own, and without them fails although the
+# source tree is right here; missing gnuplot or scripts are exit status 1,
+# each named, with the tables still written.
+#
+# Environment: MMUSIM (the build tree's program), top_srcdir (the source
+# tree), top_builddir (the build tree, for make install).  Uses POSIX sh,
+# awk, grep, od, wc, make; gnuplot for the charts (their checks are
+# skipped without it) and xmllint (libxml2-utils) for the SVG check when
+# present, else a structural check.
 # Prints one line per failure and a final "N passed, M failed".
 
 top_srcdir=${top_srcdir:-${srcdir:-.}}
+top_builddir=${top_builddir:-.}
 MMUSIM=${MMUSIM:-./mmusim}
 here=$(pwd)
 case $top_srcdir in /*) ;; *) top_srcdir=$here/$top_srcdir ;; esac
+case $top_builddir in /*) ;; *) top_builddir=$here/$top_builddir ;; esac
 case $MMUSIM in /*) ;; *) MMUSIM=$here/$MMUSIM ;; esac
-MMUSIM_PLOTDIR=$top_srcdir/results/plot
-export MMUSIM_PLOTDIR
+unset MMUSIM_PLOTDIR
 
 pass=0
 fail=0
@@ -42,6 +50,7 @@ if [ ! -x "$MMUSIM" ]; then
 fi
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/mmusim-results.XXXXXX") || exit 1
+tmp=$(cd "$tmp" && pwd -P)      # as the program sees its own path
 trap 'rm -rf "$tmp"' EXIT INT TERM
 cd "$tmp" || exit 1
 
@@ -148,6 +157,61 @@ fi
 # --- a report from the CSV ------------------------------------------------
 check "report from CSVs of runs" "$MMUSIM" report -o rep3 --no-charts res/all.csv res/native.csv
 check "CSV report has the overhead table" test -s rep3/data/overhead_by_config.tsv
+
+# --- where the chart scripts come from ---------------------------------------
+plotdir_of() { # the plotdir plot.sh names
+	sed -n 's/^plotdir=\${MMUSIM_PLOTDIR:-\(.*\)}$/\1/p' "$1/plot.sh" | tr -d "'"
+}
+pd=$(plotdir_of rep)
+check "the build tree's mmusim draws with its source tree's scripts ($pd)" \
+	[ "$pd/common.gp" -ef "$top_srcdir/results/plot/common.gp" ]
+mkdir elsewhere
+cp "$MMUSIM" elsewhere/mmusim
+elsewhere/mmusim report -o repx res/rand-native.json > /dev/null 2> repx.err
+st=$?
+check "a copy of the program outside the build tree: exit 1 (status $st)" [ $st -eq 1 ]
+check "a copy of the program outside the build tree: the scripts are missing" \
+	grep -q "the chart scripts are missing ($tmp/share/mmusim/plot, the directory of this installation" repx.err
+check "a copy of the program outside the build tree: the tables are written" \
+	grep -q "The charts were not drawn: the chart scripts are missing" repx/index.html
+elsewhere/mmusim report --no-charts -o repx2 res/rand-native.json > /dev/null 2>&1
+check "--no-charts needs no chart scripts" [ $? -eq 0 ]
+GNUPLOT=$tmp/nosuch/gnuplot "$MMUSIM" report -o repg res/rand-native.json > /dev/null 2> repg.err
+st=$?
+check "GNUPLOT names no program: exit 1 (status $st)" [ $st -eq 1 ]
+check "GNUPLOT names no program: said so" \
+	grep -q "gnuplot was not found ('$tmp/nosuch/gnuplot' is not an executable program)" repg.err
+check "GNUPLOT names no program: the tables are written" test -s repg/data/results.csv
+mkdir emptybin
+env PATH="$tmp/emptybin" "$MMUSIM" report -o repp res/rand-native.json > /dev/null 2> repp.err
+st=$?
+check "no gnuplot on PATH: exit 1 (status $st)" [ $st -eq 1 ]
+check "no gnuplot on PATH: said so" grep -q "'gnuplot' is not an executable program on PATH" repp.err
+if [ -f "$top_builddir/Makefile" ] &&
+   make -C "$top_builddir" install DESTDIR="$tmp/dest" > install.log 2>&1; then
+	ok
+	inst=$(find "$tmp/dest" -type f -name mmusim | head -n 1)
+	ipd=$(find "$tmp/dest" -type f -name common.gp | head -n 1)
+	ipd=${ipd%/common.gp}
+	check "make install DESTDIR: the program and the chart scripts ($inst, $ipd)" \
+		[ -x "$inst" ] && [ -n "$ipd" ]
+	"$inst" report -o repi res/rand-native.json > /dev/null 2> repi.err
+	st=$?
+	if $have_gnuplot; then
+		check "the installed program draws the charts (status $st: $(head -2 repi.err))" [ $st -eq 0 ]
+		check "the installed program draws with the installed scripts ($(plotdir_of repi))" \
+			[ "$(plotdir_of repi)" = "$ipd" ]
+		check "the installed program drew a chart" svg_ok repi/charts/overhead_by_config.svg
+	fi
+	rm -r "$ipd"
+	"$inst" report -o repj res/rand-native.json > /dev/null 2> repj.err
+	st=$?
+	check "installed, without its chart scripts: exit 1 (status $st)" [ $st -eq 1 ]
+	check "installed, without its chart scripts: never the source tree's" \
+		grep -q "the chart scripts are missing ($ipd, the directory of this installation" repj.err
+else
+	bad "make install DESTDIR=$tmp/dest in $top_builddir: $(tail -3 install.log 2>/dev/null)"
+fi
 
 # --- errors ---------------------------------------------------------------
 expect_err() { # expect_err DESCRIPTION PATTERN ARGS...

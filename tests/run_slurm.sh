@@ -4,10 +4,12 @@
 #
 # Starts munged (with a fresh key), slurmctld and slurmd from a private
 # configuration in a temporary directory (ports chosen from this process's
-# id, nothing outside 127.0.0.1), submits the sweep's job array and its
+# id, nothing outside 127.0.0.1), submits the sweep's job arrays and their
 # dependent merge job with the generated submit-slurm.sh, waits for the
 # merge, checks that every cell ran once and was merged, and stops the
-# daemons it started (by their pid files).
+# daemons it started (by their pid files).  The cluster's MaxArraySize is
+# 4, so the 6 cells go as two arrays (4 and 2 tasks): submit-slurm.sh reads
+# the limit from scontrol.
 #
 # Skipped (exit 77) unless run as root with munged, slurmctld, slurmd and
 # sbatch installed (Debian: slurmctld slurmd slurm-client, which bring
@@ -37,8 +39,15 @@ check() {
 sd=$(mktemp -d "${TMPDIR:-/tmp}/mmusim-slurm.XXXXXX") || exit 1
 chmod 755 "$sd"
 stop() {
-	for f in "$sd/slurmd.pid" "$sd/slurmctld.pid" "$sd/munge/pid"; do
-		[ -s "$f" ] && kill "$(cat "$f")" 2>/dev/null
+	# each daemon by the pid it wrote, and only while that pid is still the
+	# daemon (a pid file can outlive its process, and the pid be reused)
+	for d in slurmd:slurmd.pid slurmctld:slurmctld.pid munged:munge/pid; do
+		name=${d%%:*}
+		f=$sd/${d#*:}
+		[ -s "$f" ] || continue
+		pid=$(cat "$f")
+		case $pid in ''|*[!0-9]*) continue ;; esac
+		[ "$(cat "/proc/$pid/comm" 2>/dev/null)" = "$name" ] && kill "$pid" 2>/dev/null
 	done
 	sleep 1
 	rm -rf "$sd"
@@ -79,6 +88,7 @@ AccountingStorageType=accounting_storage/none
 MpiDefault=none
 ReturnToService=2
 SchedulerType=sched/builtin
+MaxArraySize=4
 NodeName=localhost NodeAddr=127.0.0.1 CPUs=$ncpu State=UNKNOWN
 PartitionName=test Nodes=localhost Default=YES MaxTime=INFINITE State=UP
 EOF
@@ -107,10 +117,10 @@ workload = traces/a.lackey
 workload = traces/b.lackey
 EOF
 check "--emit slurm" "$MMUSIM" sweep --emit slurm -o out s.ini
-check "sbatch --test-only accepts the array" sbatch --test-only out/sweep.sbatch
+check "sbatch --test-only accepts an array" sbatch --test-only --array=0-3 out/sweep.sbatch 0
 sh out/submit-slurm.sh > submit.log 2>&1
-check "submit-slurm.sh submits the array and the merge ($(cat submit.log))" \
-	grep -q "submitted job array [0-9]* and merge job [0-9]*" submit.log
+check "submit-slurm.sh submits two arrays (MaxArraySize 4) and the merge ($(cat submit.log))" \
+	grep -q "submitted job array(s) [0-9]* [0-9]* (6 cells, at most 4 per array) and merge job [0-9]*" submit.log
 for i in $(seq 1 60); do
 	[ -z "$(squeue -h 2>/dev/null)" ] && [ -s out/results.csv ] && break
 	sleep 1

@@ -9,10 +9,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "sim/bits.h"
 #include "sim/config.h"
+#include "sim/csv.h"
 #include "sim/emit.h"
 #include "sim/err.h"
 #include "sim/stats.h"
@@ -202,13 +205,18 @@ static char *slurp(const char *path)
 {
 	FILE *f = fopen(path, "r");
 	char *buf = NULL;
-	size_t cap = 0, n;
+	size_t cap = 0, n = 0, got;
 
 	ck_assert_ptr_nonnull(f);
-	buf = malloc(1 << 16);
-	ck_assert_ptr_nonnull(buf);
-	cap = 1 << 16;
-	n = fread(buf, 1, cap - 1, f);
+	do {
+		if (cap - n < 4096) {
+			cap = cap ? cap * 2 : 1 << 16;
+			buf = realloc(buf, cap);
+			ck_assert_ptr_nonnull(buf);
+		}
+		got = fread(buf + n, 1, cap - n - 1, f);
+		n += got;
+	} while (got);
 	buf[n] = '\0';
 	fclose(f);
 	return buf;
@@ -382,30 +390,106 @@ START_TEST(test_csv_append)
 }
 END_TEST
 
-START_TEST(test_csv_header_mismatch)
+/* The fields of line @n (1-based) of a CSV text, as new strings. */
+static char **csv_line(const char *text, unsigned n, size_t *nf)
+{
+	const char *p = text, *end = text + strlen(text);
+	unsigned line = 1;
+	char **f = NULL;
+
+	for (unsigned i = 1; i <= n; i++) {
+		if (f)
+			csv_fields_free(f, *nf);
+		f = NULL;
+		ck_assert_int_eq(csv_record(&p, end, &f, nf, &line), 0);
+	}
+	return f;
+}
+
+/* The cell of column @col in the fields @f under the header @h. */
+static const char *cell(char **h, size_t nh, char **f, size_t nf, const char *col)
+{
+	ck_assert_uint_eq(nf, nh);
+	for (size_t i = 0; i < nh; i++)
+		if (!strcmp(h[i], col))
+			return f[i];
+	ck_abort_msg("no column %s", col);
+	return NULL;
+}
+
+START_TEST(test_csv_union)
 {
 	struct fx f;
 	struct emit_run run = { .complete = true };
-	char path[128], *before, *after;
+	char path[128], *text, **h, **r1, **r2, **r3;
 	const char *const extra[] = { "faults" };
-	uint64_t faults = 0;
-	FILE *e;
+	uint64_t faults = 7;
+	size_t nh, n1, n2, n3;
+	struct stat before, after;
 
 	fx_init(&f);
 	run.cfg = &f.cfg;
 	run.reg = &f.reg;
 	snprintf(path, sizeof(path), "%s/runs.csv", f.dir);
 	ck_assert_int_eq(emit_csv_append(path, &run, &f.err), 0);
-	before = slurp(path);
+	ck_assert_int_eq(stat(path, &before), 0);
+
+	/* a run with a column the file does not have: the union, rewritten */
 	ck_assert_int_eq(stats_register(&f.reg, "walk", extra, &faults, 1, &f.err), 0);
-	ck_assert_int_eq(emit_csv_append(path, &run, &f.err), SIM_E_CONFIG);
-	ck_assert_ptr_nonnull(strstr(f.err.msg, "runs.csv:1: the header differs from this "
-				     "run's columns (column "));
-	ck_assert_msg(strstr(f.err.msg, "is '' in the file but 'walk.faults' in this run); "
-			     "write to a new file"), "%s", f.err.msg);
-	after = slurp(path);
-	ck_assert_str_eq(after, before);        /* untouched */
-	free(after);
+	ck_assert_int_eq(emit_csv_append(path, &run, &f.err), 0);
+	ck_assert_int_eq(stat(path, &after), 0);
+	ck_assert(after.st_ino != before.st_ino);       /* replaced whole */
+	text = slurp(path);
+	ck_assert_uint_eq(count_lines(text), 3);
+	ck_assert_ptr_nonnull(strstr(text, ",tlb.L2.hit_rate,walk.faults\n"));
+	h = csv_line(text, 1, &nh);
+	r1 = csv_line(text, 2, &n1);
+	r2 = csv_line(text, 3, &n2);
+	ck_assert_str_eq(cell(h, nh, r1, n1, "walk.faults"), "");       /* had none */
+	ck_assert_str_eq(cell(h, nh, r1, n1, "accesses"), "10");
+	ck_assert_str_eq(cell(h, nh, r2, n2, "walk.faults"), "7");
+	ck_assert_str_eq(cell(h, nh, r1, n1, "config.tlb.levels"), "L1I,L1D,L2");
+	free(text);
+	csv_fields_free(r1, n1);
+	csv_fields_free(r2, n2);
+
+	/* a run with fewer columns than the file: appended, empty cells */
+	stats_free(&f.reg);
+	stats_init(&f.reg);
+	{
+		const char *const top[] = { "accesses" };
+
+		ck_assert_int_eq(stats_register(&f.reg, NULL, top, f.top, 1, &f.err), 0);
+	}
+	f.top[0] = 99;
+	ck_assert_int_eq(stat(path, &before), 0);
+	ck_assert_int_eq(emit_csv_append(path, &run, &f.err), 0);
+	ck_assert_int_eq(stat(path, &after), 0);
+	ck_assert(after.st_ino == before.st_ino);       /* an append, no rewrite */
+	text = slurp(path);
+	ck_assert_uint_eq(count_lines(text), 4);
+	r3 = csv_line(text, 4, &n3);
+	ck_assert_str_eq(cell(h, nh, r3, n3, "accesses"), "99");
+	ck_assert_str_eq(cell(h, nh, r3, n3, "walk.faults"), "");
+	ck_assert_str_eq(cell(h, nh, r3, n3, "tlb.L1D.lookups"), "");
+	csv_fields_free(r3, n3);
+	csv_fields_free(h, nh);
+	free(text);
+	fx_fini(&f);
+}
+END_TEST
+
+START_TEST(test_csv_refused)
+{
+	struct fx f;
+	struct emit_run run = { .complete = true };
+	char path[128], *before, *after;
+	FILE *e;
+
+	fx_init(&f);
+	run.cfg = &f.cfg;
+	run.reg = &f.reg;
+	snprintf(path, sizeof(path), "%s/runs.csv", f.dir);
 
 	/* an empty existing file gets the header */
 	e = fopen(path, "w");
@@ -413,17 +497,114 @@ START_TEST(test_csv_header_mismatch)
 	ck_assert_int_eq(emit_csv_append(path, &run, &f.err), 0);
 	after = slurp(path);
 	ck_assert_uint_eq(count_lines(after), 2);
-	ck_assert_ptr_nonnull(strstr(after, ",tlb.L2.hit_rate,walk.faults\n"));
 	free(after);
 
 	/* a file cut in the middle of a row is not appended to */
 	e = fopen(path, "a");
 	fputs("0.1.0,1", e);
 	fclose(e);
+	before = slurp(path);
 	sim_error_clear(&f.err);
 	ck_assert_int_eq(emit_csv_append(path, &run, &f.err), SIM_E_CONFIG);
 	ck_assert_ptr_nonnull(strstr(f.err.msg, "does not end with a newline"));
+	after = slurp(path);
+	ck_assert_str_eq(after, before);
+	free(after);
 	free(before);
+
+	/* nor a file that is not a CSV of results */
+	e = fopen(path, "w");
+	fputs("name,value\nx,1\n", e);
+	fclose(e);
+	sim_error_clear(&f.err);
+	ck_assert_int_eq(emit_csv_append(path, &run, &f.err), SIM_E_CONFIG);
+	ck_assert_msg(strstr(f.err.msg, "runs.csv:1: not a CSV of mmusim results"), "%s",
+		      f.err.msg);
+	after = slurp(path);
+	ck_assert_str_eq(after, "name,value\nx,1\n");
+	free(after);
+
+	/* nor, when its columns must grow, one with a malformed row */
+	e = fopen(path, "w");
+	fputs("mmusim_version,accesses\n0.1.0,1\n0.1.0,2,3\n", e);
+	fclose(e);
+	sim_error_clear(&f.err);
+	ck_assert_int_eq(emit_csv_append(path, &run, &f.err), SIM_E_CONFIG);
+	ck_assert_msg(strstr(f.err.msg, "runs.csv:3: 3 fields, the header has 2"), "%s",
+		      f.err.msg);
+	after = slurp(path);
+	ck_assert_str_eq(after, "mmusim_version,accesses\n0.1.0,1\n0.1.0,2,3\n");
+	free(after);
+	fx_fini(&f);
+}
+END_TEST
+
+/* Rows of several processes appending at once, with different columns. */
+START_TEST(test_csv_concurrent)
+{
+	struct fx f;
+	char path[128], *text, **h;
+	size_t nh;
+	enum { NPROC = 8, ROWS = 5 };
+	bool seen[NPROC][ROWS] = { { false } };
+
+	fx_init(&f);
+	snprintf(path, sizeof(path), "%s/runs.csv", f.dir);
+	for (int p = 0; p < NPROC; p++) {
+		pid_t pid = fork();
+
+		ck_assert_int_ge(pid, 0);
+		if (pid == 0) {
+			/* even processes have a column of their own */
+			const char *const own[] = { "mine" };
+			uint64_t mine = (uint64_t)p;
+			struct emit_run run = { .cfg = &f.cfg, .reg = &f.reg, .complete = true };
+			int bad = 0;
+
+			if (p % 2 == 0) {
+				char prefix[32];
+
+				snprintf(prefix, sizeof(prefix), "proc%d", p);
+				if (stats_register(&f.reg, prefix, own, &mine, 1, &f.err))
+					_exit(2);
+			}
+			for (int r = 0; r < ROWS; r++) {
+				f.top[0] = (uint64_t)(p * 100 + r);
+				bad |= emit_csv_append(path, &run, &f.err) != 0;
+			}
+			_exit(bad);
+		}
+	}
+	for (int p = 0; p < NPROC; p++) {
+		int st;
+
+		ck_assert_int_gt(wait(&st), 0);
+		ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	}
+	text = slurp(path);
+	ck_assert_uint_eq(count_lines(text), 1 + NPROC * ROWS);
+	h = csv_line(text, 1, &nh);
+	for (unsigned l = 2; l <= 1 + NPROC * ROWS; l++) {
+		size_t nf;
+		char **r = csv_line(text, l, &nf);
+		unsigned v = (unsigned)atoi(cell(h, nh, r, nf, "accesses"));
+		unsigned p = v / 100, k = v % 100;
+		char col[32];
+
+		ck_assert(p < NPROC && k < ROWS && !seen[p][k]);
+		seen[p][k] = true;
+		for (unsigned q = 0; q < NPROC; q += 2) {
+			char want[16] = "";
+
+			if (q == p)
+				snprintf(want, sizeof(want), "%u", p);
+			snprintf(col, sizeof(col), "proc%u.mine", q);
+			ck_assert_str_eq(cell(h, nh, r, nf, col), want);
+		}
+		csv_fields_free(r, nf);
+	}
+	csv_fields_free(h, nh);
+	free(text);
 	fx_fini(&f);
 }
 END_TEST
@@ -461,6 +642,34 @@ START_TEST(test_text_table)
 }
 END_TEST
 
+/* An absent block: out of the text, zeros in JSON and CSV. */
+START_TEST(test_absent_block)
+{
+	static const char *const wc_names[] = { "lookups", "hits" };
+	struct fx f;
+	struct emit_run run = { .complete = true };
+	char path[128], *got;
+
+	fx_init(&f);
+	run.reg = &f.reg;
+	ck_assert_int_eq(stats_register(&f.reg, "walkcache.s1", wc_names, NULL, 2, &f.err), 0);
+	got = render(emit_text, &run);
+	ck_assert_ptr_null(strstr(got, "walkcache"));
+	ck_assert_ptr_nonnull(strstr(got, "[tlb.L2]"));
+	free(got);
+	got = render(emit_json, &run);
+	ck_assert_ptr_nonnull(strstr(got, "  \"walkcache\": {\n    \"s1\": {\n"
+				     "      \"lookups\": 0,\n      \"hits\": 0\n"));
+	free(got);
+	snprintf(path, sizeof(path), "%s/runs.csv", f.dir);
+	ck_assert_int_eq(emit_csv_append(path, &run, &f.err), 0);
+	got = slurp(path);
+	ck_assert_ptr_nonnull(strstr(got, ",walkcache.s1.lookups,walkcache.s1.hits"));
+	free(got);
+	fx_fini(&f);
+}
+END_TEST
+
 static Suite *emit_suite(void)
 {
 	Suite *s = suite_create("emit");
@@ -474,11 +683,14 @@ static Suite *emit_suite(void)
 
 	tc = tcase_create("csv");
 	tcase_add_test(tc, test_csv_append);
-	tcase_add_test(tc, test_csv_header_mismatch);
+	tcase_add_test(tc, test_csv_union);
+	tcase_add_test(tc, test_csv_refused);
+	tcase_add_test(tc, test_csv_concurrent);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("text");
 	tcase_add_test(tc, test_text_table);
+	tcase_add_test(tc, test_absent_block);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sim/config.h"
 #include "sim/emit.h"
@@ -192,6 +193,64 @@ START_TEST(flatten_result)
 }
 END_TEST
 
+static void write_text(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+/* A compare directory: each configuration's JSON under its row's names; a
+ * row without JSON from the CSV; a directory of neither kind refused. */
+START_TEST(compare_directory)
+{
+	struct fixture f;
+	struct emit_run run = { .reg = &f.reg, .complete = true };
+	struct rd_set set = { 0 };
+	struct sim_error e = { 0 };
+	char dir[64], path[128], *text;
+	const struct rd_hist *h;
+
+	fixture_init(&f);
+	snprintf(dir, sizeof(dir), "%s/cmpXXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/compare.csv", dir);
+	write_text(path, "mmusim_version,complete,config_name,workload,description,settings,"
+		   "json,seconds,walks\n"
+		   "0.1.0,1,virt,two-vms,\"stage 2, 3 levels\",,elsewhere/virt.json,0.5,4\n"
+		   "0.1.0,0,broken,two-vms,failed,,elsewhere/broken.json,0.1,\n");
+	text = render(&run);
+	snprintf(path, sizeof(path), "%s/virt.json", dir);
+	write_text(path, text);
+	free(text);
+	ck_assert_msg(!rd_load(&set, dir, &e), "%s", e.msg);
+	ck_assert_uint_eq(set.n, 2);
+	ck_assert_str_eq(rd_get(&set.r[0], "config_name"), "virt");
+	ck_assert_str_eq(rd_get(&set.r[0], "workload"), "two-vms");
+	ck_assert_str_eq(rd_get(&set.r[0], "walk_cycles"), "100");     /* from the JSON */
+	h = rd_hist_find(&set.r[0], "hist.walk_refs");
+	ck_assert_ptr_nonnull(h);
+	ck_assert_uint_eq(h->bucket[2], 2);
+	ck_assert_ptr_nonnull(strstr(set.r[0].source, "/virt.json"));
+	ck_assert_str_eq(rd_get(&set.r[1], "config_name"), "broken");
+	ck_assert_str_eq(rd_get(&set.r[1], "complete"), "0");
+	ck_assert_ptr_nonnull(strstr(set.r[1].source, "compare.csv:3"));
+	rd_free(&set);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/compare.csv", dir);
+	unlink(path);
+	ck_assert_int_eq(rd_load(&set, dir, &e), SIM_E_IO);
+	ck_assert_msg(strstr(e.msg, "neither a sweep's (no cells.tsv) nor a compare's (no "
+			     "compare.csv)"), "%s", e.msg);
+	ck_assert_uint_eq(set.n, 0);
+	rmdir(dir);
+	stats_hist_free(&f.h);
+	stats_free(&f.reg);
+}
+END_TEST
+
 START_TEST(shell_quote)
 {
 	char *const argv[] = { "mmusim", "a b", "it's", "", "x=1,2", NULL };
@@ -216,6 +275,7 @@ static Suite *report_suite(void)
 	tcase_add_test(tc, emit_command);
 	tcase_add_test(tc, flatten_result);
 	tcase_add_test(tc, shell_quote);
+	tcase_add_test(tc, compare_directory);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -994,6 +994,54 @@ START_TEST(test_error_prefix)
 }
 END_TEST
 
+/* ---- the same columns in every run ---- */
+
+/*
+ * Whatever structures a configuration leaves out (walk caches, the stage-2
+ * TLB, stage 2 itself) or a single-trace run lacks (the workload's events,
+ * maintenance and ids), the registry has the same names in the same order:
+ * only the names the configuration chooses (TLB levels) differ.
+ */
+START_TEST(test_same_names)
+{
+	static const char *const nowc[] = { "walkcache.s1.entries=0", "walkcache.s2.entries=0",
+					     "s2tlb.entries=0", NULL };
+	static const char *const native[] = { "run.mode=native", NULL };
+	static const char *const s2only[] = { "run.mode=s2only", NULL };
+	const char *const *cases[] = { nowc, native, s2only };
+	struct sim *ref = new_sim(NULL, NULL);
+	const struct stats_registry *rr = sim_stats(ref);
+
+	ck_assert_int_ge(stats_find(rr, "events.context_switches"), 0);
+	ck_assert_int_ge(stats_find(rr, "vmid.rollovers"), 0);
+	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+		struct sim *s = new_sim(NULL, cases[c]);
+		const struct stats_registry *r = sim_stats(s);
+
+		ck_assert_uint_eq(stats_count(r), stats_count(rr));
+		for (size_t i = 0; i < stats_count(r); i++) {
+			struct stats_item x, y;
+
+			stats_get(rr, i, &x);
+			stats_get(r, i, &y);
+			ck_assert_str_eq(y.name, x.name);
+		}
+		sim_destroy(s);
+	}
+	{
+		/* an absent structure reads 0 however the run goes */
+		struct sim *s = new_sim(NULL, nowc);
+
+		load(s, VA_A, 8);
+		ck_stat(s, "walks", 1);
+		ck_stat(s, "walkcache.s1.lookups", 0);
+		ck_stat(s, "s2tlb.lookups", 0);
+		sim_destroy(s);
+	}
+	sim_destroy(ref);
+}
+END_TEST
+
 /* ---- the suite ---- */
 
 static Suite *sim_suite(void)
@@ -1003,6 +1051,7 @@ static Suite *sim_suite(void)
 
 	tc = tcase_create("independence");
 	tcase_add_test(tc, test_two_sims_do_not_interfere);
+	tcase_add_test(tc, test_same_names);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("cold_walks");

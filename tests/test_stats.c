@@ -272,6 +272,34 @@ START_TEST(test_hist_init_limits)
 }
 END_TEST
 
+/* A structure the run does not have: registered, reads 0, marked absent. */
+START_TEST(test_absent_block)
+{
+	static const char *const wc_names[] = { "lookups", "hits" };
+	struct fx f;
+	struct stats_item it;
+
+	fx_init(&f);
+	ck_assert_int_eq(stats_register(&f.reg, "walkcache.s1", wc_names, NULL, 2, &f.err), 0);
+	ck_assert_int_eq(stats_register_ratio(&f.reg, "wc_hit_rate", "walkcache.s1.hits",
+					      "walkcache.s1.lookups", 1, 1, &f.err), 0);
+	it = get(&f, "walkcache.s1.hits");
+	ck_assert_uint_eq(it.value, 0);
+	ck_assert(it.absent);
+	ck_assert(!get(&f, "tlb.L1D.hits").absent);
+	f.top[0] = 5;
+	ck_assert_int_eq(stats_snapshot(&f.reg), 0);
+	it = get(&f, "walkcache.s1.lookups");
+	ck_assert_uint_eq(it.value, 0);
+	ck_assert_uint_eq(it.warmup, 0);
+	ck_assert(!get(&f, "wc_hit_rate").defined);
+	/* its names are taken like any other */
+	ck_assert_int_eq(stats_register(&f.reg, "walkcache.s1", wc_names, f.tlb, 2, &f.err),
+			 SIM_E_INVAL);
+	fx_fini(&f);
+}
+END_TEST
+
 START_TEST(test_two_registries)
 {
 	struct fx a, b;
@@ -297,6 +325,7 @@ static Suite *stats_suite(void)
 	tcase_add_test(tc, test_register_and_read);
 	tcase_add_loop_test(tc, test_bad_names, 0, (int)ARRAY_SIZE(bad_names));
 	tcase_add_test(tc, test_two_registries);
+	tcase_add_test(tc, test_absent_block);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("warmup");
