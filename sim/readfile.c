@@ -2,6 +2,7 @@
 #include "sim/readfile.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,14 +66,44 @@ int sim_read_file(const char *path, char **buf, size_t *len, struct sim_error *e
 	return 0;
 }
 
+/* A device or FIFO (/dev/null, /dev/stdout, a pipe) is written in place:
+ * renaming a file over it would replace the node itself. */
+static int write_in_place(const char *path, const char *text, size_t len, struct sim_error *e)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	size_t done = 0;
+
+	if (fd < 0)
+		return sim_error_set(e, SIM_E_IO, "%s: cannot open: %s", path, strerror(errno));
+	while (done < len) {
+		ssize_t k = write(fd, text + done, len - done);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0) {
+			sim_error_set(e, SIM_E_IO, "%s: write failed: %s", path, strerror(errno));
+			close(fd);
+			return SIM_E_IO;
+		}
+		done += (size_t)k;
+	}
+	if (close(fd))
+		return sim_error_set(e, SIM_E_IO, "%s: write failed: %s", path, strerror(errno));
+	return 0;
+}
+
 int sim_write_file_atomic(const char *path, const char *text, size_t len, unsigned mode,
 			  struct sim_error *e)
 {
 	size_t n = strlen(path) + sizeof(".tmp.XXXXXX");
-	char *tmp = malloc(n);
+	struct stat st;
+	char *tmp;
 	int fd, rc;
 	bool ok;
 
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
+		return write_in_place(path, text, len, e);
+	tmp = malloc(n);
 	if (!tmp)
 		return sim_error_set(e, SIM_E_NOMEM, "%s: out of memory", path);
 	snprintf(tmp, n, "%s.tmp.XXXXXX", path);
