@@ -25,6 +25,7 @@ static const struct subcommand subcommands[] = {
 	{ "sweep",  cmd_sweep,  "run a matrix of configurations x workloads on every core (or emit Slurm / GNU parallel jobs)" },
 	{ "gen", cmd_gen, "write a synthetic trace (sequential, strided, random, zipf, chase, hotcold; with an instruction stream)" },
 	{ "compare", cmd_compare, "replay a virtualization workload under the design-review configurations and compare" },
+	{ "record", cmd_record, "run a program (AArch64 under QEMU, x86-64 under Valgrind) and record its trace" },
 };
 
 static void usage(FILE *f)
