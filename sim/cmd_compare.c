@@ -149,6 +149,7 @@ struct cmp_opts {
 	long jobs;
 	bool quiet, progress;
 	const char *only;
+	enum trace_format format;       /* for trace = entries without trace_format */
 };
 
 static void compare_usage(FILE *f)
@@ -175,6 +176,8 @@ static void compare_usage(FILE *f)
 		"  --preset NAME, --config FILE, --set S.KEY=VAL\n"
 		"                    the base configuration, as for 'mmusim run'; each\n"
 		"                    configuration's own settings are applied on top\n"
+		"  --format NAME     how to read the workload's traces that have no\n"
+		"                    trace_format of their own, as for 'mmusim run'\n"
 		"  --quiet           no table on standard output\n"
 		"  --no-progress     no progress lines on standard error\n"
 		"  -h, --help        show this help\n"
@@ -298,10 +301,11 @@ static void run_one(const struct cmp_opts *o, const struct cmp_config *cc,
 	}
 	{
 		const char *argv[] = { "mmusim", "run", "--config", ini, "--workload", wlp,
-				       "--json", json };
+				       "--json", json, "--format", trace_format_name(o->format) };
 		struct emit_run er = { .cfg = cfg, .reg = sim_stats(s), .complete = !r->status,
 				       .reason = r->status ? r->err : NULL, .argv = argv,
-				       .argc = (int)(sizeof(argv) / sizeof(argv[0])) };
+				       .argc = (int)(sizeof(argv) / sizeof(argv[0])) -
+					       (o->format == TRACE_FMT_AUTO ? 2 : 0) };
 
 		if (emit_json_file(json, &er, &err) && !r->status) {
 			r->status = 1;
@@ -541,6 +545,7 @@ int cmd_compare(int argc, char **argv)
 		{ "set", required_argument, NULL, 's' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "no-progress", no_argument, NULL, 'P' },
+		{ "format", required_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -583,6 +588,14 @@ int cmd_compare(int argc, char **argv)
 		case 's': o.sets[o.nsets++] = optarg; break;
 		case 'q': o.quiet = true; break;
 		case 'P': o.progress = false; break;
+		case 'f':
+			if (trace_format_parse(optarg, &o.format)) {
+				fprintf(stderr, "mmusim compare: --format: expected %s, got '%s'\n",
+					TRACE_FORMAT_NAMES, optarg);
+				free(o.sets);
+				return EXIT_USAGE;
+			}
+			break;
 		case 'h':
 			compare_usage(stdout);
 			free(o.sets);
@@ -644,6 +657,9 @@ int cmd_compare(int argc, char **argv)
 		}
 		slash = strrchr(o.workload_path, '/');
 		wl_label = slash ? slash + 1 : o.workload_path;
+		for (size_t i = 0; i < wl.nprocs; i++)
+			if (wl.procs[i].trace && wl.procs[i].trace_format == TRACE_FMT_AUTO)
+				wl.procs[i].trace_format = o.format;
 	} else {
 		wl_len = strlen(workload_default_ini);
 		wl_text = strdup(workload_default_ini);

@@ -28,11 +28,12 @@ static void run_usage(FILE *f)
 	fputs("usage: mmusim run [OPTIONS] TRACE...\n"
 	      "       mmusim run [OPTIONS] --workload FILE\n"
 	      "\n"
-	      "Replay memory traces (Valgrind lackey --trace-mem=yes text, or the native\n"
-	      "format of 'mmusim convert'; plain, gzip or zstd; '-' for standard input)\n"
-	      "through the configured TLBs, walk caches and page tables, and report what\n"
-	      "translation cost.  Several traces are replayed in order as one stream, on\n"
-	      "one CPU in one address space.\n"
+	      "Replay memory traces (Valgrind lackey --trace-mem=yes text, the native\n"
+	      "format of 'mmusim convert' and 'mmusim record', or ChampSim records; plain,\n"
+	      "gzip, zstd, xz or bzip2; '-' for standard input) through the configured\n"
+	      "TLBs, walk caches and page tables, and report what translation cost.\n"
+	      "Several traces are replayed in order as one stream, on one CPU in one\n"
+	      "address space.\n"
 	      "\n"
 	      "With --workload, replay a virtualization scenario instead (see\n"
 	      "workloads/WORKLOADS.md): CPUs, VMs and processes fed by traces or\n"
@@ -50,6 +51,13 @@ static void run_usage(FILE *f)
 	      "  --config FILE     an INI file of settings\n"
 	      "  --set S.KEY=VAL   one setting, e.g. --set tlb.L1D.entries=64 (repeatable)\n"
 	      "  --help-config     list every setting with its range and default\n"
+	      "\n"
+	      "Traces:\n"
+	      "  --format NAME     how to read every trace: auto (default: ChampSim when the\n"
+	      "                    name holds champsimtrace or cloudsuite, else native or\n"
+	      "                    lackey by content), native, lackey, champsim (64-byte\n"
+	      "                    records), champsim-cloudsuite (96-byte records); with\n"
+	      "                    --workload, for the trace = entries without trace_format\n"
 	      "\n"
 	      "Workload:\n"
 	      "  --workload FILE   the scenario to replay\n"
@@ -114,6 +122,7 @@ int cmd_run(int argc, char **argv)
 		{ "json", required_argument, NULL, 'j' },
 		{ "csv", required_argument, NULL, 'v' },
 		{ "workload", required_argument, NULL, 'w' },
+		{ "format", required_argument, NULL, 'f' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "no-progress", no_argument, NULL, 'P' },
 		{ "help-config", no_argument, NULL, 'H' },
@@ -127,6 +136,7 @@ int cmd_run(int argc, char **argv)
 	struct trace_rec *recs = NULL;
 	const char *preset = NULL, *config = NULL, *workload = NULL;
 	struct workload wl = { 0 };
+	struct trace_open_opts topts = { .format = TRACE_FMT_AUTO };
 	char **sets = NULL;
 	int nsets = 0, c, status = 0;
 	bool complete = true;
@@ -146,6 +156,14 @@ int cmd_run(int argc, char **argv)
 		case 'j': o.json = optarg; break;
 		case 'v': o.csv = optarg; break;
 		case 'w': workload = optarg; break;
+		case 'f':
+			if (trace_format_parse(optarg, &topts.format)) {
+				fprintf(stderr, "mmusim run: --format: expected %s, got '%s'\n",
+					TRACE_FORMAT_NAMES, optarg);
+				free(sets);
+				return EXIT_USAGE;
+			}
+			break;
 		case 'q': o.quiet = true; break;
 		case 'P': o.progress = false; break;
 		case 'H':
@@ -186,6 +204,9 @@ int cmd_run(int argc, char **argv)
 		fprintf(stderr, "mmusim run: %s\n", err.msg);
 		return EXIT_USAGE;
 	}
+	for (size_t i = 0; workload && i < wl.nprocs; i++)
+		if (wl.procs[i].trace && wl.procs[i].trace_format == TRACE_FMT_AUTO)
+			wl.procs[i].trace_format = topts.format;
 	if (workload && optind < argc)
 		for (size_t i = 0; i < wl.nprocs; i++)
 			if (wl.procs[i].source != WL_SRC_NONE) {
@@ -247,7 +268,7 @@ int cmd_run(int argc, char **argv)
 			struct trace_reader *rd;
 			int n;
 
-			if (trace_reader_open(&rd, argv[i], &err)) {
+			if (trace_reader_open_opts(&rd, argv[i], &topts, &err)) {
 				snprintf(reason, sizeof(reason), "%s", err.msg);
 				complete = false;
 				break;

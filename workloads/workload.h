@@ -40,6 +40,7 @@
 
 #include "sim/err.h"
 #include "workloads/gen.h"
+#include "workloads/trace.h"
 
 #define WL_NAME_MAX     32      /* VM and process names, NUL included */
 #define WL_CPUS_MAX     64
@@ -103,6 +104,7 @@ enum wl_source {
  * @cpu:      the CPU whose run queue holds it; -1 = by declaration order.
  * @source:   what feeds it.
  * @trace:    WL_SRC_TRACE: the file (owned).
+ * @trace_format: how to read it (TRACE_FMT_AUTO: by its name and content).
  * @gen:      WL_SRC_GEN: the generator's parameters.
  * @syscall_every:    its accesses between system calls; 0 = none.
  * @syscall_accesses: kernel accesses per system call.
@@ -118,6 +120,7 @@ struct wl_proc {
 	int cpu;
 	enum wl_source source;
 	char *trace;
+	enum trace_format trace_format;
 	struct gen_params gen;
 	uint64_t syscall_every;
 	uint64_t syscall_accesses;
