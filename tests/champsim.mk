@@ -3,7 +3,8 @@
 # checks of ChampSim input, `mmusim record` and the man page.
 
 check_PROGRAMS += tests/test_champsim tests/test_trace_phys tests/trace_tool
-TESTS += tests/test_champsim tests/test_trace_phys tests/run_champsim.sh
+TESTS += tests/test_champsim tests/test_trace_phys tests/run_champsim.sh \
+	tests/run_record.sh tests/run_record_system.sh
 
 tests_test_champsim_SOURCES = tests/test_champsim.c
 tests_test_champsim_CFLAGS = $(TEST_CFLAGS) $(ZLIB_CFLAGS) $(ZSTD_CFLAGS) $(LZMA_CFLAGS)
@@ -17,4 +18,5 @@ tests_test_trace_phys_LDADD = $(TEST_LIBS)
 tests_trace_tool_SOURCES = tests/trace_tool.c
 tests_trace_tool_LDADD = $(MMUSIM_LIBS)
 
-EXTRA_DIST += tests/run_champsim.sh
+EXTRA_DIST += tests/run_champsim.sh tests/run_record.sh tests/run_record_system.sh \
+	tests/data/record/guest.S
