@@ -18,6 +18,7 @@ if [ "$flavours" = "werror asan" ]; then
 else
 	ensure_debs
 fi
+ensure_record_tools build/arm64
 total_pass=0
 total_fail=0
 for f in $flavours; do
