@@ -272,6 +272,7 @@ struct recorded {
 	uint64_t records, bytes;
 	bool complete, limited;
 	int status;                     /* the program's (its recorder's) wait status */
+	char how[2 * PATH_MAX + 64];    /* for the summary: under what, with what */
 };
 
 static int record_qemu(const struct record_opts *o, const char *prog, char **args,
@@ -309,6 +310,7 @@ static int record_qemu(const struct record_opts *o, const char *prog, char **arg
 		fprintf(stderr, "mmusim record: pipe: %s\n", strerror(errno));
 		return -1;
 	}
+	snprintf(res->how, sizeof(res->how), "AArch64, qemu-aarch64 with the plugin %s", plugin);
 	arg[0] = '\0';
 	append_opt(arg, sizeof(arg), plugin);
 	strcat(arg, ",out=");
@@ -393,6 +395,7 @@ static int record_valgrind(const struct record_opts *o, const char *prog, char *
 			"recorded under its lackey tool (Debian package valgrind)\n");
 		return -1;
 	}
+	snprintf(res->how, sizeof(res->how), "x86-64, Valgrind lackey");
 	if (trace_writer_open(&w, o->out, &wo, &err) < 0) {
 		fprintf(stderr, "mmusim record: %s\n", err.msg);
 		return -1;
@@ -526,7 +529,7 @@ int cmd_record(int argc, char **argv)
 	};
 	struct record_opts o = { .progress = true };
 	struct recorded res = { 0 };
-	char prog[PATH_MAX], defout[PATH_MAX + 16], how[160];
+	char prog[PATH_MAX], defout[PATH_MAX + 16];
 	enum arch arch;
 	uint64_t v;
 	int c;
@@ -580,15 +583,9 @@ int cmd_record(int argc, char **argv)
 	}
 	if (check_output_dir(o.out))
 		return EXIT_USAGE;
-	if (arch == ARCH_AARCH64) {
-		snprintf(how, sizeof(how), "AArch64, qemu-aarch64 with the mmusim plugin");
-		if (record_qemu(&o, prog, argv + optind, &res))
-			return EXIT_USAGE;
-	} else {
-		snprintf(how, sizeof(how), "x86-64, Valgrind lackey");
-		if (record_valgrind(&o, prog, argv + optind, &res))
-			return EXIT_USAGE;
-	}
+	if (arch == ARCH_AARCH64 ? record_qemu(&o, prog, argv + optind, &res)
+				 : record_valgrind(&o, prog, argv + optind, &res))
+		return EXIT_USAGE;
 	if (!res.complete) {
 		char st[96];
 
@@ -604,7 +601,7 @@ int cmd_record(int argc, char **argv)
 		else
 			describe_status(st, sizeof(st), res.status);
 		fprintf(stderr, "mmusim record: %s: %" PRIu64 " records, %" PRIu64 " bytes (%s); "
-			"%s %s\n", o.out, res.records, res.bytes, how, argv[optind], st);
+			"%s %s\n", o.out, res.records, res.bytes, res.how, argv[optind], st);
 	}
 	if (res.limited)
 		return 0;
