@@ -218,11 +218,28 @@ struct child {
 	struct sigaction old_int, old_quit;
 };
 
-/* Runs argv[0] (a path) in a child that keeps descriptor @keep_fd. */
-static int start_child(struct child *c, char *const argv[], int keep_fd)
+/* Runs @tool (its path and options, NULL-terminated), then @prog with
+ * args[1..], in a child that keeps descriptor @keep_fd. */
+static int start_child(struct child *c, char *const tool[], const char *prog, char **args,
+		       int keep_fd)
 {
 	struct sigaction ign = { .sa_handler = SIG_IGN };
+	size_t nt = 0, na = 0;
+	char **argv;
 
+	while (tool[nt])
+		nt++;
+	while (args[na])
+		na++;
+	argv = calloc(nt + na + 1, sizeof(*argv));
+	if (!argv) {
+		fprintf(stderr, "mmusim record: out of memory\n");
+		return -1;
+	}
+	memcpy(argv, tool, nt * sizeof(*argv));
+	argv[nt] = (char *)prog;
+	for (size_t i = 1; i < na; i++)
+		argv[nt + i] = args[i];
 	fflush(NULL);
 	sigemptyset(&ign.sa_mask);
 	sigaction(SIGINT, &ign, &c->old_int);
@@ -230,6 +247,7 @@ static int start_child(struct child *c, char *const argv[], int keep_fd)
 	c->pid = fork();
 	if (c->pid < 0) {
 		fprintf(stderr, "mmusim record: fork: %s\n", strerror(errno));
+		free(argv);
 		return -1;
 	}
 	if (c->pid == 0) {
@@ -241,6 +259,7 @@ static int start_child(struct child *c, char *const argv[], int keep_fd)
 		fprintf(stderr, "mmusim record: cannot run %s: %s\n", argv[0], strerror(errno));
 		_exit(127);
 	}
+	free(argv);
 	return 0;
 }
 
@@ -281,8 +300,7 @@ static int record_qemu(const struct record_opts *o, const char *prog, char **arg
 	char qemu[PATH_MAX], plugin[2 * PATH_MAX], arg[4 * PATH_MAX + 128], num[32];
 	struct progress pr = { .show = o->progress && isatty(STDERR_FILENO), .what = prog };
 	struct child c;
-	char **argv;
-	int pfd[2], nargs = 0;
+	int pfd[2];
 	FILE *in;
 	char line[128];
 
@@ -326,30 +344,13 @@ static int record_qemu(const struct record_opts *o, const char *prog, char **arg
 		snprintf(num, sizeof(num), ",level=%d", o->level);
 		strcat(arg, num);
 	}
-	for (nargs = 0; args[nargs]; nargs++)
-		;
-	argv = calloc((size_t)nargs + 5, sizeof(*argv));
-	if (!argv) {
-		fprintf(stderr, "mmusim record: out of memory\n");
-		close(pfd[0]);
-		close(pfd[1]);
-		return -1;
-	}
-	argv[0] = qemu;
-	argv[1] = "-plugin";
-	argv[2] = arg;
-	argv[3] = (char *)prog;
-	for (int i = 1; i < nargs; i++)
-		argv[3 + i] = args[i];
 	pr.t0 = now_seconds();
 	pr.next = pr.t0 + 1.0;
-	if (start_child(&c, argv, pfd[1])) {
-		free(argv);
+	if (start_child(&c, (char *[]){ qemu, "-plugin", arg, NULL }, prog, args, pfd[1])) {
 		close(pfd[0]);
 		close(pfd[1]);
 		return -1;
 	}
-	free(argv);
 	close(pfd[1]);
 	in = fdopen(pfd[0], "r");
 	while (in && fgets(line, sizeof(line), in)) {
@@ -385,9 +386,8 @@ static int record_valgrind(const struct record_opts *o, const char *prog, char *
 	struct trace_rec *recs = NULL;
 	struct sim_error err = { 0 };
 	struct child c;
-	char **argv;
 	char why[SIM_ERROR_MSG_MAX] = "";
-	int lfd[2], nargs, n, rc = -1;
+	int lfd[2], n, rc = -1;
 	bool killed = false;
 
 	if (find_program("valgrind", vg, sizeof(vg))) {
@@ -401,31 +401,19 @@ static int record_valgrind(const struct record_opts *o, const char *prog, char *
 		return -1;
 	}
 	recs = malloc(RECORD_BATCH * sizeof(*recs));
-	for (nargs = 0; args[nargs]; nargs++)
-		;
-	argv = calloc((size_t)nargs + 6, sizeof(*argv));
-	if (!recs || !argv || cloexec_pipe(lfd) < 0) {
-		fprintf(stderr, "mmusim record: %s\n", recs && argv ? strerror(errno) : "out of memory");
-		free(argv);
+	if (!recs || cloexec_pipe(lfd) < 0) {
+		fprintf(stderr, "mmusim record: %s\n", recs ? strerror(errno) : "out of memory");
 		goto out;
 	}
 	snprintf(logfd, sizeof(logfd), "--log-fd=%d", lfd[1]);
-	argv[0] = vg;
-	argv[1] = "--tool=lackey";
-	argv[2] = "--trace-mem=yes";
-	argv[3] = logfd;
-	argv[4] = (char *)prog;
-	for (int i = 1; i < nargs; i++)
-		argv[4 + i] = args[i];
 	pr.t0 = now_seconds();
 	pr.next = pr.t0 + 1.0;
-	if (start_child(&c, argv, lfd[1])) {
-		free(argv);
+	if (start_child(&c, (char *[]){ vg, "--tool=lackey", "--trace-mem=yes", logfd, NULL },
+			prog, args, lfd[1])) {
 		close(lfd[0]);
 		close(lfd[1]);
 		goto out;
 	}
-	free(argv);
 	close(lfd[1]);
 	if (trace_reader_open_fd_opts(&r, lfd[0], true, "the lackey output", &ro, &err) < 0) {
 		/* Nothing came: Valgrind could not start (it said why). */
