@@ -238,14 +238,12 @@ static int decode_one(struct trace_reader *r, struct trace_rec *out)
 	case TRACE_CTRL_PHYS:
 		if (!r->phys_ok)
 			goto unknown;
-		if (!after_access) {
-			r->after_access = after_access;
+		if (!after_access)
 			return native_fail(r, SIM_E_CORRUPT, rec, "physical-address record "
 					   "that does not follow an access");
-		}
 		rc = get_field(r, rec, &q, end, UINT64_MAX, &a, "physical address delta");
 		if (rc) {
-			r->after_access = after_access;         /* NEED_MORE: decoded again */
+			r->after_access = true;         /* NEED_MORE: decoded again after a refill */
 			return rc;
 		}
 		r->pa_off += trace_unzigzag(a);
