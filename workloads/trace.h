@@ -4,7 +4,9 @@
  *
  * A trace is a sequence of struct trace_rec: memory accesses (instruction
  * fetch, load, store) and control records (context switch, VM switch, TLB
- * maintenance).  Readers detect the input format by content, never by name:
+ * maintenance).  Readers detect the compression and the native and lackey
+ * formats by content, never by name; ChampSim records, which have no magic,
+ * are the one format a name or the caller chooses:
  *
  *   - the native binary format (workloads/FORMAT.md), found by its magic;
  *   - gzip (1f 8b), zstd (28 b5 2f fd), xz (fd 37 7a 58 5a 00) or bzip2
