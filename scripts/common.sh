@@ -81,7 +81,7 @@ ensure_record_tools() {
 	mkdir -p "$dir"
 	if [ ! -x "$dir/root/usr/bin/xz" ]; then
 		log "mmusim: fetching xz-utils:arm64 into $dir"
-		(cd "$dir" && rm -f xz-utils_*_arm64.deb && apt-get download -qq xz-utils:arm64 >&2 &&
+		(cd "$dir" && rm -f xz-utils_*_arm64.deb && apt-get download -qq -o APT::Sandbox::User=root xz-utils:arm64 >&2 &&
 			dpkg-deb -x xz-utils_*_arm64.deb root) ||
 			{ log "mmusim: could not fetch and unpack xz-utils:arm64"; exit 1; }
 	fi
