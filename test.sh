@@ -2,7 +2,10 @@
 # Run every mmusim test on this machine, from a fresh checkout or not:
 # installs the Debian packages it needs (as root, or through sudo), builds
 # the tree twice out of source -- with -Werror (build/werror) and with
-# AddressSanitizer + UBSan (build/asan) -- and runs `make check` in both.
+# AddressSanitizer + UBSan (build/asan) -- and runs `make check` in both;
+# then installs build/werror with DESTDIR and checks the staged copy with
+# the build tree moved away, and (full runs) runs `make distcheck` and a
+# short run of every fuzzer.
 # Options: --quick builds and tests only the -Werror flavour.
 set -eu
 cd "$(dirname "$0")"
@@ -18,6 +21,7 @@ if [ "$flavours" = "werror asan" ]; then
 else
 	ensure_debs
 fi
+ensure_record_tools build/arm64
 total_pass=0
 total_fail=0
 for f in $flavours; do
@@ -49,6 +53,38 @@ for f in $flavours; do
 	total_pass=$((total_pass + pass))
 	total_fail=$((total_fail + fail + errs + (rc != 0 && fail + errs == 0)))
 done
+# The installed program without its build tree; then (full runs) the
+# release tarball built, tested, installed and uninstalled (make distcheck).
+if [ -f build/werror/Makefile ]; then
+	log "mmusim: install check (build/werror installed with DESTDIR, build tree moved away)"
+	rc=0
+	sh tests/install_check.sh build/werror >build/install-check.out 2>&1 || rc=$?
+	echo "== install check =="
+	grep -E '^FAIL|passed, [0-9]+ failed' build/install-check.out || true
+	pass=$(sed -n 's/^\([0-9]*\) passed, [0-9]* failed$/\1/p' build/install-check.out | tail -n 1)
+	fail=$(sed -n 's/^[0-9]* passed, \([0-9]*\) failed$/\1/p' build/install-check.out | tail -n 1)
+	pass=${pass:-0}; fail=${fail:-0}
+	[ "$rc" -ne 0 ] && [ "$fail" -eq 0 ] && { cat build/install-check.out; fail=1; }
+	total_pass=$((total_pass + pass))
+	total_fail=$((total_fail + fail))
+
+fi
+if [ -f build/werror/Makefile ] && [ "$flavours" = "werror asan" ]; then
+	log "mmusim: make distcheck (build/werror)"
+	rc=0
+	make -C build/werror distcheck >build/distcheck.out 2>&1 || rc=$?
+	echo "== make distcheck =="
+	if [ "$rc" -eq 0 ] && grep -q 'archives ready for distribution' build/distcheck.out; then
+		grep -E '^# (TOTAL|PASS|FAIL|ERROR):' build/distcheck.out | tr '\n' ' '
+		echo
+		echo "PASS: make distcheck"
+		total_pass=$((total_pass + 1))
+	else
+		tail -n 80 build/distcheck.out
+		echo "FAIL: make distcheck"
+		total_fail=$((total_fail + 1))
+	fi
+fi
 # A short run of every libFuzzer target under ASan and UBSan (about 30 s
 # each, two at a time on two cores); any crash, leak or hang fails.
 if [ "$flavours" = "werror asan" ]; then

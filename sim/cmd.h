@@ -19,5 +19,6 @@ int cmd_report(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);
 int cmd_gen(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
+int cmd_record(int argc, char **argv);
 
 #endif /* MMUSIM_SIM_CMD_H */

@@ -150,6 +150,7 @@ struct cmp_opts {
 	long jobs;
 	bool quiet, progress;
 	const char *only;
+	enum trace_format format;       /* for trace = entries without trace_format */
 };
 
 static void compare_usage(FILE *f)
@@ -176,6 +177,8 @@ static void compare_usage(FILE *f)
 		"  --preset NAME, --config FILE, --set S.KEY=VAL\n"
 		"                    the base configuration, as for 'mmusim run'; each\n"
 		"                    configuration's own settings are applied on top\n"
+		"  --format NAME     how to read the workload's traces that have no\n"
+		"                    trace_format of their own, as for 'mmusim run'\n"
 		"  --quiet           no table on standard output\n"
 		"  --no-progress     no progress lines on standard error\n"
 		"  -h, --help        show this help\n"
@@ -299,10 +302,11 @@ static void run_one(const struct cmp_opts *o, const struct cmp_config *cc,
 	}
 	{
 		const char *argv[] = { "mmusim", "run", "--config", ini, "--workload", wlp,
-				       "--json", json };
+				       "--json", json, "--format", trace_format_name(o->format) };
 		struct emit_run er = { .cfg = cfg, .reg = sim_stats(s), .complete = !r->status,
 				       .reason = r->status ? r->err : NULL, .argv = argv,
-				       .argc = (int)(sizeof(argv) / sizeof(argv[0])) };
+				       .argc = (int)(sizeof(argv) / sizeof(argv[0])) -
+					       (o->format == TRACE_FMT_AUTO ? 2 : 0) };
 
 		if (emit_json_file(json, &er, &err) && !r->status) {
 			r->status = 1;
@@ -527,6 +531,7 @@ int cmd_compare(int argc, char **argv)
 		{ "set", required_argument, NULL, 's' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "no-progress", no_argument, NULL, 'P' },
+		{ "format", required_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -569,6 +574,14 @@ int cmd_compare(int argc, char **argv)
 		case 's': o.sets[o.nsets++] = optarg; break;
 		case 'q': o.quiet = true; break;
 		case 'P': o.progress = false; break;
+		case 'f':
+			if (trace_format_parse(optarg, &o.format)) {
+				fprintf(stderr, "mmusim compare: --format: expected %s, got '%s'\n",
+					TRACE_FORMAT_NAMES, optarg);
+				free(o.sets);
+				return EXIT_USAGE;
+			}
+			break;
 		case 'h':
 			compare_usage(stdout);
 			free(o.sets);
@@ -622,7 +635,7 @@ int cmd_compare(int argc, char **argv)
 
 		o.workload_path = argv[optind];
 		if (sim_read_file(o.workload_path, &wl_text, &wl_len, &err) ||
-		    workload_parse_file(&wl, o.workload_path, &err)) {
+		    workload_parse_file(&wl, o.workload_path, o.format, &err)) {
 			fprintf(stderr, "mmusim compare: %s\n", err.msg);
 			free(wl_text);
 			free(o.sets);

@@ -1,6 +1,7 @@
 /*
  * sim/cmd_convert.c - "mmusim convert IN OUT": rewrite any trace mmusim can
- * read (lackey text or native, plain, gzip or zstd) as a native trace.
+ * read (lackey text, native or ChampSim; plain, gzip, zstd, xz or bzip2) as
+ * a native trace.
  *
  * Semantic choices:
  *   - OUT is written to a temporary file in OUT's directory and renamed over
@@ -9,6 +10,7 @@
  *     standard output ("-") that is impossible; there a failed run simply
  *     omits the end-of-trace record, which readers report as truncation.
  *   - Output is zstd-compressed with --zstd or when OUT ends in ".zst".
+ *   - Physical-address records of a native input are kept.
  *   - One summary line goes to standard error; --quiet drops it.
  */
 #include <errno.h>
@@ -27,23 +29,28 @@
 static void convert_usage(FILE *f)
 {
 	fprintf(f,
-		"usage: mmusim convert [--zstd] [--level N] [--quiet] IN OUT\n"
+		"usage: mmusim convert [--format NAME] [--zstd] [--level N] [--quiet] IN OUT\n"
 		"\n"
 		"Convert a memory trace to mmusim's native binary format.\n"
 		"\n"
-		"IN is Valgrind lackey output (--tool=lackey --trace-mem=yes) or a native\n"
-		"trace, plain or gzip/zstd compressed; the format is detected by content.\n"
-		"IN or OUT may be '-' for standard input or output.\n"
+		"IN is Valgrind lackey output (--tool=lackey --trace-mem=yes), a native\n"
+		"trace, or a ChampSim trace; plain or gzip, zstd, xz or bzip2 compressed.\n"
+		"Compression is detected by content; so is the format, except ChampSim's,\n"
+		"which is chosen by a name that holds champsimtrace or cloudsuite, or by\n"
+		"--format.  IN or OUT may be '-' for standard input or output.\n"
 		"\n"
 		"Options:\n"
-		"  --zstd       compress OUT with zstd (implied when OUT ends in .zst)\n"
-		"  --level N    zstd compression level, 1..19 (default 3)\n"
-		"  --quiet      do not print the summary line on standard error\n"
-		"  --help       show this help\n");
+		"  --format NAME  auto (default), native, lackey, champsim (64-byte\n"
+		"                 records) or champsim-cloudsuite (96-byte records)\n"
+		"  --zstd         compress OUT with zstd (implied when OUT ends in .zst)\n"
+		"  --level N      zstd compression level, 1..19 (default 3)\n"
+		"  --quiet        do not print the summary line on standard error\n"
+		"  --help         show this help\n");
 }
 
 struct convert_args {
 	const char *in, *out;
+	struct trace_open_opts ropts;
 	struct trace_writer_opts wopts;
 	bool quiet;
 };
@@ -60,6 +67,13 @@ static int parse_args(int argc, char **argv, struct convert_args *a)
 			return 1;
 		} else if (!strcmp(s, "--zstd")) {
 			a->wopts.zstd = true;
+		} else if (!strcmp(s, "--format")) {
+			if (++i == argc || trace_format_parse(argv[i], &a->ropts.format)) {
+				fprintf(stderr, "mmusim: convert: --format: expected %s%s%s%s\n",
+					TRACE_FORMAT_NAMES, i < argc ? ", got '" : "",
+					i < argc ? argv[i] : "", i < argc ? "'" : "");
+				return -1;
+			}
 		} else if (!strcmp(s, "--quiet") || !strcmp(s, "-q")) {
 			a->quiet = true;
 		} else if (!strcmp(s, "--level")) {
@@ -120,10 +134,12 @@ int cmd_convert(int argc, char **argv)
 		fprintf(stderr, "mmusim: convert: out of memory\n");
 		goto out;
 	}
-	if (trace_reader_open(&r, a.in, &err) < 0) {
+	a.ropts.phys = true;    /* keep physical addresses */
+	if (trace_reader_open_opts(&r, a.in, &a.ropts, &err) < 0) {
 		fprintf(stderr, "mmusim: %s\n", err.msg);
 		goto out;
 	}
+	a.wopts.phys = trace_reader_has_phys(r);
 	rc = trace_writer_open(&w, a.out, &a.wopts, &err);
 	if (rc < 0) {
 		fprintf(stderr, "mmusim: %s\n", err.msg);
@@ -144,14 +160,24 @@ int cmd_convert(int argc, char **argv)
 		fprintf(stderr, "mmusim: %s\n", trace_writer_error(w)->msg);
 		goto out;
 	}
-	if (!a.quiet)
-		fprintf(stderr, "mmusim: convert: %s (%s, %s) -> %s%s: %" PRIu64 " records, %"
+	if (!a.quiet) {
+		char extra[96] = "";
+
+		if (trace_reader_champsim_records(r))
+			snprintf(extra, sizeof(extra), " from %" PRIu64 " ChampSim records",
+				 trace_reader_champsim_records(r));
+		else if (trace_reader_phys_records(r))
+			snprintf(extra, sizeof(extra), " and %" PRIu64 " physical addresses",
+				 trace_reader_phys_records(r));
+		fprintf(stderr, "mmusim: convert: %s (%s, %s) -> %s%s: %" PRIu64 " records%s, %"
 			PRIu64 " lines ignored, %" PRIu64 " bytes in, %" PRIu64 " bytes out\n",
 			trace_reader_name(r), trace_format_name(trace_reader_format(r)),
 			trace_compression_name(trace_reader_compression(r)), a.out,
 			a.wopts.zstd ? " (native, zstd)" : " (native)",
-			trace_reader_records(r), trace_reader_ignored_lines(r),
-			trace_reader_bytes_in(r), trace_writer_bytes_out(w));
+			trace_reader_records(r) - trace_reader_phys_records(r), extra,
+			trace_reader_ignored_lines(r), trace_reader_bytes_in(r),
+			trace_writer_bytes_out(w));
+	}
 	status = 0;
 out:
 	trace_writer_close(w);

@@ -29,12 +29,13 @@ static void run_usage(FILE *f)
 	fputs("usage: mmusim run [OPTIONS] TRACE...\n"
 	      "       mmusim run [OPTIONS] --workload FILE\n"
 	      "\n"
-	      "Replay memory traces (Valgrind lackey --trace-mem=yes text, or the native\n"
-	      "format of 'mmusim convert'; plain, gzip or zstd; '-' for standard input)\n"
-	      "through the configured TLBs, walk caches and page tables, and report what\n"
-	      "translation cost.  Several traces are replayed in order as one stream, on\n"
-	      "one CPU in one address space, or, when they have context or VM switch\n"
-	      "records, as the processes and VMs those name, as a workload run would\n"
+	      "Replay memory traces (Valgrind lackey --trace-mem=yes text, the native\n"
+	      "format of 'mmusim convert' and 'mmusim record', or ChampSim records; plain,\n"
+	      "gzip, zstd, xz or bzip2; '-' for standard input) through the configured\n"
+	      "TLBs, walk caches and page tables, and report what translation cost.\n"
+	      "Several traces are replayed in order as one stream, on one CPU in one\n"
+	      "address space, or, when they have context or VM switch records, as the\n"
+	      "processes and VMs those name, as a workload run would\n"
 	      "(workloads/WORKLOADS.md).\n"
 	      "\n"
 	      "With --workload, replay a virtualization scenario instead (see\n"
@@ -53,6 +54,13 @@ static void run_usage(FILE *f)
 	      "  --config FILE     an INI file of settings\n"
 	      "  --set S.KEY=VAL   one setting, e.g. --set tlb.L1D.entries=64 (repeatable)\n"
 	      "  --help-config     list every setting with its range and default\n"
+	      "\n"
+	      "Traces:\n"
+	      "  --format NAME     how to read every trace: auto (default: ChampSim when the\n"
+	      "                    name holds champsimtrace or cloudsuite, else native or\n"
+	      "                    lackey by content), native, lackey, champsim (64-byte\n"
+	      "                    records), champsim-cloudsuite (96-byte records); with\n"
+	      "                    --workload, for the trace = entries without trace_format\n"
 	      "\n"
 	      "Workload:\n"
 	      "  --workload FILE   the scenario to replay\n"
@@ -172,7 +180,8 @@ static int report(const struct sim_config *cfg, const struct sim *s, const struc
  * prints or writes anything.  An input that cannot be read twice (standard
  * input, a pipe) stays open in kept[], for the run to read.
  */
-static int check_traces(char **paths, int n, struct trace_reader **kept, struct sim_error *err)
+static int check_traces(char **paths, int n, const struct trace_open_opts *o,
+			struct trace_reader **kept, struct sim_error *err)
 {
 	bool have_stdin = false;
 
@@ -182,7 +191,7 @@ static int check_traces(char **paths, int n, struct trace_reader **kept, struct 
 				return sim_error_set(err, SIM_E_INVAL, "standard input ('-') given twice");
 			have_stdin = true;
 		}
-		int rc = trace_reader_check(paths[i], &kept[i], err);
+		int rc = trace_reader_check(paths[i], o, &kept[i], err);
 
 		if (rc)
 			return rc;
@@ -206,6 +215,7 @@ int cmd_run(int argc, char **argv)
 		{ "json", required_argument, NULL, 'j' },
 		{ "csv", required_argument, NULL, 'v' },
 		{ "workload", required_argument, NULL, 'w' },
+		{ "format", required_argument, NULL, 'f' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "no-progress", no_argument, NULL, 'P' },
 		{ "help-config", no_argument, NULL, 'H' },
@@ -221,6 +231,7 @@ int cmd_run(int argc, char **argv)
 	const char *preset = NULL, *config = NULL, *workload = NULL;
 	struct workload wl = { 0 };
 	struct trace_reader **kept = NULL;
+	struct trace_open_opts topts = { .format = TRACE_FMT_AUTO };
 	char **sets = NULL;
 	int nsets = 0, c, status = 0;
 	bool complete = true;
@@ -240,6 +251,14 @@ int cmd_run(int argc, char **argv)
 		case 'j': o.json = optarg; break;
 		case 'v': o.csv = optarg; break;
 		case 'w': workload = optarg; break;
+		case 'f':
+			if (trace_format_parse(optarg, &topts.format)) {
+				fprintf(stderr, "mmusim run: --format: expected %s, got '%s'\n",
+					TRACE_FORMAT_NAMES, optarg);
+				free(sets);
+				return EXIT_USAGE;
+			}
+			break;
 		case 'q': o.quiet = true; break;
 		case 'P': o.progress = false; break;
 		case 'H':
@@ -277,7 +296,8 @@ int cmd_run(int argc, char **argv)
 		}
 	free(sets);
 	user = cfg;
-	if (cfg_finalize(&cfg, &err) || (workload && workload_parse_file(&wl, workload, &err))) {
+	if (cfg_finalize(&cfg, &err) ||
+	    (workload && workload_parse_file(&wl, workload, topts.format, &err))) {
 		fprintf(stderr, "mmusim run: %s\n", err.msg);
 		return EXIT_USAGE;
 	}
@@ -291,7 +311,7 @@ int cmd_run(int argc, char **argv)
 				return EXIT_USAGE;
 			}
 	kept = calloc((size_t)(argc - optind) + 1, sizeof(*kept));
-	if (!kept || check_traces(argv + optind, argc - optind, kept, &err)) {
+	if (!kept || check_traces(argv + optind, argc - optind, &topts, kept, &err)) {
 		fprintf(stderr, "mmusim run: %s\n", kept ? err.msg : "out of memory");
 		close_kept(kept, argc - optind);
 		workload_free(&wl);
@@ -363,7 +383,7 @@ int cmd_run(int argc, char **argv)
 			int n, rc;
 
 			kept[i - optind] = NULL;
-			if (!rd && trace_reader_open(&rd, argv[i], &err)) {
+			if (!rd && trace_reader_open_opts(&rd, argv[i], &topts, &err)) {
 				snprintf(reason, sizeof(reason), "%s", err.msg);
 				complete = false;
 				break;

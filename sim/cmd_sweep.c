@@ -426,7 +426,7 @@ static int sweep_parse(struct sweep *sw, const char *path, struct sim_error *err
 				break;
 			}
 			/* a trace: it opens and is one, checked once here, not per cell */
-			if (trace_reader_check(p, NULL, &te)) {
+			if (trace_reader_check(p, NULL, NULL, &te)) {
 				rc = sim_error_set(err, te.code, "%s:%u: workload: %s", path, lineno,
 						   te.msg);
 				free(p);

@@ -66,19 +66,28 @@ int sim_read_file(const char *path, char **buf, size_t *len, struct sim_error *e
 	return 0;
 }
 
-/* Write @text to an existing file that is not a regular one (a device such
- * as /dev/null, a FIFO): renaming a temporary file over it would replace
- * the device node itself. */
+/* A device or FIFO (/dev/null, /dev/stdout, a pipe) is written in place:
+ * renaming a file over it would replace the node itself. */
 static int write_in_place(const char *path, const char *text, size_t len, struct sim_error *e)
 {
 	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	bool ok;
+	size_t done = 0;
 
 	if (fd < 0)
 		return sim_error_set(e, SIM_E_IO, "%s: cannot open: %s", path, strerror(errno));
-	ok = write(fd, text, len) == (ssize_t)len;
-	ok = !close(fd) && ok;
-	if (!ok)
+	while (done < len) {
+		ssize_t k = write(fd, text + done, len - done);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0) {
+			sim_error_set(e, SIM_E_IO, "%s: write failed: %s", path, strerror(errno));
+			close(fd);
+			return SIM_E_IO;
+		}
+		done += (size_t)k;
+	}
+	if (close(fd))
 		return sim_error_set(e, SIM_E_IO, "%s: write failed: %s", path, strerror(errno));
 	return 0;
 }

@@ -2093,10 +2093,11 @@ static int wl_build(struct sim *s, const struct workload *wl, bool traced, struc
 		if (!t->buf)
 			return sim_error_set(err, SIM_E_NOMEM, "out of memory");
 		if (pr->source == WL_SRC_TRACE) {
+			struct trace_open_opts to = { .format = pr->trace_format };
 			struct sim_error te = { 0 };
 
 			t->file = pr->trace;
-			if ((rc = trace_reader_open(&t->rd, pr->trace, &te)))
+			if ((rc = trace_reader_open_opts(&t->rd, pr->trace, &to, &te)))
 				return sim_error_set(err, rc, "%s:%u: [proc.%s]: %s", wl->origin, pr->line,
 						     pr->name, te.msg);
 		} else if ((rc = gen_create(&t->g, &pr->gen, err))) {

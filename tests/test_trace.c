@@ -1481,18 +1481,18 @@ START_TEST(test_trace_check)
 
 	fx_init(&fx);
 	write_bytes(fx_path(&fx, "t.lk"), lackey_text, sizeof(lackey_text) - 1);
-	ck_assert_int_eq(trace_reader_check(fx.path, &keep, &fx.err), 0);
+	ck_assert_int_eq(trace_reader_check(fx.path, NULL, &keep, &fx.err), 0);
 	ck_assert_ptr_null(keep);
-	ck_assert_int_eq(trace_reader_check(fx.path, NULL, &fx.err), 0);
+	ck_assert_int_eq(trace_reader_check(fx.path, NULL, NULL, &fx.err), 0);
 	write_bytes(fx_path(&fx, "t.txt"), "text\n", 5);
-	ck_assert_int_eq(trace_reader_check(fx.path, &keep, &fx.err), SIM_E_PARSE);
+	ck_assert_int_eq(trace_reader_check(fx.path, NULL, &keep, &fx.err), SIM_E_PARSE);
 	ck_assert_ptr_null(keep);
 	sim_error_clear(&fx.err);
-	ck_assert_int_eq(trace_reader_check(fx_path(&fx, "missing"), NULL, &fx.err), SIM_E_IO);
+	ck_assert_int_eq(trace_reader_check(fx_path(&fx, "missing"), NULL, NULL, &fx.err), SIM_E_IO);
 
 	snprintf(fifo, sizeof(fifo), "%s", fx_path(&fx, "fifo"));
 	ck_assert_int_eq(mkfifo(fifo, 0600), 0);
-	ck_assert_int_eq(trace_reader_check(fifo, NULL, &fx.err), 0);
+	ck_assert_int_eq(trace_reader_check(fifo, NULL, NULL, &fx.err), 0);
 	pid = fork();
 	ck_assert_int_ge(pid, 0);
 	if (pid == 0) {
@@ -1501,7 +1501,7 @@ START_TEST(test_trace_check)
 		_exit(fd >= 0 && write(fd, lackey_text, sizeof(lackey_text) - 1) ==
 		      (ssize_t)sizeof(lackey_text) - 1 ? 0 : 1);
 	}
-	ck_assert_int_eq(trace_reader_check(fifo, &keep, &fx.err), 0);
+	ck_assert_int_eq(trace_reader_check(fifo, NULL, &keep, &fx.err), 0);
 	ck_assert_ptr_nonnull(keep);
 	n = read_all(keep, fx.recs, MAXRECS, MAXRECS, &rc);
 	ck_assert_int_eq(rc, 0);

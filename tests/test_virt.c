@@ -255,21 +255,21 @@ START_TEST(test_wl_file)
 	/* A relative trace path is taken from the workload file's
 	 * directory; an error names the file as given and the line. */
 	snprintf(path, sizeof(path), "%s/tests/data/virt/two_traces.ini", srcdir ? srcdir : ".");
-	ck_assert_msg(workload_parse_file(&wl, path, &err) == 0, "%s", err.msg);
+	ck_assert_msg(workload_parse_file(&wl, path, TRACE_FMT_AUTO, &err) == 0, "%s", err.msg);
 	ck_assert_uint_eq(wl.nprocs, 2);
 	snprintf(path, sizeof(path), "%s/tests/data/virt/a.lackey", srcdir ? srcdir : ".");
 	ck_assert_str_eq(wl.procs[0].trace, path);
 	workload_free(&wl);
 
 	snprintf(path, sizeof(path), "%s/tests/data/virt/bad_key.ini", srcdir ? srcdir : ".");
-	ck_assert_int_eq(workload_parse_file(&wl, path, &err), SIM_E_CONFIG);
+	ck_assert_int_eq(workload_parse_file(&wl, path, TRACE_FMT_AUTO, &err), SIM_E_CONFIG);
 	{
 		char want[4200];
 
 		snprintf(want, sizeof(want), "%s:5: [vm.guest]: unknown key 'ipa_size'", path);
 		ck_assert_str_eq(err.msg, want);
 	}
-	ck_assert_int_eq(workload_parse_file(&wl, "/nonexistent/w.ini", &err), SIM_E_IO);
+	ck_assert_int_eq(workload_parse_file(&wl, "/nonexistent/w.ini", TRACE_FMT_AUTO, &err), SIM_E_IO);
 }
 END_TEST
 
@@ -670,7 +670,7 @@ START_TEST(test_run_two_traces)
 	bool done = false;
 
 	snprintf(path, sizeof(path), "%s/tests/data/virt/two_traces.ini", srcdir ? srcdir : ".");
-	ck_assert_msg(workload_parse_file(&r.wl, path, &err) == 0, "%s", err.msg);
+	ck_assert_msg(workload_parse_file(&r.wl, path, TRACE_FMT_AUTO, &err) == 0, "%s", err.msg);
 	ck_assert_int_eq(cfg_init_defaults(&c), 0);
 	ck_assert_int_eq(cfg_finalize(&c, &err), 0);
 	ck_assert_msg(sim_create_workload(&r.s, &c, &r.wl, &err) == 0, "%s", err.msg);

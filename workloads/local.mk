@@ -1,10 +1,12 @@
-# workloads/: trace records, readers (native, lackey; gzip/zstd) and the
-# native writer.  See the top-level Makefile.am for the shared variables.
+# workloads/: trace records, readers (native, lackey, ChampSim; gzip, zstd,
+# xz, bzip2) and the native writer.  See the top-level Makefile.am for the
+# shared variables.
 
 libmmusim_a_SOURCES += \
 	workloads/trace.h workloads/trace_impl.h \
 	workloads/trace_reader.c workloads/trace_lackey.c \
-	workloads/trace_native.c workloads/trace_writer.c
+	workloads/trace_native.c workloads/trace_writer.c \
+	workloads/trace_xdec.c workloads/trace_champsim.c
 
 mmusim_SOURCES += sim/cmd_convert.c
 

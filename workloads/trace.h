@@ -4,11 +4,17 @@
  *
  * A trace is a sequence of struct trace_rec: memory accesses (instruction
  * fetch, load, store) and control records (context switch, VM switch, TLB
- * maintenance).  Readers detect the input format by content, never by name:
+ * maintenance).  Readers detect the compression and the native and lackey
+ * formats by content, never by name; ChampSim records, which have no magic,
+ * are the one format a name or the caller chooses:
  *
  *   - the native binary format (workloads/FORMAT.md), found by its magic;
- *   - gzip (1f 8b) or zstd (28 b5 2f fd) compressed native or lackey input,
- *     decompressed while streaming, never loaded whole;
+ *   - gzip (1f 8b), zstd (28 b5 2f fd), xz (fd 37 7a 58 5a 00) or bzip2
+ *     ("BZh1".."BZh9") compressed input of any format, decompressed while
+ *     streaming, never loaded whole;
+ *   - ChampSim traces (workloads/CHAMPSIM.md), which carry no magic: chosen
+ *     by the caller (struct trace_open_opts) or by a file name that holds
+ *     "champsimtrace" or "cloudsuite";
  *   - anything else is Valgrind lackey text (--tool=lackey --trace-mem=yes).
  *
  * What is accepted, checked when a reader opens, on a bounded prefix so
@@ -64,12 +70,17 @@ enum trace_kind {
 	TRACE_CTX_SWITCH = 3,           /* cpu now runs address space .space */
 	TRACE_VM_SWITCH = 4,            /* cpu now runs virtual machine .vm */
 	TRACE_TLBI = 5,                 /* TLB maintenance, see .tlbi */
+	TRACE_PHYS = 6,                 /* .va: physical address of the access just
+					 * before (readers hand these out only when
+					 * asked, see struct trace_open_opts) */
 	TRACE_KIND__COUNT
 };
 
 /**
  * struct trace_rec - one trace record (16 bytes).
  * @va:    TRACE_LOAD/STORE/FETCH: the virtual address accessed.
+ *         TRACE_PHYS: the physical address of the previous record (an
+ *         access of the same CPU).
  *         TRACE_TLBI: the VA operand of by-VA operations (VAE1, VALE1, ...).
  * @ipa:   TRACE_TLBI: the IPA operand of IPAS2E1/IPAS2LE1 (aliases @va).
  * @size:  access kinds: bytes accessed, at least 1.
@@ -145,22 +156,56 @@ static inline struct trace_rec trace_rec_tlbi(uint16_t cpu, enum tlbi_op op, uin
 	return rec;
 }
 
-/* "load", "store", "fetch", "ctx", "vm", "tlbi"; NULL if out of range. */
+static inline struct trace_rec trace_rec_phys(uint16_t cpu, uint64_t pa)
+{
+	struct trace_rec rec = { .va = pa, .cpu = cpu, .kind = TRACE_PHYS };
+
+	return rec;
+}
+
+/* "load", "store", "fetch", "ctx", "vm", "tlbi", "phys"; NULL if out of
+ * range. */
 const char *trace_kind_name(unsigned kind);
 
+/*
+ * Trace formats.  TRACE_FMT_AUTO is a choice when opening, never the format
+ * of an open reader: ChampSim by the file name, else native or lackey by
+ * content.
+ */
 enum trace_format {
-	TRACE_FMT_NATIVE = 0,
-	TRACE_FMT_LACKEY = 1,
+	TRACE_FMT_AUTO = 0,
+	TRACE_FMT_NATIVE = 1,
+	TRACE_FMT_LACKEY = 2,
+	TRACE_FMT_CHAMPSIM = 3,         /* standard 64-byte records */
+	TRACE_FMT_CHAMPSIM_CS = 4,      /* cloudsuite 96-byte records */
+	TRACE_FMT__COUNT
 };
 
 enum trace_compression {
 	TRACE_COMP_NONE = 0,
 	TRACE_COMP_GZIP = 1,
 	TRACE_COMP_ZSTD = 2,
+	TRACE_COMP_XZ = 3,
+	TRACE_COMP_BZIP2 = 4,
 };
 
-const char *trace_format_name(enum trace_format fmt);           /* "native", "lackey" */
-const char *trace_compression_name(enum trace_compression c);   /* "none", "gzip", "zstd" */
+/* "auto", "native", "lackey", "champsim", "champsim-cloudsuite". */
+const char *trace_format_name(enum trace_format fmt);
+/* "none", "gzip", "zstd", "xz", "bzip2". */
+const char *trace_compression_name(enum trace_compression c);
+
+/* The format named @s (as trace_format_name() spells it); 0 or SIM_E_INVAL. */
+int trace_format_parse(const char *s, enum trace_format *fmt);
+
+/* The one-line list of format names, for messages and --help. */
+#define TRACE_FORMAT_NAMES "auto, native, lackey, champsim, champsim-cloudsuite"
+
+/*
+ * The format a file name selects: TRACE_FMT_CHAMPSIM_CS if its last
+ * component contains "cloudsuite", else TRACE_FMT_CHAMPSIM if it contains
+ * "champsimtrace", else TRACE_FMT_AUTO (decide by content).
+ */
+enum trace_format trace_format_by_name(const char *path);
 
 /* ------------------------------------------------------------------------ */
 /* Readers                                                                   */
@@ -190,6 +235,8 @@ int trace_reader_open(struct trace_reader **rp, const char *path, struct sim_err
 /**
  * trace_reader_check() - check, before a run starts, that @path is a trace.
  * @path: as for trace_reader_open().
+ * @o:    as for trace_reader_open_opts() (NULL: the defaults), so that the
+ *        check reads the input in the format the run will.
  * @keep: NULL, or where the reader of an input that cannot be read twice
  *        is handed back.
  * @err:  receives the message of trace_reader_open() on failure.
@@ -204,7 +251,9 @@ int trace_reader_open(struct trace_reader **rp, const char *path, struct sim_err
  *
  * Return: 0, or a negative enum sim_err.
  */
-int trace_reader_check(const char *path, struct trace_reader **keep, struct sim_error *err);
+struct trace_open_opts;
+int trace_reader_check(const char *path, const struct trace_open_opts *o,
+		       struct trace_reader **keep, struct sim_error *err);
 
 /**
  * trace_reader_open_fd() - as trace_reader_open(), over an open descriptor.
@@ -224,6 +273,32 @@ int trace_reader_open_fd(struct trace_reader **rp, int fd, bool own_fd, const ch
  */
 int trace_reader_open_mem(struct trace_reader **rp, const void *buf, size_t len,
 			  const char *name, struct sim_error *err);
+
+/**
+ * struct trace_open_opts - how to open a trace (all zero: the defaults).
+ * @format: TRACE_FMT_AUTO: ChampSim if the name says so (but a file that
+ *          starts with the native magic is native), else by content.
+ *          TRACE_FMT_CHAMPSIM or _CS: read as ChampSim records whatever the
+ *          content.  TRACE_FMT_NATIVE or _LACKEY: detect by content, and
+ *          fail if the content is the other format.
+ * @phys:   hand out TRACE_PHYS records (native traces that carry physical
+ *          addresses); without it they are checked, counted
+ *          (trace_reader_phys_records()) and skipped.
+ */
+struct trace_open_opts {
+	enum trace_format format;
+	bool phys;
+};
+
+/* trace_reader_open(), _open_fd(), with options (@o NULL: the defaults).
+ * The name-based choice looks at @path or @name. */
+int trace_reader_open_opts(struct trace_reader **rp, const char *path,
+			   const struct trace_open_opts *o, struct sim_error *err);
+int trace_reader_open_fd_opts(struct trace_reader **rp, int fd, bool own_fd, const char *name,
+			      const struct trace_open_opts *o, struct sim_error *err);
+int trace_reader_open_mem_opts(struct trace_reader **rp, const void *buf, size_t len,
+			       const char *name, const struct trace_open_opts *o,
+			       struct sim_error *err);
 
 /**
  * trace_read() - read the next batch of records.
@@ -256,6 +331,14 @@ uint64_t trace_reader_lines(const struct trace_reader *r);
 /* Bytes read from the file so far, before decompression. */
 uint64_t trace_reader_bytes_in(const struct trace_reader *r);
 
+/* ChampSim: whole input records decoded so far.  0 for other formats. */
+uint64_t trace_reader_champsim_records(const struct trace_reader *r);
+
+/* Native: physical-address records met so far (handed out or not); whether
+ * the header allows them. */
+uint64_t trace_reader_phys_records(const struct trace_reader *r);
+bool trace_reader_has_phys(const struct trace_reader *r);
+
 enum trace_format trace_reader_format(const struct trace_reader *r);
 enum trace_compression trace_reader_compression(const struct trace_reader *r);
 const char *trace_reader_name(const struct trace_reader *r);
@@ -272,10 +355,14 @@ struct trace_writer;
  * struct trace_writer_opts - how to write.
  * @zstd:       compress the output with zstd (a single zstd frame).
  * @zstd_level: zstd compression level; 0 means the library default (3).
+ * @phys:       the trace may carry TRACE_PHYS records (a header flag that
+ *              readers without the extension reject); without it,
+ *              trace_write() refuses them.
  */
 struct trace_writer_opts {
 	bool zstd;
 	int zstd_level;
+	bool phys;
 };
 
 /* True if @path ends in ".zst", the name convention for zstd output. */
@@ -308,7 +395,9 @@ int trace_writer_open_fd(struct trace_writer **wp, int fd, bool own_fd, const ch
  * trace_write() - append records.
  *
  * Validates each record: a known kind, access size >= 1, a known TLBI op
- * and flags, rsvd == 0.  Records before an invalid one are written.
+ * and flags, rsvd == 0, a TRACE_PHYS record only right after an access of
+ * its CPU (and only with opts->phys).  Records before an invalid one are
+ * written.
  *
  * Return: 0, or a negative enum sim_err (SIM_E_INVAL for a bad record,
  * SIM_E_IO for a failed write); trace_writer_error() has the message and

@@ -4,10 +4,12 @@
  *
  * A reader is three layers:
  *   source  - a descriptor (read(2) in large blocks) or a memory buffer;
- *   stream  - optional gzip/zstd decompression into a window of decoded
+ *   stream  - optional gzip/zstd (trace_reader.c) or xz/bzip2
+ *             (trace_xdec.c) decompression into a window of decoded
  *             bytes [p, end) that parsers consume and refill;
- *   parser  - lackey text or the native binary format, filling record
- *             batches straight from the window.
+ *   parser  - lackey text, the native binary format or ChampSim records
+ *             (trace_champsim.c), filling record batches straight from the
+ *             window.
  * Parsers never see compression, and the stream never sees records: when
  * the stream fails it gives the reason ("truncated zstd stream"), and the
  * parser adds where it was (line, or record and byte offset).
@@ -64,6 +66,7 @@ struct trace_stream {
 	ZSTD_DStream *zs;
 	size_t zs_hint;                 /* last ZSTD_decompressStream() result */
 	bool eof;                       /* decoded stream fully delivered */
+	struct trace_xdec *xd;          /* xz or bzip2 decoder (trace_xdec.c) */
 
 	char why[160];                  /* reason of the last stream failure */
 };
@@ -76,6 +79,22 @@ struct trace_stream {
  */
 int trace_stream_more(struct trace_stream *s);
 
+/* Make sure unread compressed bytes [zp, zend) are there unless the source
+ * ended.  Return: 0, or a negative enum sim_err with s->why set. */
+int trace_stream_zfill(struct trace_stream *s);
+
+/* xz and bzip2 (trace_xdec.c).  Magic lengths: xz 6 bytes, bzip2 4. */
+#define TRACE_XDEC_PEEK 6
+/* The compression whose magic @head (@have bytes) starts with, or NONE. */
+enum trace_compression trace_xdec_detect(const uint8_t *head, size_t have);
+/* True if @head (@have bytes, the whole input) is a cut xz magic. */
+bool trace_xdec_cut_magic(const uint8_t *head, size_t have);
+/* Sets up s->xd for s->comp.  Return: 0 or SIM_E_NOMEM (s->why set). */
+int trace_xdec_init(struct trace_stream *s);
+/* As more_gzip() in trace_reader.c: up to @room decoded bytes to @out. */
+int trace_xdec_more(struct trace_stream *s, uint8_t *out, size_t room, size_t *produced);
+void trace_xdec_free(struct trace_stream *s);
+
 /* Decoded-stream offset of a pointer into the window. */
 static inline uint64_t trace_stream_off(const struct trace_stream *s, const uint8_t *q)
 {
@@ -84,6 +103,7 @@ static inline uint64_t trace_stream_off(const struct trace_stream *s, const uint
 
 struct trace_native_cpu {
 	uint64_t next[2];               /* predicted VA: [0] data, [1] fetch */
+	uint64_t pa_off;                /* predicted PA - VA of a phys record */
 };
 
 /* Per access opcode: the record's upper 8 bytes and the size (0 = not a
@@ -118,12 +138,30 @@ struct trace_reader {
 	uint64_t cpu_hi;                /* upper 8 bytes of a record of this cpu */
 	struct trace_native_op op_tab[256];
 	bool ended;                     /* END record seen */
+	bool phys_ok;                   /* header flag: phys records allowed */
+	bool keep_phys;                 /* hand TRACE_PHYS records out */
+	bool after_access;              /* the last record was an access */
+	uint64_t last_va;               /* ... at this VA */
+	uint64_t nphys;                 /* phys records met */
+	uint64_t pa_off;                /* current CPU's predicted PA - VA */
+
+	/* ChampSim (trace_champsim.c) */
+	unsigned cs_len;                /* record length: 64 or 96 bytes */
+	uint64_t cs_nrec;               /* whole records decoded */
+	uint8_t cs_asid;                /* cloudsuite: asid[0] of the last record */
+	unsigned cs_npend, cs_ipend;    /* records of the last one not handed out */
+	struct trace_rec cs_pend[10];
 };
 
 int trace_lackey_start(struct trace_reader *r);
 int trace_lackey_read(struct trace_reader *r, struct trace_rec *recs, size_t max);
 int trace_native_start(struct trace_reader *r);
 int trace_native_read(struct trace_reader *r, struct trace_rec *recs, size_t max);
+/* ChampSim: if @want (or, for TRACE_FMT_AUTO, the name) selects it, set
+ * r->fmt and check the input is not empty.  Return: 1 ChampSim, 0 not
+ * (detect by content), or a negative enum sim_err with r->err set. */
+int trace_champsim_choose(struct trace_reader *r, enum trace_format want);
+int trace_champsim_read(struct trace_reader *r, struct trace_rec *recs, size_t max);
 
 /* ------------------------------------------------------------------------ */
 /* Native format constants (see workloads/FORMAT.md)                         */
@@ -132,6 +170,8 @@ int trace_native_read(struct trace_reader *r, struct trace_rec *recs, size_t max
 #define TRACE_NATIVE_MAGIC_LEN 8
 #define TRACE_NATIVE_VERSION 1
 #define TRACE_NATIVE_HDR_LEN 16
+/* Header flag bit 0: the trace may hold physical-address records. */
+#define TRACE_NATIVE_F_PHYS 1u
 
 /* Opcode byte of an access: bits 1:0 kind (0 load, 1 store, 2 fetch),
  * bits 4:2 size code, bits 7:5 delta length in bytes (0..7). */
@@ -149,6 +189,7 @@ enum trace_ctrl {
 	TRACE_CTRL_CTX = 2,
 	TRACE_CTRL_VM = 3,
 	TRACE_CTRL_TLBI = 4,
+	TRACE_CTRL_PHYS = 5,            /* only with TRACE_NATIVE_F_PHYS */
 	TRACE_CTRL__COUNT
 };
 

@@ -18,6 +18,10 @@
  *   - A trace without a single record (the end record right after the
  *     header) is refused when the reader opens: an empty result is never
  *     a measurement.
+ *   - Physical-address records (header flag TRACE_NATIVE_F_PHYS) annotate
+ *     the access just before them.  They are not trace records: the END
+ *     count leaves them out, and they are handed out only when the caller
+ *     asked (struct trace_open_opts.phys).
  *
  * Speed: the fast loop decodes plain access records with one unaligned
  * 8-byte load, a mask and two selects, keeping both predictors in
@@ -44,6 +48,7 @@ _Static_assert(sizeof(struct trace_rec) == 16 && offsetof(struct trace_rec, va) 
 	       "decode_fast() stores a record as two 8-byte words");
 
 #define NEED_MORE 2                     /* the record is not all in the window */
+#define PHYS_OUT 3                      /* a phys record was stored (not counted) */
 
 static int native_fail(struct trace_reader *r, int code, const uint8_t *at, const char *what)
 {
@@ -113,16 +118,19 @@ static int select_cpu(struct trace_reader *r, const uint8_t *rec, uint16_t cpu)
 	}
 	r->cpus[r->cpu].next[0] = r->pred_d;
 	r->cpus[r->cpu].next[1] = r->pred_f;
+	r->cpus[r->cpu].pa_off = r->pa_off;
 	r->cpu = cpu;
 	r->pred_d = r->cpus[cpu].next[0];
 	r->pred_f = r->cpus[cpu].next[1];
+	r->pa_off = r->cpus[cpu].pa_off;
 	set_cpu_hi(r);
 	return 0;
 }
 
 /*
  * Decodes the record at s->p with bounds checks.  Return: 1 a trace record
- * was stored in *out, 0 a record without output (CPU, END) was consumed,
+ * was stored in *out, 0 a record without output (CPU, END, a phys record
+ * not asked for) was consumed, PHYS_OUT a phys record was stored in *out,
  * NEED_MORE if the window ends inside the record, <0 error (reported).
  * Nothing is consumed unless the record is complete.
  */
@@ -130,6 +138,7 @@ static int decode_one(struct trace_reader *r, struct trace_rec *out)
 {
 	const uint8_t *rec = r->s.p, *end = r->s.end, *q = rec + 1;
 	unsigned op = rec[0], kind = op & TRACE_OP_KIND_MASK;
+	bool after_access = r->after_access;
 	uint64_t a, b;
 	int rc;
 
@@ -167,9 +176,12 @@ static int decode_one(struct trace_reader *r, struct trace_rec *out)
 		}
 		*out = trace_rec_access((enum trace_kind)kind, r->cpu, va, (uint32_t)size);
 		r->s.p = q;
+		r->after_access = true;
+		r->last_va = va;
 		return 1;
 	}
 
+	r->after_access = false;
 	switch (op >> 2) {
 	case TRACE_CTRL_END:
 		rc = get_field(r, rec, &q, end, UINT64_MAX, &a, "record count");
@@ -226,6 +238,25 @@ static int decode_one(struct trace_reader *r, struct trace_rec *out)
 		r->s.p = q;
 		return 1;
 	}
+	case TRACE_CTRL_PHYS:
+		if (!r->phys_ok)
+			goto unknown;
+		if (!after_access)
+			return native_fail(r, SIM_E_CORRUPT, rec, "physical-address record "
+					   "that does not follow an access");
+		rc = get_field(r, rec, &q, end, UINT64_MAX, &a, "physical address delta");
+		if (rc) {
+			r->after_access = true;         /* NEED_MORE: decoded again after a refill */
+			return rc;
+		}
+		r->pa_off += trace_unzigzag(a);
+		r->nphys++;
+		r->s.p = q;
+		if (!r->keep_phys)
+			return 0;
+		*out = trace_rec_phys(r->cpu, r->last_va + r->pa_off);
+		return PHYS_OUT;
+	unknown:
 	default: {
 		char msg[64];
 
@@ -348,10 +379,11 @@ int trace_native_start(struct trace_reader *r)
 		return r->failed = sim_error_set(&r->err, SIM_E_CORRUPT,
 			"%s: native trace header length %u; version 1 has %u",
 			r->name, hdr_len, TRACE_NATIVE_HDR_LEN);
-	if (flags != 0)
+	if (flags & ~TRACE_NATIVE_F_PHYS)
 		return r->failed = sim_error_set(&r->err, SIM_E_UNSUPPORTED,
 			"%s: native trace header flags 0x%08" PRIx32 " not understood",
 			r->name, flags);
+	r->phys_ok = flags & TRACE_NATIVE_F_PHYS;
 	s->p += TRACE_NATIVE_HDR_LEN;
 	build_op_tab(r);
 	set_cpu_hi(r);
@@ -399,6 +431,10 @@ int trace_native_read(struct trace_reader *r, struct trace_rec *recs, size_t max
 
 		n += k;
 		r->nfile += k;
+		if (k) {
+			r->after_access = true;
+			r->last_va = recs[n - 1].va;
+		}
 		if (n == max)
 			break;
 		if (s->p < s->end) {
@@ -406,6 +442,10 @@ int trace_native_read(struct trace_reader *r, struct trace_rec *recs, size_t max
 			if (rc == 1) {
 				n++;
 				r->nfile++;
+				continue;
+			}
+			if (rc == PHYS_OUT) {
+				n++;
 				continue;
 			}
 			if (rc == 0) {

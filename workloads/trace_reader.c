@@ -36,6 +36,7 @@ static const char *const kind_names[TRACE_KIND__COUNT] = {
 	[TRACE_CTX_SWITCH] = "ctx",
 	[TRACE_VM_SWITCH] = "vm",
 	[TRACE_TLBI] = "tlbi",
+	[TRACE_PHYS] = "phys",
 };
 
 const char *trace_kind_name(unsigned kind)
@@ -43,9 +44,27 @@ const char *trace_kind_name(unsigned kind)
 	return kind < TRACE_KIND__COUNT ? kind_names[kind] : NULL;
 }
 
+static const char *const format_names[TRACE_FMT__COUNT] = {
+	[TRACE_FMT_AUTO] = "auto",
+	[TRACE_FMT_NATIVE] = "native",
+	[TRACE_FMT_LACKEY] = "lackey",
+	[TRACE_FMT_CHAMPSIM] = "champsim",
+	[TRACE_FMT_CHAMPSIM_CS] = "champsim-cloudsuite",
+};
+
 const char *trace_format_name(enum trace_format fmt)
 {
-	return fmt == TRACE_FMT_NATIVE ? "native" : "lackey";
+	return (unsigned)fmt < TRACE_FMT__COUNT ? format_names[fmt] : "unknown";
+}
+
+int trace_format_parse(const char *s, enum trace_format *fmt)
+{
+	for (unsigned i = 0; i < TRACE_FMT__COUNT; i++)
+		if (!strcmp(s, format_names[i])) {
+			*fmt = (enum trace_format)i;
+			return 0;
+		}
+	return SIM_E_INVAL;
 }
 
 const char *trace_compression_name(enum trace_compression c)
@@ -53,6 +72,8 @@ const char *trace_compression_name(enum trace_compression c)
 	switch (c) {
 	case TRACE_COMP_GZIP: return "gzip";
 	case TRACE_COMP_ZSTD: return "zstd";
+	case TRACE_COMP_XZ: return "xz";
+	case TRACE_COMP_BZIP2: return "bzip2";
 	case TRACE_COMP_NONE: break;
 	}
 	return "none";
@@ -114,6 +135,11 @@ static int dry(struct trace_stream *s, uint64_t start, const char *what)
 	snprintf(msg, sizeof(msg), "%u MiB of %s input decode to nothing", TRACE_STREAM_DRY_MAX >> 20,
 		 what);
 	return stream_fail(s, SIM_E_CORRUPT, "%s", msg);
+}
+
+int trace_stream_zfill(struct trace_stream *s)
+{
+	return zfill(s);
 }
 
 static int more_gzip(struct trace_stream *s, uint8_t *out, size_t room, size_t *produced)
@@ -245,6 +271,10 @@ int trace_stream_more(struct trace_stream *s)
 	case TRACE_COMP_ZSTD:
 		rc = more_zstd(s, out, s->cap - left, &produced);
 		break;
+	case TRACE_COMP_XZ:
+	case TRACE_COMP_BZIP2:
+		rc = trace_xdec_more(s, out, s->cap - left, &produced);
+		break;
 	default:
 		rc = stream_fail(s, SIM_E_INVAL, "%s", "bad compression state");
 		break;
@@ -260,6 +290,7 @@ static void stream_release(struct trace_stream *s)
 	if (s->z_init)
 		inflateEnd(&s->z);
 	ZSTD_freeDStream(s->zs);
+	trace_xdec_free(s);
 	if (s->own_fd && s->fd >= 0)
 		close(s->fd);
 	free(s->zbuf);
@@ -285,9 +316,9 @@ static int detect_compression(struct trace_reader *r, struct sim_error *err)
 	size_t have;
 
 	if (s->fd >= 0) {
-		/* Peek at least 4 bytes (a pipe may give them one at a time). */
+		/* Peek at the magics (a pipe may give them one at a time). */
 		have = 0;
-		while (have < 4 && !s->raw_eof) {
+		while (have < TRACE_XDEC_PEEK && !s->raw_eof) {
 			size_t got;
 
 			if (raw_read(s, s->buf + have, TRACE_STREAM_ZBUF - have, &got) < 0)
@@ -309,12 +340,14 @@ static int detect_compression(struct trace_reader *r, struct sim_error *err)
 		return open_fail(r, err, SIM_E_TRUNCATED,
 				 head[0] == gz_magic[0] ? "truncated gzip stream (the input ends inside it)"
 				 : "truncated zstd stream (the input ends inside a frame)");
+	if (s->raw_eof && trace_xdec_cut_magic(head, have))
+		return open_fail(r, err, SIM_E_TRUNCATED, "truncated xz stream (the input ends inside it)");
 	if (have >= 2 && !memcmp(head, gz_magic, 2))
 		s->comp = TRACE_COMP_GZIP;
 	else if (have >= 4 && !memcmp(head, zstd_magic, 4))
 		s->comp = TRACE_COMP_ZSTD;
 	else
-		s->comp = TRACE_COMP_NONE;
+		s->comp = trace_xdec_detect(head, have);
 
 	if (s->comp == TRACE_COMP_NONE) {
 		if (s->fd >= 0) {
@@ -343,7 +376,10 @@ static int detect_compression(struct trace_reader *r, struct sim_error *err)
 	}
 	s->win = s->p = s->end = s->buf;
 
-	if (s->comp == TRACE_COMP_GZIP) {
+	if (s->comp == TRACE_COMP_XZ || s->comp == TRACE_COMP_BZIP2) {
+		if (trace_xdec_init(s) < 0)
+			return open_fail(r, err, SIM_E_NOMEM, s->why);
+	} else if (s->comp == TRACE_COMP_GZIP) {
 		/* 15 + 16: a 32 KiB window, gzip header and trailer expected. */
 		if (inflateInit2(&s->z, 15 + 16) != Z_OK)
 			return open_fail(r, err, SIM_E_NOMEM, "cannot initialise zlib");
@@ -424,22 +460,44 @@ nomem:
 	return sim_error_set(err, SIM_E_NOMEM, "%s: out of memory", name);
 }
 
-static int reader_start(struct trace_reader **rp, struct trace_reader *r, struct sim_error *err)
+static int reader_start(struct trace_reader **rp, struct trace_reader *r,
+			const struct trace_open_opts *o, struct sim_error *err)
 {
+	enum trace_format want = o ? o->format : TRACE_FMT_AUTO;
 	int rc;
 
+	r->keep_phys = o && o->phys;
 	rc = detect_compression(r, err);
 	if (rc < 0)
 		return rc;
-	rc = detect_format(r, err);
-	if (rc < 0)
+	/* ChampSim records have no magic: chosen by the caller or the name. */
+	rc = trace_champsim_choose(r, want);
+	if (rc < 0) {
+		sim_error_set(err, rc, "%s", r->err.msg);
+		trace_reader_close(r);
 		return rc;
+	}
+	if (rc == 0) {
+		rc = detect_format(r, err);
+		if (rc < 0)
+			return rc;
+		if ((want == TRACE_FMT_NATIVE || want == TRACE_FMT_LACKEY) && r->fmt != want)
+			return open_fail(r, err, SIM_E_PARSE, want == TRACE_FMT_NATIVE
+					 ? "not a native trace (no native magic), but --format native was given"
+					 : "a native trace, but --format lackey was given");
+	}
 	*rp = r;
 	return 0;
 }
 
 int trace_reader_open_fd(struct trace_reader **rp, int fd, bool own_fd, const char *name,
 			 struct sim_error *err)
+{
+	return trace_reader_open_fd_opts(rp, fd, own_fd, name, NULL, err);
+}
+
+int trace_reader_open_fd_opts(struct trace_reader **rp, int fd, bool own_fd, const char *name,
+			      const struct trace_open_opts *o, struct sim_error *err)
 {
 	struct trace_reader *r;
 	int rc;
@@ -458,17 +516,23 @@ int trace_reader_open_fd(struct trace_reader **rp, int fd, bool own_fd, const ch
 	r->s.buf = malloc(TRACE_STREAM_BUF);
 	if (!r->s.buf)
 		return open_fail(r, err, SIM_E_NOMEM, "out of memory");
-	return reader_start(rp, r, err);
+	return reader_start(rp, r, o, err);
 }
 
 int trace_reader_open(struct trace_reader **rp, const char *path, struct sim_error *err)
+{
+	return trace_reader_open_opts(rp, path, NULL, err);
+}
+
+int trace_reader_open_opts(struct trace_reader **rp, const char *path,
+			   const struct trace_open_opts *o, struct sim_error *err)
 {
 	struct stat st;
 	int fd;
 
 	*rp = NULL;
 	if (!strcmp(path, "-"))
-		return trace_reader_open_fd(rp, STDIN_FILENO, false, "<stdin>", err);
+		return trace_reader_open_fd_opts(rp, STDIN_FILENO, false, "<stdin>", o, err);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return sim_error_set(err, SIM_E_IO, "%s: cannot open: %s", path, strerror(errno));
@@ -476,10 +540,11 @@ int trace_reader_open(struct trace_reader **rp, const char *path, struct sim_err
 		close(fd);
 		return sim_error_set(err, SIM_E_IO, "%s: a directory, not a trace file", path);
 	}
-	return trace_reader_open_fd(rp, fd, true, path, err);
+	return trace_reader_open_fd_opts(rp, fd, true, path, o, err);
 }
 
-int trace_reader_check(const char *path, struct trace_reader **keep, struct sim_error *err)
+int trace_reader_check(const char *path, const struct trace_open_opts *o,
+		       struct trace_reader **keep, struct sim_error *err)
 {
 	struct trace_reader *r;
 	struct stat st;
@@ -493,7 +558,7 @@ int trace_reader_check(const char *path, struct trace_reader **keep, struct sim_
 		       (keep && S_ISCHR(st.st_mode));
 	if (once && !keep)
 		return 0;
-	rc = trace_reader_open(&r, path, err);
+	rc = trace_reader_open_opts(&r, path, o, err);
 	if (rc < 0)
 		return rc;
 	if (once)
@@ -505,6 +570,13 @@ int trace_reader_check(const char *path, struct trace_reader **keep, struct sim_
 
 int trace_reader_open_mem(struct trace_reader **rp, const void *buf, size_t len,
 			  const char *name, struct sim_error *err)
+{
+	return trace_reader_open_mem_opts(rp, buf, len, name, NULL, err);
+}
+
+int trace_reader_open_mem_opts(struct trace_reader **rp, const void *buf, size_t len,
+			       const char *name, const struct trace_open_opts *o,
+			       struct sim_error *err)
 {
 	struct trace_reader *r;
 	int rc;
@@ -521,7 +593,7 @@ int trace_reader_open_mem(struct trace_reader **rp, const void *buf, size_t len,
 	r->s.buf = malloc(TRACE_STREAM_BUF);
 	if (!r->s.buf)
 		return open_fail(r, err, SIM_E_NOMEM, "out of memory");
-	return reader_start(rp, r, err);
+	return reader_start(rp, r, o, err);
 }
 
 int trace_read(struct trace_reader *r, struct trace_rec *recs, size_t max)
@@ -536,8 +608,10 @@ int trace_read(struct trace_reader *r, struct trace_rec *recs, size_t max)
 		max = INT32_MAX;
 	if (r->fmt == TRACE_FMT_NATIVE)
 		n = trace_native_read(r, recs, max);
-	else
+	else if (r->fmt == TRACE_FMT_LACKEY)
 		n = trace_lackey_read(r, recs, max);
+	else
+		n = trace_champsim_read(r, recs, max);
 	if (n > 0) {
 		r->nrecs += (uint64_t)n;
 		return n;
@@ -568,6 +642,21 @@ uint64_t trace_reader_lines(const struct trace_reader *r)
 uint64_t trace_reader_bytes_in(const struct trace_reader *r)
 {
 	return r->s.bytes_in;
+}
+
+uint64_t trace_reader_champsim_records(const struct trace_reader *r)
+{
+	return r->cs_nrec;
+}
+
+uint64_t trace_reader_phys_records(const struct trace_reader *r)
+{
+	return r->nphys;
+}
+
+bool trace_reader_has_phys(const struct trace_reader *r)
+{
+	return r->phys_ok;
 }
 
 enum trace_format trace_reader_format(const struct trace_reader *r)

@@ -13,6 +13,13 @@
  *     byte-for-byte what was written.
  *   - The end-of-trace record is written only by trace_writer_finish(), so
  *     an interrupted producer leaves a file that readers call truncated.
+ *   - A physical-address record (only in a file whose header says it may
+ *     hold them) must follow an access of its CPU; it stores the change of
+ *     PA - VA from the CPU's previous one, so consecutive accesses to one
+ *     page cost a byte each.
+ *   - A path that names an existing file that is not a regular file (a
+ *     FIFO, /dev/null, a terminal) is written directly: renaming a
+ *     temporary file over it would replace the device node.
  */
 #include "autoconfig.h"
 
@@ -48,6 +55,10 @@ struct trace_writer {
 	size_t ncpus;
 	uint16_t cpu;
 	uint64_t pred_d, pred_f;
+	uint64_t pa_off;                /* current CPU's PA - VA of its last phys record */
+	bool phys;                      /* phys records allowed */
+	bool after_access;              /* the last record written was an access */
+	uint64_t last_va;
 
 	uint64_t nrecs;
 	uint64_t bytes_out;
@@ -157,6 +168,10 @@ int trace_writer_open_fd(struct trace_writer **wp, int fd, bool own_fd, const ch
 	h[10] = TRACE_NATIVE_HDR_LEN & 0xff;
 	h[11] = TRACE_NATIVE_HDR_LEN >> 8;
 	memset(h + 12, 0, 4);
+	if (opts && opts->phys) {
+		w->phys = true;
+		h[12] = TRACE_NATIVE_F_PHYS;
+	}
 	w->len = TRACE_NATIVE_HDR_LEN;
 	*wp = w;
 	return 0;
@@ -239,9 +254,12 @@ static int select_cpu(struct trace_writer *w, uint16_t cpu)
 	}
 	w->cpus[w->cpu].next[0] = w->pred_d;
 	w->cpus[w->cpu].next[1] = w->pred_f;
+	w->cpus[w->cpu].pa_off = w->pa_off;
 	w->cpu = cpu;
 	w->pred_d = w->cpus[cpu].next[0];
 	w->pred_f = w->cpus[cpu].next[1];
+	w->pa_off = w->cpus[cpu].pa_off;
+	w->after_access = false;
 	w->buf[w->len++] = TRACE_CTRL_OP(TRACE_CTRL_CPU);
 	w->len += put_varint(w->buf + w->len, cpu);
 	return 0;
@@ -275,6 +293,8 @@ static const char *invalid_reason(const struct trace_rec *rec)
 		if (rec->tlbi.flags & ~TRACE_TLBI_FLAGS_KNOWN)
 			return "unknown TLBI flags";
 		return NULL;
+	case TRACE_PHYS:
+		return rec->size ? "physical-address record with a nonzero size field" : NULL;
 	}
 	return "unknown record kind";
 }
@@ -304,6 +324,28 @@ static void encode_access(struct trace_writer *w, const struct trace_rec *rec)
 		w->pred_f = rec->va + rec->size;
 	else
 		w->pred_d = rec->va + rec->size;
+	w->after_access = true;
+	w->last_va = rec->va;
+}
+
+/* A physical-address record for the access just written. */
+static int encode_phys(struct trace_writer *w, const struct trace_rec *rec)
+{
+	const char *bad = invalid_reason(rec);
+	uint64_t off = rec->va - w->last_va;
+
+	if (!bad && !w->phys)
+		bad = "physical-address record in a trace opened without them";
+	if (!bad && (!w->after_access || rec->cpu != w->cpu))
+		bad = "physical-address record that does not follow an access of its CPU";
+	if (bad)
+		return w->failed = sim_error_set(&w->err, SIM_E_INVAL, "%s: record %" PRIu64 ": %s",
+						 w->name, w->nrecs + 1, bad);
+	w->buf[w->len++] = TRACE_CTRL_OP(TRACE_CTRL_PHYS);
+	w->len += put_varint(w->buf + w->len, trace_zigzag(off - w->pa_off));
+	w->pa_off = off;
+	w->after_access = false;
+	return 0;
 }
 
 int trace_write(struct trace_writer *w, const struct trace_rec *recs, size_t n)
@@ -323,6 +365,12 @@ int trace_write(struct trace_writer *w, const struct trace_rec *recs, size_t n)
 			if (rc)
 				return rc;
 		}
+		if (rec->kind == TRACE_PHYS) {
+			rc = encode_phys(w, rec);
+			if (rc)
+				return rc;
+			continue;
+		}
 		if (rec->cpu != w->cpu) {
 			rc = select_cpu(w, rec->cpu);
 			if (rc)
@@ -339,6 +387,7 @@ int trace_write(struct trace_writer *w, const struct trace_rec *recs, size_t n)
 							 "%s: record %" PRIu64 ": %s", w->name,
 							 w->nrecs + 1, bad);
 		p = w->buf + w->len;
+		w->after_access = false;
 		switch (rec->kind) {
 		case TRACE_CTX_SWITCH:
 			p[0] = TRACE_CTRL_OP(TRACE_CTRL_CTX);

@@ -201,6 +201,7 @@ enum wl_type {
 	T_INT_CPU,      /* int CPU number or "auto" */
 	T_VMREF,        /* char[] VM name or "host" */
 	T_PATH,         /* char * trace path */
+	T_TFORMAT,      /* enum trace_format */
 };
 
 struct wl_key {
@@ -267,6 +268,8 @@ static const struct wl_key proc_keys[] = {
 	K("id", T_U32, struct wl_proc, id, 0, UINT32_MAX, "an address-space number"),
 	K("cpu", T_INT_CPU, struct wl_proc, cpu, 0, WL_CPUS_MAX - 1, "a CPU number or auto"),
 	K("trace", T_PATH, struct wl_proc, trace, 0, 0, "a trace file"),
+	K("trace_format", T_TFORMAT, struct wl_proc, trace_format, 0, 0,
+	  "a trace format: " TRACE_FORMAT_NAMES),
 	K("syscall_every", T_COUNT, struct wl_proc, syscall_every, 0, UINT64_MAX,
 	  "a count of accesses (0: no system calls)"),
 	K("syscall_accesses", T_COUNT, struct wl_proc, syscall_accesses, 0, UINT64_C(1) << 32,
@@ -471,6 +474,10 @@ static int set_key(struct parser *p, const struct wl_key *k, void *obj, const ch
 			return perr(p, SIM_E_NOMEM, "out of memory");
 		return 0;
 	}
+	case T_TFORMAT:
+		if (trace_format_parse(val, (enum trace_format *)(void *)f))
+			goto bad;
+		return 0;
 	}
 bad:
 	return perr(p, SIM_E_CONFIG, "[%s] %s: expected %s, got '%s'", sec, k->name, k->what, val);
@@ -779,6 +786,9 @@ static int finish(struct parser *p)
 			return fin_err(p, pr->line, SIM_E_CONFIG, "[proc.%s]: generator keys "
 				       "without a pattern%s", pr->name,
 				       pr->trace ? " (the process is fed by its trace)" : "");
+		if (pr->trace_format != TRACE_FMT_AUTO && !pr->trace)
+			return fin_err(p, pr->line, SIM_E_CONFIG, "[proc.%s] trace_format: the "
+				       "process has no trace", pr->name);
 		if (pr->trace) {
 			pr->source = WL_SRC_TRACE;
 			continue;
@@ -896,7 +906,8 @@ out:
 	return rc;
 }
 
-int workload_parse_file(struct workload *wl, const char *path, struct sim_error *err)
+int workload_parse_file(struct workload *wl, const char *path, enum trace_format format,
+			struct sim_error *err)
 {
 	char *text = NULL, *dir = NULL, *slash;
 	size_t len = 0;
@@ -916,6 +927,9 @@ int workload_parse_file(struct workload *wl, const char *path, struct sim_error 
 	rc = workload_parse_string(wl, text, len, sim_input_name(path), dir, err);
 	free(dir);
 	free(text);
+	for (size_t i = 0; !rc && i < wl->nprocs; i++)
+		if (wl->procs[i].trace && wl->procs[i].trace_format == TRACE_FMT_AUTO)
+			wl->procs[i].trace_format = format;
 	if (!rc && (rc = workload_check_traces(wl, err)))
 		workload_free(wl);
 	return rc;
@@ -930,7 +944,9 @@ int workload_check_traces(const struct workload *wl, struct sim_error *err)
 
 		if (pr->source != WL_SRC_TRACE)
 			continue;
-		rc = trace_reader_check(pr->trace, NULL, &te);
+		struct trace_open_opts to = { .format = pr->trace_format };
+
+		rc = trace_reader_check(pr->trace, &to, NULL, &te);
 		if (rc)
 			return sim_error_set(err, rc, "%s:%u: [proc.%s] trace: %s", wl->origin,
 					     pr->trace_line, pr->name, te.msg);

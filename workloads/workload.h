@@ -43,6 +43,7 @@
 
 #include "sim/err.h"
 #include "workloads/gen.h"
+#include "workloads/trace.h"
 
 #define WL_NAME_MAX     32      /* VM and process names, NUL included */
 #define WL_CPUS_MAX     64
@@ -106,6 +107,7 @@ enum wl_source {
  * @cpu:      the CPU whose run queue holds it; -1 = by declaration order.
  * @source:   what feeds it.
  * @trace:    WL_SRC_TRACE: the file (owned).
+ * @trace_format: how to read it (TRACE_FMT_AUTO: by its name and content).
  * @gen:      WL_SRC_GEN: the generator's parameters.
  * @syscall_every:    its accesses between system calls; 0 = none.
  * @syscall_accesses: kernel accesses per system call.
@@ -122,6 +124,7 @@ struct wl_proc {
 	int cpu;
 	enum wl_source source;
 	char *trace;
+	enum trace_format trace_format;
 	struct gen_params gen;
 	uint64_t syscall_every;
 	uint64_t syscall_accesses;
@@ -179,12 +182,15 @@ int workload_parse_string(struct workload *wl, const char *text, size_t len,
 
 /**
  * workload_parse_file() - as workload_parse_string(), from @path, with
- * relative trace paths taken from @path's directory, then
+ * relative trace paths taken from @path's directory; @format is the
+ * trace_format of every process with a trace and none of its own (the
+ * command's --format; TRACE_FMT_AUTO: by name and content); then
  * workload_check_traces().
  * Return: as workload_parse_string(), or SIM_E_IO if @path cannot be read,
  * or the error of a trace file.
  */
-int workload_parse_file(struct workload *wl, const char *path, struct sim_error *err);
+int workload_parse_file(struct workload *wl, const char *path, enum trace_format format,
+			struct sim_error *err);
 
 /**
  * workload_check_traces() - check that every process's trace file opens

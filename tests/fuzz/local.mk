@@ -20,5 +20,13 @@ fuzz-smoke:
 .PHONY: fuzz fuzz-smoke
 
 TESTS += tests/fuzz/run_regressions.sh
-EXTRA_DIST += tests/fuzz
+# File by file: a build tree has a tests/fuzz of its own (the test's log),
+# which a directory entry would bring into the tarball.
+EXTRA_DIST += tests/fuzz/README tests/fuzz/build.sh tests/fuzz/smoke.sh \
+	tests/fuzz/targets.sh tests/fuzz/run_regressions.sh \
+	tests/fuzz/config.dict tests/fuzz/results.dict tests/fuzz/scenario.dict \
+	tests/fuzz/trace.dict tests/fuzz/workload.dict \
+	tests/fuzz/fuzz_champsim.c tests/fuzz/fuzz_config.c tests/fuzz/fuzz_results.c \
+	tests/fuzz/fuzz_scenario.c tests/fuzz/fuzz_trace.c tests/fuzz/fuzz_workload.c \
+	tests/fuzz/corpus tests/fuzz/regressions tests/fuzz/pending
 

@@ -10,6 +10,7 @@
 #   config    mmusim run --quiet --config FILE tests/data/run/small.lk
 #   results   mmusim report --no-charts -o DIR FILE FILE
 #   workload  mmusim run --quiet --workload FILE
+#   champsim  mmusim run --quiet --format champsim FILE, and champsim-cloudsuite
 #
 # Of the seed corpora, only the named seeds run by default; the inputs the
 # fuzzers added (named by their SHA-1) run too with MMUSIM_REGRESSION_ALL=1
@@ -91,6 +92,11 @@ for d in corpus regressions; do
 	for f in "$here/$d/workload"/*; do
 		[ -f "$f" ] || continue
 		check "$f" "$MMUSIM" run --quiet --no-progress --workload "$f"
+	done
+	for f in "$here/$d/champsim"/*; do
+		[ -f "$f" ] || continue
+		check "$f" "$MMUSIM" run --quiet --no-progress --format champsim "$f"
+		check "$f" "$MMUSIM" run --quiet --no-progress --format champsim-cloudsuite "$f"
 	done
 done
 echo "$pass passed, $fail failed"

@@ -4,4 +4,4 @@
 # its dictionary NAME.dict (if any) and its regression inputs regressions/NAME/.
 
 # shellcheck disable=SC2034 # used by the scripts that source this
-MMUSIM_FUZZ_TARGETS="scenario trace config results workload"
+MMUSIM_FUZZ_TARGETS="scenario trace config results workload champsim"
