@@ -2,6 +2,7 @@
 #include "sim/readfile.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,14 +66,47 @@ int sim_read_file(const char *path, char **buf, size_t *len, struct sim_error *e
 	return 0;
 }
 
+/* @path is a device, a FIFO or a link to one: write into it. */
+static int write_in_place(const char *path, const char *text, size_t len, struct sim_error *e)
+{
+	int fd = open(path, O_WRONLY);
+	size_t done = 0;
+
+	if (fd < 0)
+		return sim_error_set(e, SIM_E_IO, "%s: cannot open: %s", path, strerror(errno));
+	while (done < len) {
+		ssize_t w = write(fd, text + done, len - done);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			int rc = sim_error_set(e, SIM_E_IO, "%s: write failed: %s", path,
+					       w < 0 ? strerror(errno) : "nothing written");
+
+			close(fd);
+			return rc;
+		}
+		done += (size_t)w;
+	}
+	if (close(fd))
+		return sim_error_set(e, SIM_E_IO, "%s: write failed: %s", path, strerror(errno));
+	return 0;
+}
+
 int sim_write_file_atomic(const char *path, const char *text, size_t len, unsigned mode,
 			  struct sim_error *e)
 {
 	size_t n = strlen(path) + sizeof(".tmp.XXXXXX");
-	char *tmp = malloc(n);
+	struct stat st;
+	char *tmp;
 	int fd, rc;
 	bool ok;
 
+	/* Renaming over a name that is no regular file would replace the
+	 * device (as root, /dev/null itself) or the FIFO with a file. */
+	if (!stat(path, &st) && !S_ISREG(st.st_mode))
+		return write_in_place(path, text, len, e);
+	tmp = malloc(n);
 	if (!tmp)
 		return sim_error_set(e, SIM_E_NOMEM, "%s: out of memory", path);
 	snprintf(tmp, n, "%s.tmp.XXXXXX", path);

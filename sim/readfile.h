@@ -31,7 +31,9 @@ const char *sim_input_name(const char *path);
  *
  * Writes a temporary file beside @path, flushes it to disk and renames it
  * over @path, so an existing file is replaced whole or not at all and an
- * interrupted run never leaves a partial result.
+ * interrupted run never leaves a partial result.  A @path that exists and
+ * is no regular file (a device such as /dev/null, a FIFO, a link to one)
+ * is opened and written in place instead.
  * Return: 0, or SIM_E_IO / SIM_E_NOMEM with @e naming the path.
  */
 int sim_write_file_atomic(const char *path, const char *text, size_t len, unsigned mode,

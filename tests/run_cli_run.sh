@@ -395,5 +395,23 @@ expect_json_int "--json one-level" "$tmp/one.json" tlb.L1.lookups tlb.L1.hits tl
 check "--json one-level: no other TLB level" \
 	test "$(flat "$tmp/one.json" | grep -c '^tlb\.[^.]*\.lookups=')" -eq 1
 
+# ---------------------------------------------------------------- outputs that are not files
+
+# Results and converted traces are written whole or not at all: into a
+# temporary file beside the name, renamed over it.  A name that is not a
+# regular file (a device, a FIFO, a link to one) is written in place
+# instead: renaming over /dev/null, as root, replaces the machine's
+# /dev/null with a regular file.  Here, links in $tmp to /dev/null.
+ln -s /dev/null "$tmp/null.json"
+run --preset one-level --quiet --json "$tmp/null.json" "$data/small.lk"
+expect_status "--json to a link to /dev/null" 0
+check "--json to a link to /dev/null: still that link" test -L "$tmp/null.json"
+ln -s /dev/null "$tmp/null.mmt"
+"$MMUSIM" convert --quiet "$data/small.lk" "$tmp/null.mmt" 2>"$tmp/err"
+check "convert to a link to /dev/null exits 0 ($(head -1 "$tmp/err"))" test $? -eq 0
+check "convert to a link to /dev/null: still that link" test -L "$tmp/null.mmt"
+check "no temporary file is left beside them" \
+	test "$(ls "$tmp" | grep -c '^null\..*tmp')" -eq 0
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -174,6 +174,7 @@ int trace_writer_open(struct trace_writer **wp, const char *path,
 	int fd;
 
 	size_t n = strlen(path) + sizeof(".tmpXXXXXX");
+	struct stat st;
 	char *tmp;
 	mode_t mask;
 	int rc;
@@ -181,6 +182,15 @@ int trace_writer_open(struct trace_writer **wp, const char *path,
 	*wp = NULL;
 	if (!strcmp(path, "-"))
 		return trace_writer_open_fd(wp, STDOUT_FILENO, false, "<stdout>", opts, err);
+	/* A name that is no regular file (a device, a FIFO, a link to one) is
+	 * written in place: a rename would replace the device itself. */
+	if (!stat(path, &st) && !S_ISREG(st.st_mode)) {
+		fd = open(path, O_WRONLY);
+		if (fd < 0)
+			return sim_error_set(err, SIM_E_IO, "%s: cannot open: %s", path,
+					     strerror(errno));
+		return trace_writer_open_fd(wp, fd, true, path, opts, err);
+	}
 	/* Written whole or not at all: into a temporary sibling that
 	 * trace_writer_finish() renames over @path, so an interrupted or
 	 * failed write never leaves a file that looks complete. */
