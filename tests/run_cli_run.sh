@@ -16,8 +16,10 @@
 #
 # Environment: MMUSIM (the program), top_srcdir or srcdir (the source tree),
 # as the top-level Makefile.am's AM_TESTS_ENVIRONMENT exports them.  Uses
-# only POSIX sh, sed, grep, awk, cmp, head, wc; gzip and zstd if present.
-# Prints one line per failure or skip and a final "N passed, M failed".
+# POSIX sh, sed, grep, awk, cmp, head, wc, and the gzip and zstd programs
+# (Debian packages gzip and zstd, which ./test.sh installs: without them
+# the test fails).  Prints one line per failure and a final
+# "N passed, M failed".
 
 top_srcdir=${top_srcdir:-${srcdir:-.}}
 MMUSIM=${MMUSIM:-./mmusim}
@@ -37,6 +39,13 @@ if [ ! -f "$data/small.lk" ]; then
 	echo "0 passed, 1 failed"
 	exit 1
 fi
+for p in gzip zstd; do
+	if ! command -v $p >/dev/null 2>&1; then
+		echo "FAIL: $p is not installed (Debian package $p; ./test.sh installs it)"
+		echo "0 passed, 1 failed"
+		exit 1
+	fi
+done
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/clirun.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' 0
@@ -317,33 +326,17 @@ same_result() {
 }
 
 same_result "lackey from standard input" - <"$tmp/big.lk"
-if command -v gzip >/dev/null 2>&1; then
-	gzip -c "$tmp/big.lk" >"$tmp/big.lk.gz"
-	same_result "gzip lackey trace" "$tmp/big.lk.gz"
-else
-	echo "SKIP: gzip lackey trace (no gzip program)"
-fi
-if command -v zstd >/dev/null 2>&1; then
-	zstd -q -c "$tmp/big.lk" >"$tmp/big.lk.zst"
-	same_result "zstd lackey trace" "$tmp/big.lk.zst"
-else
-	echo "SKIP: zstd lackey trace (no zstd program)"
-fi
+gzip -c "$tmp/big.lk" >"$tmp/big.lk.gz"
+same_result "gzip lackey trace" "$tmp/big.lk.gz"
+zstd -q -c "$tmp/big.lk" >"$tmp/big.lk.zst"
+same_result "zstd lackey trace" "$tmp/big.lk.zst"
 if "$MMUSIM" convert --quiet "$tmp/big.lk" "$tmp/big.mmt" 2>"$tmp/err"; then
 	ok
 	same_result "native trace" "$tmp/big.mmt"
-	if command -v gzip >/dev/null 2>&1; then
-		gzip -c "$tmp/big.mmt" >"$tmp/big.mmt.gz"
-		same_result "gzip native trace" "$tmp/big.mmt.gz"
-	else
-		echo "SKIP: gzip native trace (no gzip program)"
-	fi
-	if command -v zstd >/dev/null 2>&1; then
-		zstd -q -c "$tmp/big.mmt" >"$tmp/big.mmt.zst"
-		same_result "zstd native trace" "$tmp/big.mmt.zst"
-	else
-		echo "SKIP: zstd native trace (no zstd program)"
-	fi
+	gzip -c "$tmp/big.mmt" >"$tmp/big.mmt.gz"
+	same_result "gzip native trace" "$tmp/big.mmt.gz"
+	zstd -q -c "$tmp/big.mmt" >"$tmp/big.mmt.zst"
+	same_result "zstd native trace" "$tmp/big.mmt.zst"
 	"$MMUSIM" convert --quiet --zstd "$tmp/big.lk" "$tmp/big2.mmt" 2>/dev/null &&
 		same_result "native trace written by convert --zstd" "$tmp/big2.mmt"
 else
