@@ -404,22 +404,20 @@ out_to_fifo() {
 	shift 2
 	rm -f "$tmp/out.fifo" "$tmp/fifo.got"
 	mkfifo "$tmp/out.fifo" || { bad "$fifo_what: mkfifo failed"; return; }
-	cat "$tmp/out.fifo" >"$tmp/fifo.got" &
+	# Every open of the FIFO is made here, in order, so none can block or
+	# race: a read-write descriptor (which Linux opens at once) is a writer
+	# that lets the read-only open succeed at once; the reader gets that
+	# read end; the command runs; closing the read-write descriptor then
+	# ends the reader, whatever the command did.
+	exec 3<>"$tmp/out.fifo"
+	exec 4<"$tmp/out.fifo"
+	cat <&4 >"$tmp/fifo.got" 3>&- 4<&- &
 	reader=$!
-	"$@" >"$tmp/out" 2>"$tmp/err"
+	exec 4<&-
+	"$@" 3>&- >"$tmp/out" 2>"$tmp/err"
 	st=$?
-	# The reader must not wait forever: if the FIFO was replaced by a file,
-	# no writer can reach it; if the command never opened the FIFO, an
-	# empty writer ends it (a reader that is still reading loses nothing).
-	opener=
-	if [ ! -p "$tmp/out.fifo" ]; then
-		kill $reader 2>/dev/null
-	elif kill -0 $reader 2>/dev/null; then
-		(: >"$tmp/out.fifo") &
-		opener=$!
-	fi
-	wait $reader 2>/dev/null
-	[ -n "$opener" ] && { kill $opener 2>/dev/null; wait $opener 2>/dev/null; }
+	exec 3>&-
+	wait $reader
 	check "$fifo_what: exit status 0 (got $st: $(head -1 "$tmp/err"))" test $st -eq 0
 	check "$fifo_what: the FIFO is still a FIFO" test -p "$tmp/out.fifo"
 	check "$fifo_what: its reader got the output" grep -q -e "$fifo_mark" "$tmp/fifo.got"

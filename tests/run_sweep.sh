@@ -38,7 +38,7 @@ sweep_pid=
 feeder=
 cleanup() {
 	[ -n "$sweep_pid" ] && kill -9 "$sweep_pid" 2>/dev/null
-	[ -n "$feeder" ] && kill "$feeder" 2>/dev/null
+	[ -n "$feeder" ] && kill -9 "$feeder" 2>/dev/null
 	rm -rf "$tmp"
 }
 trap cleanup EXIT INT TERM
@@ -129,7 +129,9 @@ feed() {
 		sleep 0.1
 		i=$((i + 1))
 	done
-	kill $feeder 2>/dev/null
+	# SIGKILL: a TERM sent right after the fork can reach the child while
+	# it still has this shell's trap handler, and be lost
+	kill -9 $feeder 2>/dev/null
 	wait $feeder 2>/dev/null
 	feeder=
 	return 1
