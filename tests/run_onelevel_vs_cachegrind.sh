@@ -137,11 +137,13 @@ counter() {
 		END { print v == "" ? "none" : v }' "$1"
 }
 
+passes=0
 fails=0
 twice=0
 check() {
 	if [ "$2" = "$3" ]; then
 		echo "PASS $1: $2"
+		passes=$((passes + 1))
 	else
 		echo "FAIL $1: expected $2, got $3"
 		fails=$((fails + 1))
@@ -189,5 +191,5 @@ done
 # The correction above must have been exercised, or it is untested.
 [ "$twice" -gt 0 ] ||
 	fail "no page-straddling access missed on both of its pages in any geometry"
-echo "$fails failed"
+echo "$passes passed, $fails failed"
 [ "$fails" -eq 0 ]
