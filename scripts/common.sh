@@ -4,7 +4,7 @@
 
 MMUSIM_DEBS="gcc make autoconf automake pkg-config check libsubunit-dev \
 libjemalloc-dev zlib1g-dev libzstd-dev libinih-dev gnuplot-nox valgrind libxml2-utils slurmctld slurmd slurm-client \
-liblzma-dev libbz2-dev xz-utils bzip2 zstd groff-base man-db"
+liblzma-dev libbz2-dev xz-utils bzip2 gzip zstd groff-base man-db"
 
 log() { printf '%s\n' "$*" >&2; }
 

@@ -234,7 +234,7 @@ static const char cortex_a57_ini[] =
 	"latency = 200\n";
 
 /*
- * The one-level preset (shared/spec/one-level-preset.md).  cfg_finalize()
+ * The one-level preset (sim/CONFIG.md, [one_level]).  cfg_finalize()
  * derives run.mode, run.crossing, [stage1] and the TLB from [one_level]
  * whenever run.preset = one-level; this text only makes the configuration
  * look like the result before that.

@@ -76,16 +76,18 @@ static int write_in_place(const char *path, const char *text, size_t len, struct
 	if (fd < 0)
 		return sim_error_set(e, SIM_E_IO, "%s: cannot open: %s", path, strerror(errno));
 	while (done < len) {
-		ssize_t k = write(fd, text + done, len - done);
+		ssize_t w = write(fd, text + done, len - done);
 
-		if (k < 0 && errno == EINTR)
+		if (w < 0 && errno == EINTR)
 			continue;
-		if (k < 0) {
-			sim_error_set(e, SIM_E_IO, "%s: write failed: %s", path, strerror(errno));
+		if (w <= 0) {
+			int rc = sim_error_set(e, SIM_E_IO, "%s: write failed: %s", path,
+					       w < 0 ? strerror(errno) : "nothing written");
+
 			close(fd);
-			return SIM_E_IO;
+			return rc;
 		}
-		done += (size_t)k;
+		done += (size_t)w;
 	}
 	if (close(fd))
 		return sim_error_set(e, SIM_E_IO, "%s: write failed: %s", path, strerror(errno));

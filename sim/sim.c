@@ -329,8 +329,10 @@ static int build_single_space(struct sim *s, struct sim_error *err)
 	/* One address space: ASID 1, and VMID 1 for the guest (VMID 0 is the
 	 * host's, as KVM reserves it). */
 	cpu_set_context(&s->cpu[0], s->proc, 1, native ? 0 : 1, !native, 0);
-	s->page_shift = c->run.mode == CFG_MODE_S2ONLY ? c->stage2.granule_shift
-						       : c->stage1.granule_shift;
+	/* A page, for run.crossing, is the smallest mapping a TLB entry can
+	 * describe: with every page mapped by a block (the one-level preset's
+	 * page = 2m), an access within one block is one lookup. */
+	s->page_shift = cfg_min_page_shift(c);
 	return 0;
 }
 

@@ -557,6 +557,170 @@ START_TEST(test_crossing_edges)
 }
 END_TEST
 
+/* ---- Suite: the one-level preset's pages ---- */
+
+/* one_level.page = 2m: every page is a 2 MiB block, so an 8-byte load
+ * across a 4 KiB boundary inside the block is one page, one lookup; across
+ * the block's end it touches two pages, the first of them warm. */
+START_TEST(test_crossing_2m_block)
+{
+	static const char *const sets[] = { "one_level.page=2m", NULL };
+	struct sim *s = new_sim("one-level", sets);
+
+	load(s, CROSS_VA, 8);
+	ck_stat(s, "accesses", 1);
+	ck_stat(s, "translations", 1);
+	ck_stat(s, "page_crossings", 0);
+	ck_stat(s, "tlb.L1.lookups", 1);
+	ck_stat(s, "walks", 1);
+	ck_stat(s, "page_crossings_walked_twice.data", 0);
+	load(s, VA_A + 2 * MiB - 4, 8);
+	ck_stat(s, "translations", 1 + 2);
+	ck_stat(s, "page_crossings", 1);
+	ck_stat(s, "tlb.L1.lookups", 1 + 2);
+	ck_stat(s, "tlb.L1.hits", 1);
+	ck_stat(s, "walks", 1 + 1);
+	sim_destroy(s);
+}
+END_TEST
+
+/* The same rule outside the preset: a page is the smallest mapping a TLB
+ * entry can describe.  Native with stage-1 blocks, and s2only with every
+ * stage-2 page a block (huge_fraction 1, the default), map 2 MiB blocks:
+ * one translation for CROSS_VA.  Virt with stage-1 pages, or s2only with
+ * only half of memory backed by blocks, can have 4 KiB entries: two. */
+START_TEST(test_crossing_block_modes)
+{
+	static const char *const native_l2[] = { "run.mode=native", "stage1.blocks=l2", NULL };
+	static const char *const s2only[] = { "run.mode=s2only", NULL };
+	static const char *const virt[] = { "run.mode=virt", "stage1.blocks=none", NULL };
+	static const char *const s2only_half[] = { "run.mode=s2only",
+						   "stage2.huge_fraction=0.5", NULL };
+	static const struct {
+		const char *const *sets;
+		uint64_t translations;
+	} cases[] = {
+		{ native_l2, 1 }, { s2only, 1 }, { virt, 2 }, { s2only_half, 2 },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct sim *s = new_sim(NULL, cases[i].sets);
+
+		load(s, CROSS_VA, 8);
+		ck_stat(s, "translations", cases[i].translations);
+		ck_stat(s, "page_crossings", cases[i].translations - 1);
+		sim_destroy(s);
+	}
+}
+END_TEST
+
+/* Lookups of every one_level.page against a count from the trace alone.
+ * A trace of fetches, loads and stores of 1 byte to 10000 bytes, at random
+ * in four 2 MiB blocks and just below 4 KiB and 2 MiB boundaries: with
+ * crossing = split an access costs one lookup per page of one_level.page
+ * it touches, (last >> shift) - (first >> shift) + 1, and is a crossing if
+ * that is more than one; with first, one lookup.  Both sides, with the
+ * fast path on and off. */
+START_TEST(test_one_level_lookups)
+{
+	static const struct {
+		const char *set;
+		unsigned shift;
+	} pages[] = {
+		{ "one_level.page=4k", 12 }, { "one_level.page=16k", 14 },
+		{ "one_level.page=64k", 16 }, { "one_level.page=2m", 21 },
+	};
+	static const uint32_t sizes[] = { 1, 2, 4, 8, 16, 64, 3000, 10000 };
+	static const enum trace_kind kinds[] = { TRACE_LOAD, TRACE_STORE, TRACE_FETCH };
+	enum { N = 20000 };
+	struct trace_rec *t = malloc(N * sizeof(*t));
+	uint64_t x = 42;
+
+	ck_assert_ptr_nonnull(t);
+	for (size_t i = 0; i < N; i++) {
+		uint64_t v = xorshift(&x), va;
+
+		switch (v % 4) {
+		case 0:
+			va = VA_A + ((v >> 8) % 4) * 2 * MiB + 4 * KiB - (v >> 16) % 16;
+			break;
+		case 1:
+			va = VA_A + ((v >> 8) % 3 + 1) * 2 * MiB - (v >> 16) % 16;
+			break;
+		default:
+			va = VA_A + (v >> 8) % (8 * MiB);
+			break;
+		}
+		t[i] = trace_rec_access(kinds[(v >> 40) % 3], 0, va, sizes[(v >> 50) % 8]);
+	}
+	for (size_t p = 0; p < sizeof(pages) / sizeof(pages[0]); p++) {
+		uint64_t look[2] = { 0, 0 }, cross = 0;
+
+		for (size_t i = 0; i < N; i++) {
+			uint64_t n = ((t[i].va + t[i].size - 1) >> pages[p].shift) -
+				     (t[i].va >> pages[p].shift) + 1;
+
+			look[t[i].kind == TRACE_FETCH] += n;
+			cross += n > 1;
+		}
+		for (int fast = 0; fast <= 1; fast++) {
+			const char *split[] = { pages[p].set, "one_level.split=1",
+						fast ? "run.fast_path=1" : "run.fast_path=0", NULL };
+			const char *first[] = { pages[p].set, "one_level.crossing=first",
+						split[2], NULL };
+			struct sim *s = new_sim("one-level", split);
+			struct sim *f = new_sim("one-level", first);
+
+			step(s, t, N);
+			step(f, t, N);
+			ck_stat(s, "tlb.L1D.lookups", look[0]);
+			ck_stat(s, "tlb.L1I.lookups", look[1]);
+			ck_stat(s, "translations", look[0] + look[1]);
+			ck_stat(s, "page_crossings", cross);
+			ck_stat(f, "tlb.L1.lookups", N);
+			ck_stat(f, "translations", N);
+			ck_stat(f, "page_crossings", cross);
+			sim_destroy(s);
+			sim_destroy(f);
+		}
+	}
+	free(t);
+}
+END_TEST
+
+/* Set index = virtual page number modulo the number of sets, the page
+ * being one one_level.page: in a direct-mapped TLB of 4 entries, pages 0
+ * and 4 conflict, pages 1, 2 and 3 do not disturb page 0. */
+START_TEST(test_one_level_set_index)
+{
+	static const struct {
+		const char *set;
+		uint64_t page;
+	} pages[] = {
+		{ "one_level.page=4k", 4 * KiB }, { "one_level.page=2m", 2 * MiB },
+	};
+
+	for (size_t p = 0; p < sizeof(pages) / sizeof(pages[0]); p++) {
+		const char *sets[] = { pages[p].set, "one_level.entries=4", "one_level.ways=1",
+				       NULL };
+		struct sim *s = new_sim("one-level", sets);
+		uint64_t pg = pages[p].page;
+
+		for (unsigned k = 0; k < 4; k++)
+			load(s, VA_A + k * pg, 8);
+		load(s, VA_A, 8);                       /* hit: 1..3 are other sets */
+		ck_stat(s, "tlb.L1.misses", 4);
+		ck_stat(s, "tlb.L1.hits", 1);
+		load(s, VA_A + 4 * pg, 8);              /* page 4: set 0, evicts page 0 */
+		load(s, VA_A + 3 * pg, 8);              /* hit */
+		load(s, VA_A, 8);                       /* miss */
+		ck_stat(s, "tlb.L1.misses", 4 + 2);
+		ck_stat(s, "tlb.L1.hits", 1 + 1);
+		sim_destroy(s);
+	}
+}
+END_TEST
+
 /* ---- Suite: instruction and data sides ---- */
 
 /* one-level split: L1I serves fetches, L1D loads and stores. */
@@ -1077,6 +1241,13 @@ static Suite *sim_suite(void)
 	tcase_add_test(tc, test_crossing_split_warm);
 	tcase_add_test(tc, test_crossing_first);
 	tcase_add_test(tc, test_crossing_edges);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("one_level_pages");
+	tcase_add_test(tc, test_crossing_2m_block);
+	tcase_add_test(tc, test_crossing_block_modes);
+	tcase_add_test(tc, test_one_level_lookups);
+	tcase_add_test(tc, test_one_level_set_index);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("sides");

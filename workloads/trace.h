@@ -378,7 +378,8 @@ bool trace_path_wants_zstd(const char *path);
  * trace_writer_finish() renames over @path after writing the end-of-trace
  * record, and trace_writer_close() of an unfinished writer removes.  (On
  * standard output a reader reports a stream without the end record as
- * truncated.)
+ * truncated.)  A @path that exists and is no regular file (a device such
+ * as /dev/null, a FIFO, a link to one) is written in place.
  *
  * Return: 0, or a negative enum sim_err with @err filled.
  */

@@ -187,10 +187,9 @@ fail:
 int trace_writer_open(struct trace_writer **wp, const char *path,
 		      const struct trace_writer_opts *opts, struct sim_error *err)
 {
-	int fd;
-
 	size_t n = strlen(path) + sizeof(".tmpXXXXXX");
 	char *tmp;
+	int fd;
 	mode_t mask;
 	int rc;
 

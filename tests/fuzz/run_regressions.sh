@@ -6,7 +6,7 @@
 # report, another status or a hang.  Needs no clang: 'make check' runs it.
 #
 #   scenario  mmusim walk FILE  and  mmusim walk --refs FILE
-#   trace     mmusim run --quiet FILE  and  mmusim convert FILE /dev/null
+#   trace     mmusim run --quiet FILE  and  mmusim convert FILE TMP/out.mmt
 #   config    mmusim run --quiet --config FILE tests/data/run/small.lk
 #   results   mmusim report --no-charts -o DIR FILE FILE
 #   workload  mmusim run --quiet --workload FILE
@@ -78,7 +78,7 @@ for d in corpus regressions; do
 	for f in "$here/$d/trace"/*; do
 		[ -f "$f" ] || continue
 		check "$f" "$MMUSIM" run --quiet --no-progress "$f"
-		check "$f" "$MMUSIM" convert "$f" /dev/null
+		check "$f" "$MMUSIM" convert "$f" "$tmp/out.mmt"
 	done
 	for f in "$here/$d/config"/*; do
 		[ -f "$f" ] || continue

@@ -21,7 +21,7 @@
 #   MMUSIM_MEMCHECK_CHUNK      accesses per copy of the trace (default 1000000)
 #   MMUSIM_MEMCHECK_ARGS       extra 'mmusim run' options, e.g. "--preset cortex-a72"
 #   VALGRIND                   the valgrind program (default valgrind)
-# Exit status: 0 clean, 1 memcheck errors or a wrong count, 77 no valgrind.
+# Exit status: 0 clean, 1 memcheck errors, a wrong count or no valgrind.
 set -u
 
 MMUSIM=${MMUSIM:-./mmusim}
@@ -30,8 +30,8 @@ CHUNK=${MMUSIM_MEMCHECK_CHUNK:-1000000}
 VALGRIND=${VALGRIND:-valgrind}
 
 if ! command -v "$VALGRIND" >/dev/null 2>&1; then
-	echo "long_replay.sh: SKIP: $VALGRIND not found (Debian: valgrind)"
-	exit 77
+	echo "long_replay.sh: FAIL: $VALGRIND not found (Debian package valgrind)"
+	exit 1
 fi
 if [ ! -x "$MMUSIM" ]; then
 	echo "long_replay.sh: $MMUSIM is not built" >&2
