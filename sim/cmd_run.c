@@ -431,6 +431,11 @@ int cmd_run(int argc, char **argv)
 			use.spaces = s->wl != NULL;
 			cfg_unused(&user, &cfg, &use, CFG_UNUSED_POLICY, warn_unused, NULL);
 		}
+		if (s->control_ignored && s->c[SIM_C_CONTROL])
+			fprintf(stderr, "mmusim run: warning: the one-level preset counts the trace's "
+				"%" PRIu64 " control records (context and VM switches, TLB "
+				"maintenance) and ignores them: one address space, no flushes\n",
+				s->c[SIM_C_CONTROL]);
 	}
 
 	if (!complete) {

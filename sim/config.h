@@ -174,7 +174,7 @@ struct cfg_policy {
 	unsigned ipi_cycles;
 };
 
-/* The one-level preset's own keys (sim/CONFIG.md, spec one-level-preset.md). */
+/* The one-level preset's own keys (sim/CONFIG.md, "[one_level]"). */
 struct cfg_one_level {
 	unsigned entries;
 	unsigned ways;          /* 0 until cfg_finalize(): = entries */

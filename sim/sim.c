@@ -484,6 +484,7 @@ int sim_create(struct sim **sp, const struct sim_config *cfg, struct sim_error *
 	    (rc = register_wl_stats(s, err)))
 		goto fail;
 	s->cpu[0].l1_ctx = s->cpu[0].tlb_ctx;
+	s->control_ignored = !strcmp(cfg->run.preset, "one-level");
 	*sp = s;
 	return 0;
 fail:
@@ -716,6 +717,12 @@ static int sim_control(struct sim_cpu *cpu, const struct trace_rec *r, struct si
 
 	if (s->wl)
 		return wl_control(cpu, r, err);
+	/* The one-level preset is a cache whose block is a page: one address
+	 * space, no flushes; a trace's switches and TLBIs are only counted. */
+	if (s->control_ignored) {
+		s->c[SIM_C_CONTROL]++;
+		return 0;
+	}
 	/* One address space: a switch to another needs the multi-space model
 	 * (sim.h), but with stage 1 off the processes of a VM share its IPA
 	 * space and VMID, so a context switch changes nothing. */

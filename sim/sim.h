@@ -162,6 +162,8 @@ struct sim {
 	struct stats_registry reg;
 	uint64_t warmup_left;           /* accesses until the statistics snapshot */
 	size_t step_failed_at;          /* index in the batch of sim_step()'s failure */
+	bool control_ignored;           /* the one-level preset: control records
+					 * are counted, not acted on */
 	struct sim_wl *wl;              /* a workload run's VMs, processes and
 					 * schedule (sim.c); NULL for a single trace */
 };

@@ -578,7 +578,7 @@ expect_json "--json values" "$tmp/keys.json" complete=true accesses=4 \
 	tlb.L1I.lookups=1 tlb.L1I.misses=1 tlb.L1D.lookups=3 tlb.L1D.hits=1 tlb.L1D.misses=2 \
 	tlb.L2.lookups=3 walks=3
 
-# The one-level preset: exactly one level, L1 (spec one-level-preset.md).
+# The one-level preset: exactly one level, L1 (sim/CONFIG.md, [one_level]).
 run --preset one-level --quiet --json "$tmp/one.json" "$data/small.lk"
 expect_json_int "--json one-level" "$tmp/one.json" tlb.L1.lookups tlb.L1.hits tlb.L1.misses
 check "--json one-level: no other TLB level" \

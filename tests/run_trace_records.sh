@@ -277,5 +277,28 @@ expect_status "workload trace, VA out of range" 2
 expect_err "workload trace, VA out of range" "proc app: "
 expect_err "workload trace, VA out of range" "bad.lk: record 2: VA 0x1000000000000 is in neither translation range"
 
+# ---------------------------------------------------------------- the one-level preset
+
+# A cache whose block is a page: one address space, no flushes.  The
+# switches and the TLBI are counted and ignored, so the misses are those of
+# the same loads without them: page 0x400 misses once, then hits (3 lookups,
+# 1 miss); a warning says the records were ignored.
+trace ol.mmt <<EOF
+load 0x400000 8
+ctx 2
+load 0x400000 8
+tlbi vmalle1 0 0 0
+vm 3
+load 0x400000 8
+EOF
+run --preset one-level --json ol.json ol.mmt
+expect_status "one-level, control records" 0
+expect_val "one-level, control records" ol.json lookups 3
+expect_val "one-level, control records" ol.json misses 1
+expect_val "one-level, control records" ol.json control_records 3
+expect_val "one-level, control records" ol.json tlbi 0
+expect_val "one-level, control records" ol.json context_switches 0
+expect_err "one-level, control records" "the one-level preset counts the trace's 3 control records"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
