@@ -4,7 +4,8 @@
 # sim/emit.*) and their tests.
 
 libmmusim_a_SOURCES += \
-	sim/config.h sim/config.c sim/presets.c \
+	sim/config.h sim/config_impl.h sim/config.c sim/config_table.c \
+	sim/config_check.c sim/config_echo.c sim/presets.c \
 	sim/ini.h sim/ini.c sim/parse.h sim/parse.c \
 	sim/stats.h sim/stats.c \
 	sim/emit.h sim/emit.c \
