@@ -298,20 +298,30 @@ int cfg_validate(const struct sim_config *cfg, struct sim_error *err);
  * @st:    &cfg->stage1 or &cfg->stage2.
  * @stage: which one it is (the auto rules differ).
  *
- * Stage 1: 4 - floor((va_bits - 4) / (granule_shift - 3)).  Stage 2, auto:
- * the fewest levels that need at most 16 concatenated tables, never fewer
- * than two (KVM's choice).
- * Return: 0..3, or -1 if an explicit start level is illegal.
+ * Stage 1: geom_s1_start_level(), 4 - floor((va_bits - 4) / (granule_shift
+ * - 3)); an explicit value must agree.  Stage 2: auto is
+ * geom_s2_default_start_level(), the fewest levels that need at most 16
+ * concatenated tables, never fewer than two (KVM's choice); the level must
+ * pass geom_s2_validate() with pa_bits as PAMax.
+ * Return: 0..3, or -1 if the start level is illegal.
  */
 int cfg_start_level(const struct cfg_stage *st, enum mmu_stage stage);
 
 /**
- * cfg_block_level() - the shallowest level at which the page-table builder
- * places blocks: 1, 2, or 3 when only pages are used.  blocks = l1 falls back
- * to level 2 for the 16K and 64K granules; no block is placed above the start
- * level.
+ * cfg_pamax() - the implemented physical address size of @cfg's CPU
+ * (ID_AA64MMFR0_EL1.PARange): [stage1] pa_bits in native mode, [stage2]
+ * pa_bits otherwise.  It decides which blocks the granules have.
  */
-int cfg_block_level(const struct cfg_stage *st, enum mmu_stage stage);
+unsigned cfg_pamax(const struct sim_config *cfg);
+
+/**
+ * cfg_block_level() - the shallowest level at which the page-table builder
+ * places blocks: 1, 2, or 3 when only pages are used.  blocks = l1 asks for
+ * level 1, l2 for level 2; no block is placed above the start level, and a
+ * level the granule has no block at on a CPU of @pamax (geom_block_allowed():
+ * 16K never, 64K only with a 52-bit PA) gives the next deeper one.
+ */
+int cfg_block_level(const struct cfg_stage *st, enum mmu_stage stage, unsigned pamax);
 
 /**
  * cfg_min_page_shift() - log2 of the smallest page a TLB entry describes in

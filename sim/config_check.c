@@ -1,13 +1,15 @@
 /*
  * sim/config_check.c - finalizing a configuration and checking it across
- * fields: the effective start and block levels of each stage, the TLB
- * level chain, walk caches, caches, and the one-level preset's mapping.
+ * fields: the effective start and block levels of each stage (by the rules
+ * of mmu/geom.h), the TLB level chain, walk caches, caches, and the
+ * one-level preset's mapping.
  */
 #include <inttypes.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "mmu/geom.h"
 #include "sim/bits.h"
 #include "sim/config.h"
 #include "sim/config_impl.h"
@@ -15,55 +17,37 @@
 
 /* ---- geometry --------------------------------------------------------- */
 
+/*
+ * Every rule here is mmu/geom.h's: the stage-1 start level
+ * (AArch64.S1StartLevel), KVM's stage-2 choice, the legality of a stage-2
+ * start level (SL0, S2InvalidSL, S2InconsistentSL) and of a block at a
+ * level (AArch64.BlockDescSupported).
+ */
+
 int cfg_start_level(const struct cfg_stage *st, enum mmu_stage stage)
 {
-	unsigned s = st->granule_shift - 3;
-	int start, lvl;
+	int start;
 
 	if (stage == MMU_STAGE1) {
-		/* AArch64.S1StartLevel: levels = floor((IA - 4) / s) */
-		start = 4 - (int)((st->ia_bits - 4) / s);
+		start = geom_s1_start_level(st->granule_shift, st->ia_bits);
 		if (st->start_level != CFG_LEVEL_AUTO && st->start_level != start)
 			return -1;
 		return start;
 	}
-	/*
-	 * Stage 2.  KVM: levels = max(2, floor((IPA - 8) / s)), i.e.
-	 * ARM64_HW_PGTABLE_LEVELS(IPA - 4), which lets the start level resolve
-	 * up to s + 4 bits (16 concatenated tables).
-	 */
-	if (st->start_level == CFG_LEVEL_AUTO) {
-		int levels = (int)((st->ia_bits - 8) / s);
-
-		start = 4 - (levels < 2 ? 2 : levels);
-	} else {
-		start = st->start_level;
-	}
-	/* SL0 encodings that exist without TTST / DS (ARM DDI0487 D8-19/29/38) */
-	lvl = start;
-	if (st->granule_shift == 12 && (lvl < 0 || lvl > 2))
+	start = st->start_level == CFG_LEVEL_AUTO
+		? geom_s2_default_start_level(st->granule_shift, st->ia_bits)
+		: st->start_level;
+	if (geom_s2_validate(st->granule_shift, st->ia_bits, start, st->pa_bits) != GEOM_S2_OK)
 		return -1;
-	if (st->granule_shift != 12 && (lvl < 1 || lvl > 3))
-		return -1;
-	/* AArch64.S2InvalidSL: the deepest starts need a large enough PAMax */
-	if (lvl == 0 && st->pa_bits < 44)
-		return -1;
-	if (lvl == 1 && st->granule_shift == 14 && st->pa_bits < 42)
-		return -1;
-	if (lvl == 1 && st->granule_shift == 16 && st->pa_bits < 44)
-		return -1;
-	{
-		/* AArch64.S2InconsistentSL: bits left for the start level, 1..s+4 */
-		int below = (3 - lvl) * (int)s + (int)st->granule_shift;
-		int r = (int)st->ia_bits - below;
-
-		if (r < 1 || r > (int)s + 4)
-			return -1;
-	}
 	return start;
 }
 
-int cfg_block_level(const struct cfg_stage *st, enum mmu_stage stage)
+unsigned cfg_pamax(const struct sim_config *cfg)
+{
+	return cfg->run.mode == CFG_MODE_NATIVE ? cfg->stage1.pa_bits : cfg->stage2.pa_bits;
+}
+
+int cfg_block_level(const struct cfg_stage *st, enum mmu_stage stage, unsigned pamax)
 {
 	int start = cfg_start_level(st, stage);
 	int lvl;
@@ -72,7 +56,7 @@ int cfg_block_level(const struct cfg_stage *st, enum mmu_stage stage)
 		return 3;
 	switch (st->blocks) {
 	case CFG_BLOCKS_L1:
-		lvl = st->granule_shift == 12 ? 1 : 2;
+		lvl = 1;
 		break;
 	case CFG_BLOCKS_L2:
 		lvl = 2;
@@ -80,29 +64,30 @@ int cfg_block_level(const struct cfg_stage *st, enum mmu_stage stage)
 	default:
 		return 3;
 	}
-	if (start > lvl)
+	/* no block above the start level, and only where the granule has one */
+	if (lvl < start)
 		lvl = start;
+	while (lvl < 3 && !geom_block_allowed(st->granule_shift, lvl, pamax))
+		lvl++;
 	return lvl;
 }
 
 /* log2 of the mapping size a stage uses for every page (see CONFIG.md). */
-static unsigned stage_page_shift(const struct cfg_stage *st, enum mmu_stage stage)
+static unsigned stage_page_shift(const struct cfg_stage *st, enum mmu_stage stage,
+				 unsigned pamax)
 {
-	int lvl = cfg_block_level(st, stage);
-	unsigned s = st->granule_shift - 3;
+	int lvl = cfg_block_level(st, stage, pamax);
 
-	if (lvl < 0 || lvl > 3)
-		return st->granule_shift;
 	/* stage 2 backs only huge_fraction of memory with blocks */
 	if (stage == MMU_STAGE2 && st->huge_ppm < CFG_PPM_ONE)
 		return st->granule_shift;
-	return st->granule_shift + s * (unsigned)(3 - lvl);
+	return geom_level_shift(st->granule_shift, lvl);
 }
 
 unsigned cfg_min_page_shift(const struct sim_config *cfg)
 {
-	unsigned s1 = stage_page_shift(&cfg->stage1, MMU_STAGE1);
-	unsigned s2 = stage_page_shift(&cfg->stage2, MMU_STAGE2);
+	unsigned s1 = stage_page_shift(&cfg->stage1, MMU_STAGE1, cfg_pamax(cfg));
+	unsigned s2 = stage_page_shift(&cfg->stage2, MMU_STAGE2, cfg_pamax(cfg));
 
 	switch (cfg->run.mode) {
 	case CFG_MODE_NATIVE:
@@ -141,72 +126,80 @@ static int check_assoc(const char *what, unsigned entries, unsigned ways,
 
 static int check_stage1(const struct cfg_stage *st, struct sim_error *err)
 {
-	unsigned s = st->granule_shift - 3;
-	int start = 4 - (int)((st->ia_bits - 4) / s);
+	int start = geom_s1_start_level(st->granule_shift, st->ia_bits);
+	/* Linux refuses a window beyond one last-level table (fault_around_bytes_set()) */
+	uint64_t table_span = BIT(geom_level_shift(st->granule_shift, 2));
 
 	if (st->start_level != CFG_LEVEL_AUTO && st->start_level != start)
 		return sim_error_set(err, SIM_E_CONFIG, "[stage1] start_level = %d: va_bits = "
 				     "%u with the %s granule starts at level %d; use auto",
 				     st->start_level, st->ia_bits, size_name(st->granule_shift),
 				     start);
-	if (st->pa_bits == 52 && st->granule_shift != 16)
-		return sim_error_set(err, SIM_E_CONFIG, "[stage1] pa_bits = 52 needs the 64k "
-				     "granule (52-bit output with 4k/16k needs LPA2, not modelled)");
-	/* Linux refuses a window beyond one last-level table (fault_around_bytes_set()) */
+	if (st->pa_bits > geom_max_oa_bits(st->granule_shift))
+		return sim_error_set(err, SIM_E_CONFIG, "[stage1] pa_bits = %u needs the 64k "
+				     "granule (52-bit output with 4k/16k needs LPA2, not modelled)",
+				     st->pa_bits);
 	if (st->fault_around && (!bits_is_pow2(st->fault_around) ||
-				 st->fault_around > BIT(2 * st->granule_shift - 3)))
+				 st->fault_around > table_span))
 		return sim_error_set(err, SIM_E_CONFIG, "[stage1] fault_around = %" PRIu64 ": must "
 				     "be 0 or a power of two no larger than one last-level "
 				     "table (%" PRIu64 " bytes with the %s granule)", st->fault_around,
-				     (uint64_t)BIT(2 * st->granule_shift - 3),
-				     size_name(st->granule_shift));
+				     table_span, size_name(st->granule_shift));
 	return 0;
 }
 
+/* The stage-2 geometry, as geom_s2_validate() judges it, in words that
+ * name the keys. */
 static int check_stage2(const struct cfg_stage *st, struct sim_error *err)
 {
-	unsigned s = st->granule_shift - 3;
 	const char *g = size_name(st->granule_shift);
+	bool is_auto = st->start_level == CFG_LEVEL_AUTO;
+	int lvl = is_auto ? geom_s2_default_start_level(st->granule_shift, st->ia_bits)
+			  : st->start_level;
+	enum geom_s2_why why;
 
-	if (st->pa_bits == 52 && st->granule_shift != 16)
-		return sim_error_set(err, SIM_E_CONFIG, "[stage2] pa_bits = 52 needs the 64k "
-				     "granule (LPA2 is not modelled)");
-	if (st->ia_bits > 48 && st->pa_bits != 52)
+	if (st->pa_bits > geom_max_oa_bits(st->granule_shift))
+		return sim_error_set(err, SIM_E_CONFIG, "[stage2] pa_bits = %u needs the 64k "
+				     "granule (LPA2 is not modelled)", st->pa_bits);
+	why = geom_s2_validate(st->granule_shift, st->ia_bits, lvl, st->pa_bits);
+	if (why == GEOM_S2_OK)
+		return 0;
+	if (why == GEOM_S2_IA_LARGE && st->ia_bits > geom_max_oa_bits(12))
 		return sim_error_set(err, SIM_E_CONFIG, "[stage2] ipa_bits = %u needs "
 				     "granule = 64k and pa_bits = 52", st->ia_bits);
-	if (st->ia_bits > st->pa_bits)
+	if (why == GEOM_S2_IA_LARGE)
 		return sim_error_set(err, SIM_E_CONFIG, "[stage2] ipa_bits = %u exceeds "
 				     "pa_bits = %u (VTCR_EL2.T0SZ is at least 64 - PAMax)",
 				     st->ia_bits, st->pa_bits);
-	if (cfg_start_level(st, MMU_STAGE2) < 0) {
-		int lvl = st->start_level;
-
-		if (lvl == CFG_LEVEL_AUTO)
-			return sim_error_set(err, SIM_E_CONFIG, "[stage2] ipa_bits = %u with the "
-					     "%s granule and pa_bits = %u has no legal start "
-					     "level", st->ia_bits, g, st->pa_bits);
-		if ((st->granule_shift == 12 && lvl > 2) || (st->granule_shift != 12 && lvl < 1))
-			return sim_error_set(err, SIM_E_CONFIG, "[stage2] start_level = %d does "
-					     "not exist for the %s granule (needs TTST or LPA2, "
-					     "not modelled)", lvl, g);
-		{
-			int r = (int)st->ia_bits - ((3 - lvl) * (int)s + (int)st->granule_shift);
-
-			if (r > (int)s + 4)
-				return sim_error_set(err, SIM_E_CONFIG, "[stage2] start_level = %d "
-						     "with ipa_bits = %u and the %s granule needs "
-						     "%u concatenated tables; at most 16 are "
-						     "allowed", lvl, st->ia_bits, g, 1u << (r - (int)s));
-			if (r < 1)
-				return sim_error_set(err, SIM_E_CONFIG, "[stage2] start_level = %d "
-						     "resolves no IPA bit with ipa_bits = %u and "
-						     "the %s granule", lvl, st->ia_bits, g);
-		}
+	if (is_auto)
+		return sim_error_set(err, SIM_E_CONFIG, "[stage2] ipa_bits = %u with the %s "
+				     "granule and pa_bits = %u has no legal start level: %s",
+				     st->ia_bits, g, st->pa_bits,
+				     geom_s2_check(st->granule_shift, st->ia_bits, lvl, st->pa_bits));
+	switch (why) {
+	case GEOM_S2_NO_SL0:
+		return sim_error_set(err, SIM_E_CONFIG, "[stage2] start_level = %d does not "
+				     "exist for the %s granule (needs TTST or LPA2, not "
+				     "modelled)", lvl, g);
+	case GEOM_S2_PAMAX:
 		return sim_error_set(err, SIM_E_CONFIG, "[stage2] start_level = %d with the %s "
-				     "granule needs pa_bits >= %d, got %u", lvl, g,
-				     st->granule_shift == 14 ? 42 : 44, st->pa_bits);
+				     "granule needs pa_bits >= %u, got %u", lvl, g,
+				     geom_s2_min_pamax(st->granule_shift, lvl), st->pa_bits);
+	case GEOM_S2_NO_BITS:
+		return sim_error_set(err, SIM_E_CONFIG, "[stage2] start_level = %d resolves no "
+				     "IPA bit with ipa_bits = %u and the %s granule", lvl,
+				     st->ia_bits, g);
+	case GEOM_S2_CONCAT:
+		return sim_error_set(err, SIM_E_CONFIG, "[stage2] start_level = %d with "
+				     "ipa_bits = %u and the %s granule needs %u concatenated "
+				     "tables; at most 16 are allowed", lvl, st->ia_bits, g,
+				     geom_concat_tables(st->granule_shift, st->ia_bits, lvl));
+	default:
+		/* GEOM_S2_IA_SMALL: the option table's range starts above it */
+		return sim_error_set(err, SIM_E_CONFIG, "[stage2] ipa_bits = %u: %s",
+				     st->ia_bits, geom_s2_check(st->granule_shift, st->ia_bits,
+								lvl, st->pa_bits));
 	}
-	return 0;
 }
 
 static int check_tlb(const struct sim_config *cfg, struct sim_error *err)
@@ -314,8 +307,8 @@ int cfg_validate(const struct sim_config *cfg, struct sim_error *err)
 	if (cfg->run.mode != CFG_MODE_NATIVE && (rc = check_stage2(&cfg->stage2, err)))
 		return rc;
 	/* the host's own stage 1 (its kernel, VMMs) outputs host PAs */
-	if (cfg->run.mode == CFG_MODE_VIRT && cfg->stage2.pa_bits == 52 &&
-	    cfg->stage1.granule_shift != 16)
+	if (cfg->run.mode == CFG_MODE_VIRT &&
+	    cfg->stage2.pa_bits > geom_max_oa_bits(cfg->stage1.granule_shift))
 		return sim_error_set(err, SIM_E_CONFIG, "[stage2] pa_bits = 52 needs [stage1] "
 				     "granule = 64k: the host's stage 1 uses the stage-1 granule "
 				     "and outputs 52-bit PAs (4k/16k would need LPA2)");

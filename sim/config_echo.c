@@ -167,7 +167,9 @@ void cfg_print_help(FILE *f)
 				cfg_choices_text(o->choices, type, sizeof(type));
 				break;
 			case OPT_PAGESIZES:
-				snprintf(type, sizeof(type), "list of 4k|16k|64k|2m|32m|512m|1g");
+				snprintf(type, sizeof(type), "list of ");
+				cfg_choices_text(cfg_pagesize_names, type + strlen(type),
+						 sizeof(type) - strlen(type));
 				break;
 			case OPT_PPM:
 				snprintf(type, sizeof(type), "fraction 0..1");
@@ -350,7 +352,7 @@ static const char *key_unused(const char *sec, const char *key, const struct sim
 		return "KVM maps every stage-2 page young and no page is aged here, so no "
 		       "stage-2 descriptor is ever old (sim/CONFIG.md)";
 	if (is(sec, "stage1") && (is(key, "ha") || is(key, "fault_around"))) {
-		if (cfg_block_level(&f->stage1, MMU_STAGE1) < 3)
+		if (cfg_block_level(&f->stage1, MMU_STAGE1, cfg_pamax(f)) < 3)
 			return "stage-1 faults map blocks (stage1.blocks): fault-around maps "
 			       "no page";
 		if (is(key, "ha") && f->stage1.fault_around <= BIT(f->stage1.granule_shift))

@@ -59,10 +59,14 @@ static const struct opt_choice org_choices[] = {
 static const struct opt_choice page_choices[] = {
 	{ "4k", 12 }, { "16k", 14 }, { "64k", 16 }, { "2m", 21 }, { NULL, 0 },
 };
-/* Page and block sizes a TLB may hold (VMSAv8-64 without 52-bit blocks). */
+/*
+ * Page and block sizes a TLB may hold: every level_shift of every granule
+ * where a page or block exists without LPA2 (4t is the 64K granule's
+ * level-1 block, which needs a 52-bit PA).
+ */
 const struct opt_choice cfg_pagesize_names[] = {
 	{ "4k", 12 }, { "16k", 14 }, { "64k", 16 }, { "2m", 21 }, { "32m", 25 },
-	{ "512m", 29 }, { "1g", 30 }, { NULL, 0 },
+	{ "512m", 29 }, { "1g", 30 }, { "4t", 42 }, { NULL, 0 },
 };
 
 static const struct opt_choice idbits_choices[] = {
@@ -111,7 +115,7 @@ static const struct opt stage1_opts[] = {
 	    "an explicit value must agree"),
 	ROW("blocks", OPT_ENUM, struct cfg_stage, blocks, blocks_choices, "none", 0, 0,
 	    "largest mappings used: none = pages; l2 = 2M/32M/512M blocks; "
-	    "l1 = 1G blocks with 4K (l2 with 16K/64K)"),
+	    "l1 = 1G blocks with 4K, 4T with 64K and a 52-bit PA, else as l2"),
 	ROW("pa_bits", OPT_ENUM, struct cfg_stage, pa_bits, pa_choices, "48", 0, 0,
 	    "stage-1 output size (TCR_EL1.IPS): the PA in native mode, the IPA in "
 	    "virt mode; 52 only with 64k"),
@@ -135,7 +139,8 @@ static const struct opt stage2_opts[] = {
 	    "first lookup level (VTCR_EL2.SL0); auto = the fewest levels with at "
 	    "most 16 concatenated tables, at least two levels (as KVM chooses)"),
 	ROW("blocks", OPT_ENUM, struct cfg_stage, blocks, blocks_choices, "l2", 0, 0,
-	    "largest host mappings: none = pages; l2 = 2M/32M/512M; l1 = 1G with 4K"),
+	    "largest host mappings: none = pages; l2 = 2M/32M/512M; l1 = 1G with 4K, "
+	    "4T with 64K and pa_bits = 52, else as l2"),
 	ROW("pa_bits", OPT_ENUM, struct cfg_stage, pa_bits, pa_choices, "48", 0, 0,
 	    "host physical address size (VTCR_EL2.PS); 52 only with 64k"),
 	ROW("huge_fraction", OPT_PPM, struct cfg_stage, huge_ppm, NULL, "1", 0, 0,
@@ -163,7 +168,7 @@ static const struct opt tlb_level_opts[] = {
 	ROW("serves", OPT_ENUM, struct cfg_tlb_level, serves, cfg_serves_choices, "unified", 0, 0,
 	    "accesses this level holds translations for"),
 	ROW("sizes", OPT_PAGESIZES, struct cfg_tlb_level, sizes, NULL, "4k", 0, 0,
-	    "page sizes it holds, comma-separated: 4k,16k,64k,2m,32m,512m,1g; "
+	    "page sizes it holds, comma-separated: 4k,16k,64k,2m,32m,512m,1g,4t; "
 	    "larger pages are splintered into the largest held size"),
 	ROW("org", OPT_ENUM, struct cfg_tlb_level, org, org_choices, "shared", 0, 0,
 	    "shared = one array for every size; split = one array per size, "
@@ -538,7 +543,8 @@ int cfg_opt_parse(struct sim_config *cfg, const struct opt *o, void *base,
 		char tmp[128];
 		char *save = NULL, *tok;
 
-		snprintf(tmp, sizeof(tmp), "%s", value);
+		/* a list too long for tmp is refused, never parsed truncated */
+		snprintf(tmp, sizeof(tmp), "%s", strlen(value) < sizeof(tmp) ? value : "");
 		for (tok = strtok_r(tmp, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 			const struct opt_choice *c;
 
@@ -554,8 +560,9 @@ int cfg_opt_parse(struct sim_config *cfg, const struct opt *o, void *base,
 			mask |= BIT(c->value);
 		}
 		if (!mask) {
-			snprintf(why, CFG_WHY_MAX, "expected a comma list of page sizes from "
-				 "4k,16k,64k,2m,32m,512m,1g");
+			cfg_choices_text(cfg_pagesize_names, list, sizeof(list));
+			snprintf(why, CFG_WHY_MAX, "expected a comma list of page sizes, each "
+				 "one of %s", list);
 			return -1;
 		}
 		*(uint64_t *)field = mask;

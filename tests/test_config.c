@@ -289,7 +289,7 @@ START_TEST(test_one_level_overrides)
 	}
 	ck_assert_uint_eq(f.cfg.stage1.granule_shift, 12);
 	ck_assert_int_eq(f.cfg.stage1.blocks, CFG_BLOCKS_L2);
-	ck_assert_int_eq(cfg_block_level(&f.cfg.stage1, MMU_STAGE1), 2);
+	ck_assert_int_eq(cfg_block_level(&f.cfg.stage1, MMU_STAGE1, cfg_pamax(&f.cfg)), 2);
 	ck_assert_int_eq(f.cfg.run.crossing, CFG_CROSSING_FIRST);
 
 	fx_init(&f);
@@ -449,7 +449,7 @@ START_TEST(test_file_good)
 	ck_assert_uint_eq(f.cfg.run.seed, 42);
 	ck_assert_uint_eq(f.cfg.stage1.granule_shift, 14);
 	ck_assert_int_eq(cfg_start_level(&f.cfg.stage1, MMU_STAGE1), 1);
-	ck_assert_int_eq(cfg_block_level(&f.cfg.stage1, MMU_STAGE1), 2);
+	ck_assert_int_eq(cfg_block_level(&f.cfg.stage1, MMU_STAGE1, cfg_pamax(&f.cfg)), 2);
 	ck_assert_uint_eq(f.cfg.tlb.nlevels, 3);
 	ck_assert_str_eq(f.cfg.tlb.level[1].name, "DTLB");
 	ck_assert_int_eq(f.cfg.tlb.level[1].repl, CFG_REPL_PLRU);
@@ -679,6 +679,49 @@ START_TEST(test_validate_mode_scopes)
 }
 END_TEST
 
+/* blocks = l1 follows geom_block_allowed(): the 64K granule's 4T level-1
+ * block exists with a 52-bit PA (FEAT_LPA), as the page-table builder
+ * places it, so every TLB level must hold 4t. */
+START_TEST(test_validate_64k_l1_blocks)
+{
+	static const char *const base[] = {
+		"run.mode=native", "stage1.granule=64k", "stage1.pa_bits=52", "stage1.blocks=l1",
+	};
+	struct fx f;
+
+	expect_invalid(base, 4, "[tlb.L1I] sizes: must include 4t");
+	fx_init(&f);
+	for (size_t i = 0; i < 4; i++)
+		set_ok(&f, base[i]);
+	set_ok(&f, "tlb.L1I.sizes=64k,4t");
+	set_ok(&f, "tlb.L1D.sizes=64k, 4t");
+	set_ok(&f, "tlb.L2.sizes=4t,64k");
+	ck_assert_msg(cfg_finalize(&f.cfg, &f.err) == 0, "%s", f.err.msg);
+	ck_assert_uint_eq(cfg_min_page_shift(&f.cfg), 42);
+	ck_assert_uint_eq(f.cfg.tlb.level[0].sizes, (UINT64_C(1) << 16) | (UINT64_C(1) << 42));
+	/* with a 48-bit PA the same asks for 512M level-2 blocks */
+	set_ok(&f, "stage1.pa_bits=48");
+	set_ok(&f, "tlb.L1I.sizes=512m");
+	set_ok(&f, "tlb.L1D.sizes=512m");
+	set_ok(&f, "tlb.L2.sizes=512m");
+	ck_assert_msg(cfg_finalize(&f.cfg, &f.err) == 0, "%s", f.err.msg);
+	ck_assert_uint_eq(cfg_min_page_shift(&f.cfg), 29);
+	/* a size list longer than the parser holds is refused, not cut short:
+	 * 127 characters end after "16k,", so a cut list would lose 2m */
+	fx_init(&f);
+	{
+		char set[200] = "tlb.L1D.sizes=";
+
+		for (int i = 0; i < 41; i++)
+			strcat(set, "4k,");
+		strcat(set, "16k,2m");
+		ck_assert_int_eq(cfg_set(&f.cfg, set, &f.err), SIM_E_CONFIG);
+	}
+	ck_assert_msg(strstr(f.err.msg, "each one of 4k|16k|64k|2m|32m|512m|1g|4t"), "%s",
+		      f.err.msg);
+}
+END_TEST
+
 /* ---- geometry helpers ----------------------------------------------------- */
 
 struct level_case {
@@ -736,15 +779,25 @@ START_TEST(test_block_levels)
 	struct cfg_stage st = { .granule_shift = 12, .ia_bits = 48, .pa_bits = 48,
 				.start_level = CFG_LEVEL_AUTO, .blocks = CFG_BLOCKS_L1 };
 
-	ck_assert_int_eq(cfg_block_level(&st, MMU_STAGE1), 1);
+	ck_assert_int_eq(cfg_block_level(&st, MMU_STAGE1, 48), 1);
 	st.granule_shift = 14;
-	ck_assert_int_eq(cfg_block_level(&st, MMU_STAGE1), 2);  /* no L1 blocks */
+	ck_assert_int_eq(cfg_block_level(&st, MMU_STAGE1, 52), 2);  /* no L1 blocks */
+	/* 64K has level-1 (4T) blocks with a 52-bit PA only (FEAT_LPA) */
+	st.granule_shift = 16;
+	ck_assert_int_eq(cfg_block_level(&st, MMU_STAGE1, 48), 2);
+	ck_assert_int_eq(cfg_block_level(&st, MMU_STAGE1, 52), 1);
+	st.granule_shift = 14;
 	st.blocks = CFG_BLOCKS_NONE;
-	ck_assert_int_eq(cfg_block_level(&st, MMU_STAGE1), 3);
+	ck_assert_int_eq(cfg_block_level(&st, MMU_STAGE1, 48), 3);
 	st.granule_shift = 16;
 	st.ia_bits = 25;                                         /* starts at L3 */
 	st.blocks = CFG_BLOCKS_L2;
-	ck_assert_int_eq(cfg_block_level(&st, MMU_STAGE1), 3);
+	ck_assert_int_eq(cfg_block_level(&st, MMU_STAGE1, 48), 3);
+	/* 4K starting at level 2 (VA 30): no level-1 block above it */
+	st.granule_shift = 12;
+	st.ia_bits = 30;
+	st.blocks = CFG_BLOCKS_L1;
+	ck_assert_int_eq(cfg_block_level(&st, MMU_STAGE1, 48), 2);
 }
 END_TEST
 
@@ -1060,6 +1113,7 @@ static Suite *config_suite(void)
 	tcase_add_test(tc, test_validate_tlb);
 	tcase_add_test(tc, test_validate_stages);
 	tcase_add_test(tc, test_validate_mode_scopes);
+	tcase_add_test(tc, test_validate_64k_l1_blocks);
 	tcase_add_loop_test(tc, test_start_levels, 0, (int)ARRAY_SIZE(level_cases));
 	tcase_add_test(tc, test_block_levels);
 	suite_add_tcase(s, tc);
