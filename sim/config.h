@@ -35,6 +35,7 @@
 #include <stdio.h>
 
 #include "sim/err.h"
+#include "sim/parse.h"
 #include "sim/types.h"
 
 #define CFG_NAME_MAX            16      /* level names, NUL included */
@@ -42,7 +43,7 @@
 #define CFG_TLB_LEVELS_MAX      8
 #define CFG_CACHE_LEVELS_MAX    4
 #define CFG_LEVEL_AUTO          (-1)    /* start_level = auto */
-#define CFG_PPM_ONE             1000000u
+#define CFG_PPM_ONE             PARSE_PPM_ONE   /* fractions: parts per million */
 
 enum cfg_mode {
 	CFG_MODE_NATIVE = 0,    /* stage 1 only */

@@ -158,7 +158,7 @@ void cfg_print_help(FILE *f)
 				break;
 			case OPT_SIZE:
 				snprintf(type, sizeof(type), "size %" PRIu64 "..%" PRIu64
-					 " bytes, k/m/g suffixes", o->min, o->max);
+					 " bytes, k/m/g/t suffixes (powers of 1024)", o->min, o->max);
 				break;
 			case OPT_BOOL:
 				snprintf(type, sizeof(type), "boolean 0|1");

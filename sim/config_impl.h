@@ -32,7 +32,7 @@
 enum opt_type {
 	OPT_UINT,               /* unsigned, decimal or 0x hex, [min, max] */
 	OPT_U64,                /* uint64_t, [min, max] */
-	OPT_SIZE,               /* uint64_t bytes, k/m/g suffixes, [min, max] */
+	OPT_SIZE,               /* uint64_t bytes, k/m/g/t suffixes, [min, max] */
 	OPT_BOOL,               /* bool: 0/1, true/false, yes/no, on/off */
 	OPT_ENUM,               /* int-sized enum, one of choices[] */
 	OPT_PAGESIZES,          /* uint64_t mask of page sizes, "4k,2m" */

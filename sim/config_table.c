@@ -16,6 +16,7 @@
 #include "sim/bits.h"
 #include "sim/config.h"
 #include "sim/config_impl.h"
+#include "sim/parse.h"
 
 _Static_assert(sizeof(enum cfg_mode) == sizeof(int), "enum fields are set through int");
 _Static_assert(sizeof(enum cfg_repl) == sizeof(int), "enum fields are set through int");
@@ -198,7 +199,7 @@ static const struct opt cache_opts[] = {
 
 static const struct opt cache_level_opts[] = {
 	ROW("size", OPT_SIZE, struct cfg_cache_level, size, NULL, "64k", 64, UINT64_C(1) << 40,
-	    "capacity in bytes (k, m, g suffixes are powers of 1024)"),
+	    "capacity in bytes (k, m, g, t suffixes are powers of 1024)"),
 	ROW("ways", OPT_UINT, struct cfg_cache_level, ways, NULL, "4", 1, 1024,
 	    "associativity; size / (ways x line) sets must be a power of two"),
 	ROW("line", OPT_UINT, struct cfg_cache_level, line, NULL, "64", 16, 4096,
@@ -283,7 +284,7 @@ const struct opt_section cfg_sections[] = {
 
 const size_t cfg_nsections = ARRAY_SIZE(cfg_sections);
 
-/* ---- small parsers ---------------------------------------------------- */
+/* ---- names, choices and lists ------------------------------------------- */
 
 static bool name_is_valid(const char *s)
 {
@@ -295,53 +296,6 @@ static bool name_is_valid(const char *s)
 		if (!isalnum((unsigned char)s[i]) && s[i] != '_')
 			return false;
 	return true;
-}
-
-/* Decimal or 0x hex; with suffixes, k/m/g multiply by 2^10/2^20/2^30. */
-static bool parse_u64(const char *s, bool suffixes, uint64_t *out)
-{
-	char *end;
-	uint64_t v, mul = 1;
-
-	if (!isdigit((unsigned char)s[0]))
-		return false;
-	errno = 0;
-	v = strtoull(s, &end, 0);
-	if (errno || end == s)
-		return false;
-	if (suffixes && *end) {
-		switch (tolower((unsigned char)*end)) {
-		case 'k': mul = UINT64_C(1) << 10; break;
-		case 'm': mul = UINT64_C(1) << 20; break;
-		case 'g': mul = UINT64_C(1) << 30; break;
-		default: return false;
-		}
-		end++;
-	}
-	if (*end)
-		return false;
-	if (v > UINT64_MAX / mul)
-		return false;
-	*out = v * mul;
-	return true;
-}
-
-static bool parse_bool(const char *s, bool *out)
-{
-	static const char *const yes[] = { "1", "true", "yes", "on" };
-	static const char *const no[] = { "0", "false", "no", "off" };
-
-	for (size_t i = 0; i < ARRAY_SIZE(yes); i++) {
-		if (!strcasecmp(s, yes[i])) {
-			*out = true;
-			return true;
-		}
-		if (!strcasecmp(s, no[i])) {
-			*out = false;
-			return true;
-		}
-	}
-	return false;
 }
 
 static const struct opt_choice *choice_by_name(const struct opt_choice *c, const char *s)
@@ -368,63 +322,6 @@ void cfg_choices_text(const struct opt_choice *c, char *buf, size_t len)
 	for (; c->name && used < len; c++)
 		used += (size_t)snprintf(buf + used, len - used, "%s%s",
 					 used ? "|" : "", c->name);
-}
-
-/* "0", "1", "0.25", "1.0": at most 6 decimals, no doubles involved. */
-static bool parse_ppm(const char *s, uint32_t *out)
-{
-	uint64_t ip = 0, frac = 0;
-	unsigned digits = 0;
-	const char *p = s;
-
-	if (!isdigit((unsigned char)*p))
-		return false;
-	while (isdigit((unsigned char)*p)) {
-		ip = ip * 10 + (uint64_t)(*p++ - '0');
-		if (ip > 1)
-			return false;
-	}
-	if (*p == '.') {
-		p++;
-		while (isdigit((unsigned char)*p)) {
-			if (++digits > 6)
-				return false;
-			frac = frac * 10 + (uint64_t)(*p++ - '0');
-		}
-		if (!digits)
-			return false;
-	}
-	if (*p)
-		return false;
-	for (; digits < 6; digits++)
-		frac *= 10;
-	if (ip * CFG_PPM_ONE + frac > CFG_PPM_ONE)
-		return false;
-	*out = (uint32_t)(ip * CFG_PPM_ONE + frac);
-	return true;
-}
-
-static void format_ppm(uint32_t ppm, char *buf, size_t len)
-{
-	int n = snprintf(buf, len, "%u.%06u", ppm / CFG_PPM_ONE, ppm % CFG_PPM_ONE);
-
-	/* trim trailing zeros, keeping one digit after the point */
-	while (n > 3 && buf[n - 1] == '0' && buf[n - 2] != '.')
-		buf[--n] = '\0';
-	if (ppm % CFG_PPM_ONE == 0)
-		snprintf(buf, len, "%u", ppm / CFG_PPM_ONE);
-}
-
-static void format_size(uint64_t v, char *buf, size_t len)
-{
-	if (v && !(v % (UINT64_C(1) << 30)))
-		snprintf(buf, len, "%" PRIu64 "g", v >> 30);
-	else if (v && !(v % (UINT64_C(1) << 20)))
-		snprintf(buf, len, "%" PRIu64 "m", v >> 20);
-	else if (v && !(v % (UINT64_C(1) << 10)))
-		snprintf(buf, len, "%" PRIu64 "k", v >> 10);
-	else
-		snprintf(buf, len, "%" PRIu64, v);
 }
 
 static void format_pagesizes(uint64_t mask, char *buf, size_t len)
@@ -510,9 +407,10 @@ int cfg_opt_parse(struct sim_config *cfg, const struct opt *o, void *base,
 	case OPT_UINT:
 	case OPT_U64:
 	case OPT_SIZE:
-		if (!parse_u64(value, o->type == OPT_SIZE, &v) || v < o->min || v > o->max) {
+		if (parse_u64(value, o->type == OPT_SIZE ? PARSE_BYTES : PARSE_PLAIN, &v) ||
+		    v < o->min || v > o->max) {
 			snprintf(why, CFG_WHY_MAX, "expected %s in %" PRIu64 "..%" PRIu64,
-				 o->type == OPT_SIZE ? "a size (k/m/g suffixes)" : "an integer",
+				 o->type == OPT_SIZE ? "a size (k/m/g/t suffixes)" : "an integer",
 				 o->min, o->max);
 			return -1;
 		}
@@ -522,7 +420,7 @@ int cfg_opt_parse(struct sim_config *cfg, const struct opt *o, void *base,
 			*(uint64_t *)field = v;
 		return 0;
 	case OPT_BOOL:
-		if (!parse_bool(value, (bool *)field)) {
+		if (parse_bool(value, (bool *)field)) {
 			snprintf(why, CFG_WHY_MAX, "expected 0 or 1 (true/false, yes/no, on/off)");
 			return -1;
 		}
@@ -569,7 +467,7 @@ int cfg_opt_parse(struct sim_config *cfg, const struct opt *o, void *base,
 		return 0;
 	}
 	case OPT_PPM:
-		if (!parse_ppm(value, (uint32_t *)field)) {
+		if (parse_ppm(value, (uint32_t *)field)) {
 			snprintf(why, CFG_WHY_MAX, "expected a fraction 0..1 with at most 6 decimals");
 			return -1;
 		}
@@ -666,7 +564,7 @@ void cfg_opt_format(const struct opt *o, const void *base, char *buf, size_t len
 	case OPT_SIZE:
 		*ival = *(const uint64_t *)field;
 		*kind = CFG_ITEM_INT;
-		format_size(*ival, buf, len);
+		parse_format_size(*ival, buf, len);
 		return;
 	case OPT_BOOL:
 		*ival = *(const bool *)field;
@@ -688,7 +586,7 @@ void cfg_opt_format(const struct opt *o, const void *base, char *buf, size_t len
 		return;
 	case OPT_PPM:
 		*kind = CFG_ITEM_NUMBER;
-		format_ppm(*(const uint32_t *)field, buf, len);
+		parse_format_ppm(*(const uint32_t *)field, buf, len);
 		return;
 	case OPT_LEVELNAME:
 		snprintf(buf, len, "%s", field[0] ? field : "none");

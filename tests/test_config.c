@@ -352,6 +352,18 @@ START_TEST(test_set_values)
 	/* later overrides win */
 	set_ok(&f, "run.mode=s2only");
 	ck_assert_int_eq(f.cfg.run.mode, CFG_MODE_S2ONLY);
+	/* the one value syntax (sim/parse.h): a leading 0 is decimal, sizes take
+	 * t, fractions may start with '.' */
+	set_ok(&f, "run.seed=010");
+	ck_assert_uint_eq(f.cfg.run.seed, 10);
+	set_ok(&f, "run.seed=18446744073709551615");
+	ck_assert_uint_eq(f.cfg.run.seed, UINT64_MAX);
+	set_ok(&f, "cache.L2.size=1T");
+	ck_assert_uint_eq(f.cfg.cache.level[1].size, UINT64_C(1) << 40);
+	set_ok(&f, "stage1.fault_around=0x10k");
+	ck_assert_uint_eq(f.cfg.stage1.fault_around, 16u << 10);
+	set_ok(&f, "stage2.huge_fraction=.5");
+	ck_assert_uint_eq(f.cfg.stage2.huge_ppm, 500000);
 }
 END_TEST
 
@@ -413,8 +425,16 @@ static const struct set_err_case set_errors[] = {
 	  "'L1' listed twice, got 'L1,L1'" },
 	{ "tlb.levels=A,B,C,D,E,F,G,H,I", SIM_E_CONFIG, "at most 8 levels" },
 	{ "tlb.L1D.sizes=4k,3m", SIM_E_CONFIG, "expected a comma list of page sizes" },
-	{ "cache.L2.size=12q", SIM_E_CONFIG, "[cache.L2] size: expected a size (k/m/g "
+	{ "cache.L2.size=12q", SIM_E_CONFIG, "[cache.L2] size: expected a size (k/m/g/t "
 	  "suffixes) in 64..1099511627776, got '12q'" },
+	{ "run.seed=18446744073709551616", SIM_E_CONFIG, "[run] seed: expected an integer "
+	  "in 0..18446744073709551615, got '18446744073709551616'" },
+	{ "run.warmup=1k", SIM_E_CONFIG, "[run] warmup: expected an integer" },
+	{ "cache.L2.size=2kb", SIM_E_CONFIG, "[cache.L2] size: expected a size" },
+	{ "stage2.huge_fraction=1e-1", SIM_E_CONFIG, "[stage2] huge_fraction: expected a "
+	  "fraction" },
+	{ "stage2.huge_fraction=0.1234567", SIM_E_CONFIG, "[stage2] huge_fraction: expected "
+	  "a fraction" },
 	{ "run.preset=cortex-a99", SIM_E_CONFIG, "[run] preset: expected none, one-level, "
 	  "cortex-a57, cortex-a72, cortex-a76, neoverse-n1, got 'cortex-a99'" },
 };

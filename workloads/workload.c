@@ -13,8 +13,6 @@
 #include "workloads/workload.h"
 
 #include <ctype.h>
-#include <errno.h>
-#include <math.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -23,6 +21,7 @@
 #include <strings.h>
 
 #include "sim/config.h"
+#include "sim/parse.h"
 #include "sim/readfile.h"
 #include "workloads/trace.h"
 
@@ -119,57 +118,7 @@ const char workload_default_ini[] =
 	"syscall_every = 3000\n"
 	"syscall_accesses = 100\n";
 
-/* ---- value parsers ---------------------------------------------------------- */
-
-/* Decimal or 0x hex with an optional k/m/g/t suffix, powers of 1024
- * (@binary, sizes and addresses) or of 1000 (counts), as `mmusim gen`. */
-static bool parse_u64(const char *s, bool binary, uint64_t *out)
-{
-	static const char suffixes[] = "kmgt";
-	unsigned long long v;
-	uint64_t mul = 1;
-	const char *sfx;
-	char *end;
-
-	if (!isdigit((unsigned char)s[0]))
-		return false;
-	errno = 0;
-	v = strtoull(s, &end, s[0] == '0' && (s[1] | 0x20) == 'x' ? 16 : 10);
-	if (errno || end == s)
-		return false;
-	if (*end) {
-		sfx = strchr(suffixes, end[0] | 0x20);
-		if (!sfx || !end[0] || end[1])
-			return false;
-		for (long i = 0; i <= sfx - suffixes; i++)
-			mul *= binary ? 1024 : 1000;
-	}
-	if (v > UINT64_MAX / mul)
-		return false;
-	*out = (uint64_t)v * mul;
-	return true;
-}
-
-static bool parse_real(const char *s, double *out)
-{
-	char *end;
-
-	if (!*s || isspace((unsigned char)*s))
-		return false;
-	errno = 0;
-	*out = strtod(s, &end);
-	return !errno && end != s && !*end && isfinite(*out);
-}
-
-static bool parse_fraction_ppm(const char *s, uint32_t *out)
-{
-	double d;
-
-	if (!parse_real(s, &d) || d < 0 || d > 1)
-		return false;
-	*out = (uint32_t)llround(d * CFG_PPM_ONE);
-	return true;
-}
+/* ---- names ------------------------------------------------------------------ */
 
 static bool name_ok(const char *s)
 {
@@ -186,16 +135,16 @@ static bool name_ok(const char *s)
 /* ---- key tables --------------------------------------------------------------- */
 
 enum wl_type {
-	T_COUNT,        /* uint64_t, k/m/g = 1000^n */
-	T_SIZE,         /* uint64_t, k/m/g/t = 1024^n, or 0x hex */
-	T_UINT,         /* unsigned, [min, max] */
-	T_REAL,         /* double, [0, max] */
+	T_COUNT,        /* uint64_t, k/m/g/t = 1000^n (PARSE_COUNT) */
+	T_SIZE,         /* uint64_t, k/m/g/t = 1024^n (PARSE_BYTES) */
+	T_UINT,         /* unsigned, [min, max], as T_COUNT */
+	T_REAL,         /* double, [0, max] (parse_real()) */
 	T_PATTERN,      /* enum gen_pattern */
 	T_KPATTERN,     /* enum gen_pattern, not none */
 	T_GRANULE,      /* unsigned shift: 4k/16k/64k */
 	T_LEVEL,        /* int: auto or 0..3 */
 	T_BLOCKS,       /* int enum cfg_blocks */
-	T_PPM,          /* uint32_t fraction */
+	T_PPM,          /* uint32_t fraction (parse_ppm()) */
 	T_U32,          /* uint32_t, [min, max] */
 	T_U16,          /* uint16_t, [min, max] */
 	T_INT_CPU,      /* int CPU number or "auto" */
@@ -387,14 +336,15 @@ static int set_key(struct parser *p, const struct wl_key *k, void *obj, const ch
 	switch (k->type) {
 	case T_COUNT:
 	case T_SIZE:
-		if (!parse_u64(val, k->type == T_SIZE, &u) || u < k->min || u > k->max)
+		if (parse_u64(val, k->type == T_SIZE ? PARSE_BYTES : PARSE_COUNT, &u) ||
+		    u < k->min || u > k->max)
 			goto bad;
 		*(uint64_t *)(void *)f = u;
 		return 0;
 	case T_UINT:
 	case T_U32:
 	case T_U16:
-		if (!parse_u64(val, false, &u) || u < k->min || u > k->max)
+		if (parse_u64(val, PARSE_COUNT, &u) || u < k->min || u > k->max)
 			goto bad;
 		if (k->type == T_UINT)
 			*(unsigned *)(void *)f = (unsigned)u;
@@ -404,7 +354,7 @@ static int set_key(struct parser *p, const struct wl_key *k, void *obj, const ch
 			*(uint16_t *)(void *)f = (uint16_t)u;
 		return 0;
 	case T_REAL:
-		if (!parse_real(val, &d) || d < 0 || d > (double)k->max)
+		if (parse_real(val, &d) || d > (double)k->max)
 			goto bad;
 		*(double *)(void *)f = d;
 		return 0;
@@ -443,7 +393,7 @@ static int set_key(struct parser *p, const struct wl_key *k, void *obj, const ch
 			goto bad;
 		return 0;
 	case T_PPM:
-		if (!parse_fraction_ppm(val, (uint32_t *)(void *)f))
+		if (parse_ppm(val, (uint32_t *)(void *)f))
 			goto bad;
 		return 0;
 	case T_INT_CPU:
@@ -451,7 +401,7 @@ static int set_key(struct parser *p, const struct wl_key *k, void *obj, const ch
 			*(int *)(void *)f = -1;
 			return 0;
 		}
-		if (!parse_u64(val, false, &u) || u > k->max)
+		if (parse_u64(val, PARSE_COUNT, &u) || u > k->max)
 			goto bad;
 		*(int *)(void *)f = (int)u;
 		return 0;
@@ -557,7 +507,7 @@ static int open_section(struct parser *p, const char *name)
 		uint64_t n;
 
 		if (!sub[0] || strspn(sub, "0123456789") != strlen(sub) || strlen(sub) > 3 ||
-		    (sub[0] == '0' && sub[1]) || !parse_u64(sub, false, &n) || n >= WL_CPUS_MAX)
+		    (sub[0] == '0' && sub[1]) || parse_u64(sub, PARSE_PLAIN, &n) || n >= WL_CPUS_MAX)
 			return perr(p, SIM_E_CONFIG, "[%s]: expected [cpu.N] with N a CPU number "
 				    "0..%d", name, WL_CPUS_MAX - 1);
 		if (p->cpu_seen[n])
