@@ -1,25 +1,19 @@
 /*
  * sim/config.c - loading a configuration: the defaults, presets, INI files
- * and text (libinih), and --set overrides, each applied key by key through
- * the option table (sim/config_table.c).
- *
- * Line numbers: the Debian libinih is built without INI_HANDLER_LINENO, so
- * the reader handed to ini_parse_stream() counts the lines itself.
+ * and text (sim/ini.c, the reader every input file shares), and --set
+ * overrides, each applied key by key through the option table
+ * (sim/config_table.c).
  */
 #include <ctype.h>
-#include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
-#include <ini.h>
-
-#include "sim/bits.h"
 #include "sim/config.h"
 #include "sim/config_impl.h"
 #include "sim/err.h"
+#include "sim/ini.h"
 
 /* The fixed section called @name. */
 static const struct opt_section *fixed_section(const char *name)
@@ -80,29 +74,37 @@ static const struct opt_section *section_lookup(struct sim_config *cfg, const ch
 	return NULL;
 }
 
+/* Check that section @name exists in @cfg now: a header line. */
+static int check_section(struct sim_config *cfg, const char *name, struct sim_error *err)
+{
+	char why[CFG_WHY_MAX];
+	void *base;
+
+	if (!section_lookup(cfg, name, &base, why))
+		return sim_error_set(err, SIM_E_CONFIG, "[%s]: %s", name, why);
+	return 0;
+}
+
 /*
- * Apply section/key = value.  where is the origin for messages
- * ("file.ini:12" or "--set 'x=y'").
+ * Apply [section] key = value.  The message names the section and key;
+ * the caller puts where it came from in front ("FILE:LINE", "--set '...'").
  */
-static int cfg_apply(struct sim_config *cfg, const char *section, const char *key,
-		     const char *value, const char *where, struct sim_error *err)
+static int apply_key(struct sim_config *cfg, const char *section, const char *key,
+		     const char *value, struct sim_error *err)
 {
 	const struct opt_section *sec;
 	char why[CFG_WHY_MAX];
 	void *base;
 
-	if (!section[0])
-		return sim_error_set(err, SIM_E_CONFIG, "%s: key '%s' outside any section; "
-				     "expected a [section] line first", where, key);
 	sec = section_lookup(cfg, section, &base, why);
 	if (!sec)
-		return sim_error_set(err, SIM_E_CONFIG, "%s: [%s]: %s", where, section, why);
+		return sim_error_set(err, SIM_E_CONFIG, "[%s]: %s", section, why);
 	for (size_t i = 0; i < sec->nopts; i++) {
 		if (strcmp(sec->opts[i].key, key))
 			continue;
 		if (cfg_opt_parse(cfg, &sec->opts[i], base, value, why))
-			return sim_error_set(err, SIM_E_CONFIG, "%s: [%s] %s: %s, got '%s'",
-					     where, section, key, why, value);
+			return sim_error_set(err, SIM_E_CONFIG, "[%s] %s: %s, got '%s'",
+					     section, key, why, value);
 		return 0;
 	}
 	{
@@ -113,108 +115,29 @@ static int cfg_apply(struct sim_config *cfg, const char *section, const char *ke
 		for (size_t i = 0; i < sec->nopts && used < sizeof(keys); i++)
 			used += (size_t)snprintf(keys + used, sizeof(keys) - used, "%s%s",
 						 i ? ", " : "", sec->opts[i].key);
-		return sim_error_set(err, SIM_E_CONFIG, "%s: [%s]: unknown key '%s'; "
-				     "expected one of %s", where, section, key, keys);
+		return sim_error_set(err, SIM_E_CONFIG, "[%s]: unknown key '%s'; "
+				     "expected one of %s", section, key, keys);
 	}
 }
 
-/* ---- INI reading ------------------------------------------------------ */
+/* ---- INI text --------------------------------------------------------- */
 
-struct ini_ctx {
-	struct sim_config *cfg;
-	const char *origin;     /* path, or "preset NAME" */
-	struct sim_error *err;
-	int rc;                 /* first error, 0 if none */
-	unsigned line;          /* line the last chunk started on */
-	unsigned next_line;     /* line the next chunk starts on */
-	bool too_long;
-	FILE *f;                /* source: a file ... */
-	const char *text;       /* ... or a string */
-};
-
-static void ini_count(struct ini_ctx *c, char *str, int num)
+/* sim/ini.c's callback: a header names a section that must exist now (a
+ * [tlb.NAME] after the [tlb] levels that list NAME), a key is applied. */
+static int on_ini_item(void *ctx, const struct ini_item *it, struct sim_error *err)
 {
-	size_t n = strlen(str);
+	struct sim_config *cfg = ctx;
 
-	c->line = c->next_line;
-	if (n && str[n - 1] == '\n')
-		c->next_line++;
-	else if ((int)n == num - 1 && !c->too_long)
-		c->too_long = true;     /* reported by the handler or at the end */
-}
-
-static char *ini_read_file(char *str, int num, void *stream)
-{
-	struct ini_ctx *c = stream;
-
-	if (!fgets(str, num, c->f))
-		return NULL;
-	ini_count(c, str, num);
-	return str;
-}
-
-static char *ini_read_text(char *str, int num, void *stream)
-{
-	struct ini_ctx *c = stream;
-	size_t n = 0;
-
-	if (!*c->text)
-		return NULL;
-	while (n + 1 < (size_t)num && c->text[n]) {
-		n++;
-		if (c->text[n - 1] == '\n')
-			break;
-	}
-	memcpy(str, c->text, n);
-	str[n] = '\0';
-	c->text += n;
-	ini_count(c, str, num);
-	return str;
-}
-
-static int on_ini_pair(void *user, const char *section, const char *name, const char *value)
-{
-	struct ini_ctx *c = user;
-	char where[512];
-
-	if (c->rc)
-		return 0;
-	snprintf(where, sizeof(where), "%s:%u", c->origin, c->line);
-	if (c->too_long) {
-		c->rc = sim_error_set(c->err, SIM_E_PARSE, "%s: line too long", where);
-		return 0;
-	}
-	c->rc = cfg_apply(c->cfg, section, name, value, where, c->err);
-	return c->rc == 0;
-}
-
-static int ini_run(struct ini_ctx *c, ini_reader reader)
-{
-	int rc;
-
-	c->next_line = 1;
-	rc = ini_parse_stream(reader, c, on_ini_pair, c);
-	if (c->rc)
-		return c->rc;
-	if (c->too_long)
-		return sim_error_set(c->err, SIM_E_PARSE, "%s:%u: line too long",
-				     c->origin, c->line);
-	if (rc > 0)
-		return sim_error_set(c->err, SIM_E_PARSE, "%s:%d: expected '[section]', "
-				     "'key = value' or a comment", c->origin, rc);
-	if (rc < 0)
-		return sim_error_set(c->err, SIM_E_NOMEM, "%s: the INI parser ran out "
-				     "of memory", c->origin);
-	return 0;
+	if (!it->key)
+		return check_section(cfg, it->section, err);
+	return apply_key(cfg, it->section, it->key, it->value, err);
 }
 
 /* Apply INI text to cfg in place (the callers work on copies). */
-static int apply_text(struct sim_config *cfg, const char *text, const char *origin,
+static int apply_text(struct sim_config *cfg, const char *text, size_t len, const char *origin,
 		      struct sim_error *err)
 {
-	struct ini_ctx c = { .cfg = cfg, .origin = origin, .err = err, .text = text };
-
-	return ini_run(&c, ini_read_text);
+	return ini_parse(text, len, origin, on_ini_item, cfg, err);
 }
 
 /* ---- defaults and presets --------------------------------------------- */
@@ -249,7 +172,7 @@ static int init_defaults(struct sim_config *cfg, char *why)
 	}
 	snprintf(cfg->run.preset, sizeof(cfg->run.preset), "none");
 	sim_error_clear(&e);
-	if (!hw || apply_text(cfg, hw->ini, "preset " CFG_DEFAULT_HW_PRESET, &e)) {
+	if (!hw || apply_text(cfg, hw->ini, strlen(hw->ini), "preset " CFG_DEFAULT_HW_PRESET, &e)) {
 		snprintf(why, CFG_WHY_MAX, "built-in defaults: %s", hw ? e.msg : "no N1 preset");
 		return SIM_E_CONFIG;
 	}
@@ -286,7 +209,7 @@ int cfg_reset_to_preset(struct sim_config *cfg, const char *name, char *why)
 	if (p) {
 		sim_error_clear(&e);
 		snprintf(origin, sizeof(origin), "preset %s", p->name);
-		if (apply_text(&tmp, p->ini, origin, &e)) {
+		if (apply_text(&tmp, p->ini, strlen(p->ini), origin, &e)) {
 			snprintf(why, CFG_WHY_MAX, "%s", e.msg);
 			return -1;
 		}
@@ -305,31 +228,28 @@ int cfg_load_preset(struct sim_config *cfg, const char *name, struct sim_error *
 	return 0;
 }
 
-int cfg_load_string(struct sim_config *cfg, const char *text, const char *origin,
-		    struct sim_error *err)
+int cfg_load_text(struct sim_config *cfg, const char *text, size_t len, const char *origin,
+		  struct sim_error *err)
 {
 	struct sim_config tmp = *cfg;
-	int rc = apply_text(&tmp, text, origin, err);
+	int rc = apply_text(&tmp, text, len, origin, err);
 
 	if (!rc)
 		*cfg = tmp;
 	return rc;
 }
 
+int cfg_load_string(struct sim_config *cfg, const char *text, const char *origin,
+		    struct sim_error *err)
+{
+	return cfg_load_text(cfg, text, strlen(text), origin, err);
+}
+
 int cfg_load_file(struct sim_config *cfg, const char *path, struct sim_error *err)
 {
 	struct sim_config tmp = *cfg;
-	struct ini_ctx c = { .cfg = &tmp, .origin = path, .err = err };
-	int rc;
+	int rc = ini_parse_file(path, on_ini_item, &tmp, err);
 
-	c.f = fopen(path, "r");
-	if (!c.f)
-		return sim_error_set(err, SIM_E_IO, "%s: cannot open configuration file: %s",
-				     path, strerror(errno));
-	rc = ini_run(&c, ini_read_file);
-	if (!rc && ferror(c.f))
-		rc = sim_error_set(err, SIM_E_IO, "%s: read error", path);
-	fclose(c.f);
 	if (!rc)
 		*cfg = tmp;
 	return rc;
@@ -366,10 +286,11 @@ int cfg_set(struct sim_config *cfg, const char *assignment, struct sim_error *er
 		value++;
 	for (char *p = value + strlen(value); p > value && isspace((unsigned char)p[-1]); )
 		*--p = '\0';
-	rc = cfg_apply(&tmp, section, key, value, where, err);
-	if (!rc)
-		*cfg = tmp;
-	return rc;
+	rc = apply_key(&tmp, section, key, value, err);
+	if (rc)
+		return sim_error_prefix(err, rc, "%s", where);
+	*cfg = tmp;
+	return 0;
 }
 
 int cfg_tlb_find(const struct cfg_tlb *tlb, const char *name)

@@ -7,7 +7,7 @@
  *   cfg_init_defaults()   option-table defaults plus the Neoverse N1 TLB,
  *                         walk-cache and cache parameters (see sim/CONFIG.md)
  *   cfg_load_preset()     --preset NAME: replaces everything with a preset
- *   cfg_load_file()       an INI file (libinih), keys applied in file order
+ *   cfg_load_file()       an INI file (sim/ini.h), keys applied in file order
  *   cfg_set()             --set section.key=value overrides, in order
  *   cfg_finalize()        derives what depends on other keys (the one-level
  *                         preset's mapping, "ways = 0" -> entries) and
@@ -31,6 +31,7 @@
 #define MMUSIM_SIM_CONFIG_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -239,21 +240,28 @@ int cfg_load_preset(struct sim_config *cfg, const char *name, struct sim_error *
 /**
  * cfg_load_file() - apply an INI file to @cfg, key by key in file order.
  * @cfg:  on error left unchanged.
- * @path: the file; its name appears in messages as "PATH:LINE: ...".
+ * @path: the file ("-" for standard input); its name appears in messages
+ *        as "PATH:LINE: ...".
  * @err:  filled on error; may be NULL.
  *
- * Unknown sections and keys, bad and out-of-range values are errors naming
- * PATH:LINE.  [tlb] levels (and [cache] levels) must come before the level
- * sections they name.  Setting run.preset loads that preset at that point.
+ * The syntax is sim/ini.h's.  Unknown sections (at their header line) and
+ * keys, bad and out-of-range values are errors naming PATH:LINE.  [tlb]
+ * levels (and [cache] levels) must come before the level sections they
+ * name.  Setting run.preset loads that preset at that point.
  * Return: 0, SIM_E_IO if the file cannot be read, SIM_E_PARSE for a
- * malformed line, SIM_E_CONFIG for a bad key or value.
+ * malformed line, SIM_E_CONFIG for a bad section, key or value.
  */
 int cfg_load_file(struct sim_config *cfg, const char *path, struct sim_error *err);
 
 /**
- * cfg_load_string() - as cfg_load_file(), from INI text in memory.
+ * cfg_load_text() - as cfg_load_file(), from @len bytes of INI text in
+ * memory (a NUL byte in them is an error).
  * @origin: the name messages use in place of a path.
  */
+int cfg_load_text(struct sim_config *cfg, const char *text, size_t len, const char *origin,
+		  struct sim_error *err);
+
+/* cfg_load_string() - cfg_load_text() of a NUL-terminated string. */
 int cfg_load_string(struct sim_config *cfg, const char *text, const char *origin,
 		    struct sim_error *err);
 

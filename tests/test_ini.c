@@ -8,6 +8,7 @@
  * report the same malformed text with the same message.
  */
 #include <check.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -214,6 +215,89 @@ START_TEST(test_file)
 }
 END_TEST
 
+/* The same malformed text gives the same error from every reader of INI
+ * files: the configuration's and the workload's (the sweep file's is
+ * checked by tests/run_sweep.sh). */
+struct shared_case {
+	const char *text;
+	size_t len;             /* 0: strlen(text) */
+	bool long_tail;         /* append INI_LINE_MAX characters */
+	const char *msg;
+};
+
+static const struct shared_case shared_cases[] = {
+	{ "# c\n\n; c\nno equals sign\n", 0, false,
+	  "f.ini:4: expected '[section]', 'key = value' or a comment, got 'no equals sign'" },
+	{ "[workload\n", 0, false, "f.ini:1: malformed section header '[workload' (expected "
+	  "'[NAME]', then nothing but a comment)" },
+	{ "\t[run] x\n", 0, false, "f.ini:1: malformed section header '[run] x' (expected "
+	  "'[NAME]', then nothing but a comment)" },
+	{ "[ ]\n", 0, false, "f.ini:1: malformed section header '[ ]' (expected '[NAME]', then "
+	  "nothing but a comment)" },
+	{ "; c\nseed = 1\n", 0, false, "f.ini:2: key 'seed' outside any section; expected a "
+	  "[section] line first" },
+	{ "=1\n", 0, false, "f.ini:1: a key is missing before '='" },
+	{ "# c\n# \0\n", 8, false, "f.ini:2: a NUL byte in the text" },
+	{ "\n\n\n#", 0, true, "f.ini:4: line longer than 4096 characters" },
+};
+
+START_TEST(test_same_errors)
+{
+	const struct shared_case *c = &shared_cases[_i];
+	static char text[INI_LINE_MAX + 64];
+	size_t len = c->len ? c->len : strlen(c->text);
+	struct sim_config cfg;
+	struct workload wl;
+	struct sim_error ce = { 0 }, we = { 0 }, re = { 0 };
+	struct log l = { .len = 0 };
+
+	memcpy(text, c->text, len);
+	if (c->long_tail) {
+		memset(text + len, 'x', INI_LINE_MAX);
+		len += INI_LINE_MAX;
+	}
+	ck_assert_int_eq(ini_parse(text, len, "f.ini", record, &l, &re), SIM_E_PARSE);
+	ck_assert_str_eq(re.msg, c->msg);
+	ck_assert_int_eq(cfg_init_defaults(&cfg), 0);
+	ck_assert_int_eq(cfg_load_text(&cfg, text, len, "f.ini", &ce), SIM_E_PARSE);
+	ck_assert_str_eq(ce.msg, c->msg);
+	ck_assert_int_eq(workload_parse_string(&wl, text, len, "f.ini", NULL, &we), SIM_E_PARSE);
+	ck_assert_str_eq(we.msg, c->msg);
+}
+END_TEST
+
+/* And what both accept: comments after a header, CRLF, blanks, a BOM. */
+START_TEST(test_same_syntax)
+{
+	static const char cfg_text[] =
+		"\xef\xbb\xbf# a configuration\r\n"
+		"  [run]   ; the run\r\n"
+		"\tseed\t=\t0x10 ; hex\r\n"
+		"[memory] # memory\n"
+		"latency = 7\n";
+	static const char wl_text[] =
+		"\xef\xbb\xbf# a workload\r\n"
+		"  [workload]   ; the workload\r\n"
+		"\tseed\t=\t0x10 ; hex\r\n"
+		"[vm.a] # a VM\n"
+		"exit_every = 7\n";
+	struct sim_config cfg;
+	struct workload wl;
+	struct sim_error e = { 0 };
+
+	ck_assert_int_eq(cfg_init_defaults(&cfg), 0);
+	ck_assert_msg(cfg_load_string(&cfg, cfg_text, "c.ini", &e) == 0, "%s", e.msg);
+	ck_assert_uint_eq(cfg.run.seed, 16);
+	ck_assert_uint_eq(cfg.memory.latency, 7);
+	ck_assert_msg(workload_parse_string(&wl, wl_text, sizeof(wl_text) - 1, "w.ini", NULL,
+					    &e) == 0, "%s", e.msg);
+	ck_assert_uint_eq(wl.seed, 16);
+	ck_assert_uint_eq(wl.vms[0].exit_every, 7);
+	ck_assert_uint_eq(wl.vms[0].line, 4);
+	workload_free(&wl);
+}
+END_TEST
+
 static Suite *ini_suite(void)
 {
 	Suite *s = suite_create("ini");
@@ -224,6 +308,10 @@ static Suite *ini_suite(void)
 	tcase_add_test(tc, test_nul_and_long_lines);
 	tcase_add_test(tc, test_callback_errors);
 	tcase_add_test(tc, test_file);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("Readers");
+	tcase_add_loop_test(tc, test_same_errors, 0, sizeof(shared_cases) / sizeof(shared_cases[0]));
+	tcase_add_test(tc, test_same_syntax);
 	suite_add_tcase(s, tc);
 	return s;
 }

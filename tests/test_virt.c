@@ -229,7 +229,8 @@ START_TEST(test_wl_errors)
 	parse_bad("[vm.a]\nhuge_fraction = 1.5\n", SIM_E_CONFIG, "w.ini:2: [vm.a] huge_fraction");
 	parse_bad("cpus = 1\n", SIM_E_PARSE, "w.ini:1: key 'cpus' outside any section");
 	parse_bad("[workload\n", SIM_E_PARSE, "w.ini:1: malformed section header");
-	parse_bad("[workload]\ncpus\n", SIM_E_PARSE, "w.ini:2: expected 'key = value'");
+	parse_bad("[workload]\ncpus\n", SIM_E_PARSE,
+		  "w.ini:2: expected '[section]', 'key = value' or a comment, got 'cpus'");
 	parse_bad("[workload]\n= 3\n", SIM_E_PARSE, "w.ini:2: a key is missing");
 	/* the VM is resolved after the text: the error names the vm line */
 	parse_bad("[proc.p]\npattern = seq\n\nvm = nowhere\n", SIM_E_CONFIG,

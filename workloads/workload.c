@@ -1,14 +1,11 @@
 /*
- * workloads/workload.c - the workload INI reader (see workloads/workload.h
- * and workloads/WORKLOADS.md).
+ * workloads/workload.c - the workload file (see workloads/workload.h and
+ * workloads/WORKLOADS.md): its sections and keys, read by sim/ini.c (the
+ * INI reader of every input file) and parsed by sim/parse.c.
  *
- * The reader is a small line parser of its own rather than libinih: it
- * parses from memory with no line-length limit, knows the line of every
- * key, and keeps no state outside the struct it fills, which suits the
- * fuzzer.  Syntax: "[section]" lines; "key = value" lines; blank lines and
- * lines starting with '#' or ';' are comments, and so is everything after
- * " ;" (or a tab and ';') on a key line.  Each section kind has a table of
- * keys (struct wl_key) with a parser and a field.
+ * Each section kind has a table of keys (struct wl_key) with a parser and
+ * a field.  The parser keeps no state outside the struct it fills, which
+ * suits the fuzzer.
  */
 #include "workloads/workload.h"
 
@@ -21,6 +18,7 @@
 #include <strings.h>
 
 #include "sim/config.h"
+#include "sim/ini.h"
 #include "sim/parse.h"
 #include "sim/readfile.h"
 #include "workloads/trace.h"
@@ -296,6 +294,7 @@ struct parser {
 static int perr(struct parser *p, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* An error of the current line; sim/ini.c puts "ORIGIN:LINE: " in front. */
 static int perr(struct parser *p, int code, const char *fmt, ...)
 {
 	char msg[SIM_ERROR_MSG_MAX];
@@ -304,7 +303,7 @@ static int perr(struct parser *p, int code, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	return sim_error_set(p->err, code, "%s:%u: %s", p->origin, p->line, msg);
+	return sim_error_set(p->err, code, "%s", msg);
 }
 
 static char *join_path(const char *dir, const char *path)
@@ -580,8 +579,6 @@ static int do_key(struct parser *p, const char *key, const char *val)
 	size_t i, n;
 	int rc;
 
-	if (p->sec == SEC_NONE)
-		return perr(p, SIM_E_PARSE, "key '%s' outside any section", key);
 	sec = sec_name(p, sb, sizeof(sb));
 	n = sec_keys[p->sec].n;
 	for (i = 0; i < n; i++)
@@ -764,48 +761,16 @@ static int finish(struct parser *p)
 
 /* ---- lines ----------------------------------------------------------------------- */
 
-static char *trim(char *s)
+/* sim/ini.c's callback: a header opens a section, a key line sets a key. */
+static int on_ini_item(void *ctx, const struct ini_item *it, struct sim_error *err)
 {
-	char *e;
+	struct parser *p = ctx;
 
-	while (*s == ' ' || *s == '\t')
-		s++;
-	e = s + strlen(s);
-	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
-		*--e = '\0';
-	return s;
-}
-
-static int do_line(struct parser *p, char *line)
-{
-	char *s = trim(line), *eq, *key, *val, *c;
-
-	if (!*s || *s == '#' || *s == ';')
-		return 0;
-	if (*s == '[') {
-		size_t n = strlen(s);
-
-		if (s[n - 1] != ']' || n < 3)
-			return perr(p, SIM_E_PARSE, "malformed section header '%s'", s);
-		s[n - 1] = '\0';
-		return open_section(p, trim(s + 1));
-	}
-	eq = strchr(s, '=');
-	if (!eq)
-		return perr(p, SIM_E_PARSE, "expected 'key = value' or '[section]', got '%s'", s);
-	*eq = '\0';
-	key = trim(s);
-	val = eq + 1;
-	/* inline comment: ';' after a blank */
-	for (c = val; *c; c++)
-		if (*c == ';' && c > val && (c[-1] == ' ' || c[-1] == '\t')) {
-			*c = '\0';
-			break;
-		}
-	val = trim(val);
-	if (!*key)
-		return perr(p, SIM_E_PARSE, "a key is missing before '='");
-	return do_key(p, key, val);
+	(void)err;              /* p->err is the same */
+	p->line = it->line;
+	if (!it->key)
+		return open_section(p, it->section);
+	return do_key(p, it->key, it->value);
 }
 
 int workload_parse_string(struct workload *wl, const char *text, size_t len,
@@ -813,44 +778,16 @@ int workload_parse_string(struct workload *wl, const char *text, size_t len,
 {
 	struct parser p = { .wl = wl, .origin = origin ? origin : "<workload>",
 			    .base_dir = base_dir, .err = err };
-	char *buf = NULL;
-	size_t cap = 0;
-	int rc = 0;
+	int rc;
 
 	workload_defaults(wl);
 	wl->origin = strdup(p.origin);
-	if (!wl->origin) {
+	if (!wl->origin)
 		rc = sim_error_set(err, SIM_E_NOMEM, "out of memory");
-		goto out;
-	}
-	for (size_t pos = 0; pos < len && !rc;) {
-		const char *nl = memchr(text + pos, '\n', len - pos);
-		size_t n = nl ? (size_t)(nl - (text + pos)) : len - pos;
-
-		p.line++;
-		if (memchr(text + pos, '\0', n)) {
-			rc = perr(&p, SIM_E_PARSE, "a NUL byte in the text");
-			break;
-		}
-		if (n + 1 > cap) {
-			char *q = realloc(buf, n + 1);
-
-			if (!q) {
-				rc = perr(&p, SIM_E_NOMEM, "out of memory");
-				break;
-			}
-			buf = q;
-			cap = n + 1;
-		}
-		memcpy(buf, text + pos, n);
-		buf[n] = '\0';
-		rc = do_line(&p, buf);
-		pos += n + 1;
-	}
+	else
+		rc = ini_parse(text, len, p.origin, on_ini_item, &p, err);
 	if (!rc)
 		rc = finish(&p);
-out:
-	free(buf);
 	if (rc)
 		workload_free(wl);
 	return rc;
