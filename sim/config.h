@@ -13,9 +13,11 @@
  *                         preset's mapping, "ways = 0" -> entries) and
  *                         validates across fields
  *
- * One option table in sim/config.c drives parsing, --help-config, the
- * range checks and the configuration echo, so every key has exactly one
- * name, type, default and help line.  Per-level sections ([tlb.NAME],
+ * One option table (sim/config_table.c; sim/config_impl.h says how the
+ * module's files divide the work) drives parsing, --help-config, the range
+ * checks and the configuration echo, so every key has exactly one name,
+ * type, default and help line.  The geometry rules are mmu/geom.h's, the
+ * INI syntax sim/ini.h's and the value syntax sim/parse.h's.  Per-level sections ([tlb.NAME],
  * [cache.NAME]) use templated rows: the level names come from tlb.levels and
  * cache.levels, which must be set before the level sections are written.
  *
