@@ -5,11 +5,9 @@
  * its field and formats a field back as INI text.
  */
 #include <ctype.h>
-#include <errno.h>
 #include <inttypes.h>
 #include <stddef.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
