@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "mmu/geom.h"
 #include "sim/bits.h"
 #include "sim/config.h"
 #include "sim/config_impl.h"
@@ -107,7 +108,8 @@ static const struct opt run_opts[] = {
 static const struct opt stage1_opts[] = {
 	ROW("granule", OPT_ENUM, struct cfg_stage, granule_shift, granule_choices, "4k", 0, 0,
 	    "translation granule (TCR_EL1.TG0)"),
-	ROW("va_bits", OPT_UINT, struct cfg_stage, ia_bits, NULL, "48", 25, 48,
+	ROW("va_bits", OPT_UINT, struct cfg_stage, ia_bits, NULL, "48", GEOM_S1_MIN_IA_BITS,
+	    GEOM_S1_MAX_IA_BITS,
 	    "virtual address size (64 - TCR_EL1.T0SZ)"),
 	ROW("start_level", OPT_ENUM, struct cfg_stage, start_level, level_choices, "auto", 0, 0,
 	    "first lookup level; auto derives it from va_bits and the granule, "
