@@ -132,17 +132,62 @@ static inline int geom_s2_start_from_sl0(unsigned granule_shift, unsigned sl0)
 }
 
 /*
- * geom_s2_check() - is a stage-2 (granule, IPA size, start level) legal on a
- * CPU whose implemented PA size is @pamax?  Mirrors AArch64.S2InvalidSL,
- * AArch64.S2InconsistentSL and the T0SZ bounds of AArch64.S2TxSZFaults
- * (choosing "fault" for the IMPLEMENTATION DEFINED out-of-range cases).
- * Returns NULL when legal, else a short reason.
+ * geom_max_oa_bits() - the largest output (and, at stage 2, input) address
+ * size a granule can describe without FEAT_LPA2 (TCR.DS = 0): 52 bits with
+ * 64K (FEAT_LPA), 48 with 4K and 16K.
+ */
+static inline unsigned geom_max_oa_bits(unsigned granule_shift)
+{
+	return granule_shift == 16 ? 52 : 48;
+}
+
+/*
+ * geom_s2_min_pamax() - the implemented PA size a stage-2 start level
+ * needs (AArch64.S2InvalidSL): 44 bits for a 4K level-0 start, 42 for a
+ * 16K level-1 start, 44 for a 64K level-1 start; 0 for the others.
+ */
+static inline unsigned geom_s2_min_pamax(unsigned granule_shift, int start_level)
+{
+	if (granule_shift == 12 && start_level == 0)
+		return 44;
+	if (granule_shift == 14 && start_level == 1)
+		return 42;
+	if (granule_shift == 16 && start_level == 1)
+		return 44;
+	return 0;
+}
+
+/* Why a stage-2 geometry is illegal (geom_s2_validate()), in check order. */
+enum geom_s2_why {
+	GEOM_S2_OK = 0,
+	GEOM_S2_IA_SMALL,       /* IPA below geom_s2_min_ia_bits() (T0SZ > 39) */
+	GEOM_S2_IA_LARGE,       /* IPA above geom_s2_max_ia_bits() */
+	GEOM_S2_NO_SL0,         /* no VTCR_EL2.SL0 encoding (geom_s2_sl0() < 0) */
+	GEOM_S2_PAMAX,          /* PAMax below geom_s2_min_pamax() */
+	GEOM_S2_NO_BITS,        /* the start level resolves no IPA bit */
+	GEOM_S2_CONCAT,         /* more than 16 concatenated start tables */
+};
+
+/*
+ * geom_s2_validate() - is a stage-2 (granule, IPA size, start level) legal
+ * on a CPU whose implemented PA size is @pamax?  Mirrors the T0SZ bounds of
+ * AArch64.S2TxSZFaults (choosing "fault" for the IMPLEMENTATION DEFINED
+ * out-of-range cases), AArch64.S2InvalidSL and AArch64.S2InconsistentSL,
+ * checked in the order of enum geom_s2_why.
+ * Return: GEOM_S2_OK, or the first rule broken.
+ */
+enum geom_s2_why geom_s2_validate(unsigned granule_shift, unsigned ia_bits, int start_level,
+				  unsigned pamax);
+
+/*
+ * geom_s2_check() - geom_s2_validate() as text: NULL when legal, else a
+ * short reason.
  */
 const char *geom_s2_check(unsigned granule_shift, unsigned ia_bits, int start_level,
 			  unsigned pamax);
 
 /* Minimum and maximum stage-2 IPA sizes for a granule on a @pamax CPU:
- * 64 - max T0SZ (25 bits) up to PAMax (capped at 48 except with 64K). */
+ * 64 - max T0SZ (25 bits) up to PAMax, at most geom_max_oa_bits(). */
 unsigned geom_s2_min_ia_bits(void);
 unsigned geom_s2_max_ia_bits(unsigned granule_shift, unsigned pamax);
 

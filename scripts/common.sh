@@ -3,7 +3,7 @@
 # tree out of source under build/FLAVOUR.  Safe to run any number of times.
 
 MMUSIM_DEBS="gcc make autoconf automake pkg-config check libsubunit-dev \
-libjemalloc-dev zlib1g-dev libzstd-dev libinih-dev gnuplot-nox valgrind libxml2-utils slurmctld slurmd slurm-client \
+libjemalloc-dev zlib1g-dev libzstd-dev gnuplot-nox valgrind libxml2-utils slurmctld slurmd slurm-client \
 liblzma-dev libbz2-dev xz-utils bzip2 gzip zstd groff-base man-db"
 
 log() { printf '%s\n' "$*" >&2; }

@@ -15,9 +15,7 @@
  *   - One summary line goes to standard error; --quiet drops it.  Bad usage
  *     and bad parameters exit with status 2.
  */
-#include <errno.h>
 #include <inttypes.h>
-#include <math.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -27,6 +25,7 @@
 #include <unistd.h>
 
 #include "sim/cmd.h"
+#include "sim/parse.h"
 #include "workloads/gen.h"
 #include "workloads/trace.h"
 
@@ -82,52 +81,15 @@ static void gen_usage(FILE *f)
 		"  --quiet          do not print the summary line on standard error\n"
 		"  --help           show this help\n"
 		"\n"
-		"SIZE and ADDR take the suffixes k, m, g, t (powers of 1024) or a 0x prefix;\n"
-		"counts (N for --accesses) take k, m, g as powers of 1000.  Options may be\n"
-		"written --opt VALUE or --opt=VALUE.\n",
+		"Integers are decimal or 0x hex.  SIZE and ADDR take the suffixes k, m, g,\n"
+		"t (powers of 1024); counts (N) take k, m, g, t as powers of 1000.  F, P, R\n"
+		"and S are decimal numbers (0.3, 2, 1e-3).\n"
+		"Options may be written --opt VALUE or --opt=VALUE.\n",
 		gen_pattern_name(d.pattern), d.footprint, d.base, d.size, d.write_frac,
 		d.misalign, d.stride, GEN_ZIPF_MAX_EXPONENT, d.zipf_s, d.page_size,
 		d.node_size, d.hot_frac, GEN_DEFAULT_CLI_FETCH_RATIO, d.code_bytes,
 		d.code_base, d.branch_prob, d.far_prob, d.near_bytes, d.accesses, d.seed,
 		(unsigned)d.cpu);
-}
-
-/* Parses an unsigned number with an optional suffix; @binary selects powers
- * of 1024 for the suffixes (sizes) rather than of 1000 (counts). */
-static int parse_u64(const char *s, bool binary, uint64_t *out)
-{
-	static const char suffixes[] = "kmgt";
-	unsigned long long v;
-	uint64_t mul = 1;
-	const char *sfx;
-	char *end;
-
-	if (!*s || *s == '-' || *s == '+' || *s == ' ')
-		return -1;
-	errno = 0;
-	v = strtoull(s, &end, s[0] == '0' && (s[1] | 0x20) == 'x' ? 16 : 10);
-	if (errno || end == s)
-		return -1;
-	if (*end) {
-		sfx = strchr(suffixes, end[0] | 0x20);
-		if (!sfx || end[1])
-			return -1;
-		for (long i = 0; i <= sfx - suffixes; i++)
-			mul *= binary ? 1024 : 1000;
-	}
-	if (v > UINT64_MAX / mul)
-		return -1;
-	*out = (uint64_t)v * mul;
-	return 0;
-}
-
-static int parse_double(const char *s, double *out)
-{
-	char *end;
-
-	errno = 0;
-	*out = strtod(s, &end);
-	return errno || end == s || *end || !isfinite(*out) ? -1 : 0;
 }
 
 struct gen_args {
@@ -179,7 +141,7 @@ static int set_value(struct gen_args *a, const struct gen_opt *o, const char *va
 	switch (o->type) {
 	case OPT_SIZE:
 	case OPT_COUNT:
-		if (parse_u64(val, o->type == OPT_SIZE, &u) < 0) {
+		if (parse_u64(val, o->type == OPT_SIZE ? PARSE_BYTES : PARSE_COUNT, &u)) {
 			fprintf(stderr, "mmusim: gen: --%s: expected a %s, got '%s'\n", o->name,
 				o->type == OPT_SIZE ? "size such as 4096, 2m or 0x1000" :
 				"count such as 1000 or 10m", val);
@@ -190,7 +152,7 @@ static int set_value(struct gen_args *a, const struct gen_opt *o, const char *va
 	case OPT_UINT: {
 		unsigned v;
 
-		if (parse_u64(val, false, &u) < 0 || u > 4096) {
+		if (parse_u64(val, PARSE_COUNT, &u) || u > 4096) {
 			fprintf(stderr, "mmusim: gen: --%s: expected a small number, got '%s'\n",
 				o->name, val);
 			return -1;
@@ -200,7 +162,7 @@ static int set_value(struct gen_args *a, const struct gen_opt *o, const char *va
 		return 0;
 	}
 	case OPT_REAL:
-		if (parse_double(val, &d) < 0) {
+		if (parse_real(val, &d)) {
 			fprintf(stderr, "mmusim: gen: --%s: expected a number, got '%s'\n", o->name,
 				val);
 			return -1;
@@ -274,7 +236,7 @@ static int parse_args(int argc, char **argv, struct gen_args *a)
 		if (!strcmp(name, "cpu")) {
 			uint64_t u;
 
-			if (parse_u64(val, false, &u) < 0 || u > UINT16_MAX) {
+			if (parse_u64(val, PARSE_COUNT, &u) || u > UINT16_MAX) {
 				fprintf(stderr, "mmusim: gen: --cpu: expected 0..65535, got '%s'\n", val);
 				return -1;
 			}
@@ -284,7 +246,7 @@ static int parse_args(int argc, char **argv, struct gen_args *a)
 		if (!strcmp(name, "level")) {
 			uint64_t u;
 
-			if (parse_u64(val, false, &u) < 0 || u < 1 || u > 19) {
+			if (parse_u64(val, PARSE_COUNT, &u) || u < 1 || u > 19) {
 				fprintf(stderr, "mmusim: gen: --level: expected 1..19, got '%s'\n", val);
 				return -1;
 			}

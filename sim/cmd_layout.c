@@ -18,6 +18,7 @@
 #include "mmu/regime.h"
 #include "sim/bits.h"
 #include "sim/cmd.h"
+#include "sim/parse.h"
 
 struct layout_req {
 	int stage;
@@ -70,10 +71,9 @@ static int parse_granule(const char *s)
 
 static bool parse_uint(const char *s, unsigned lo, unsigned hi, unsigned *v)
 {
-	char *end;
-	unsigned long x = strtoul(s, &end, 10);
+	uint64_t x;
 
-	if (!*s || *end || x < lo || x > hi)
+	if (parse_u64(s, PARSE_PLAIN, &x) || x < lo || x > hi)
 		return false;
 	*v = (unsigned)x;
 	return true;

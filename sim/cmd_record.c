@@ -45,6 +45,7 @@
 #include "sim/cmd.h"
 #include "sim/install_paths.h"
 #include "sim/installed.h"
+#include "sim/parse.h"
 #include "workloads/trace.h"
 
 #define RECORD_BATCH 4096
@@ -489,12 +490,9 @@ static int check_output_dir(const char *out)
 
 static int parse_count(const char *opt, const char *s, uint64_t min, uint64_t max, uint64_t *v)
 {
-	char *end;
-	unsigned long long x;
+	uint64_t x;
 
-	errno = 0;
-	x = strtoull(s, &end, 10);
-	if (errno || end == s || *end || s[0] == '-' || x < min || x > max) {
+	if (parse_u64(s, PARSE_PLAIN, &x) || x < min || x > max) {
 		fprintf(stderr, "mmusim record: %s: expected a number %" PRIu64 "..%" PRIu64
 			", got '%s'\n", opt, min, max, s);
 		return -1;

@@ -19,6 +19,9 @@
  *     preset = cortex-a76
  *     set = tlb.L2.entries=1024
  *
+ * read by sim/ini.c and sim/parse.c, the reader and value parser of
+ * configuration and workload files.
+ *
  * Cells are (configuration, workload).  OUT/cells.tsv lists them (id,
  * configuration name, workload name, the arguments of `mmusim run`); each
  * cell's result is OUT/cells/ID.json, written atomically by `mmusim run`, so
@@ -57,7 +60,9 @@
 #include "sim/cmd.h"
 #include "sim/config.h"
 #include "sim/emit.h"
+#include "sim/ini.h"
 #include "sim/json_read.h"
+#include "sim/parse.h"
 #include "sim/readfile.h"
 #include "sim/report_data.h"
 #include "sim/stats.h"
@@ -160,44 +165,31 @@ static char *abs_path(const char *dir, const char *p)
 
 #define SWEEP_MAX_TIME_LIMIT (30UL * 86400)
 
-/* A duration: N, Ns, Nm, Nh or Nd, N a whole number; 0 means no limit.
- * Return: 0 and *@secs, or -1. */
+/* A duration: N, Ns, Nm, Nh or Nd (sim/parse.h, PARSE_SECONDS), at most 30
+ * days; 0 or none means no limit.  Return: 0 and *@secs, or -1. */
 static int parse_duration(const char *s, unsigned long *secs)
 {
-	unsigned long v, mul = 1;
-	char *end;
+	uint64_t v;
 
-	if (*s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno)
-		return -1;
-	if (*end) {
-		switch (*end) {
-		case 's': mul = 1; break;
-		case 'm': mul = 60; break;
-		case 'h': mul = 3600; break;
-		case 'd': mul = 86400; break;
-		default: return -1;
-		}
-		if (end[1])
-			return -1;
+	if (!strcmp(s, "none")) {
+		*secs = 0;
+		return 0;
 	}
-	if (v > SWEEP_MAX_TIME_LIMIT / mul)
+	if (parse_u64(s, PARSE_SECONDS, &v) || v > SWEEP_MAX_TIME_LIMIT)
 		return -1;
-	*secs = v * mul;
+	*secs = (unsigned long)v;
 	return 0;
 }
 
+/* A vary line's value; messages name the key, sim/ini.c adds FILE:LINE. */
 static int parse_vary(struct sweep *sw, char *val, unsigned line, struct sim_error *err)
 {
 	struct sw_vary *v, *nv;
 	char *colon = strchr(val, ':'), *save = NULL, *tok;
 
 	if (!colon)
-		return sim_error_set(err, SIM_E_PARSE, "%s:%u: vary: expected 'SECTION.KEY: "
-				     "VALUE, VALUE...' (or 'KEY, KEY: V/V, V/V')", sw->file, line);
+		return sim_error_set(err, SIM_E_PARSE, "vary: expected 'SECTION.KEY: "
+				     "VALUE, VALUE...' (or 'KEY, KEY: V/V, V/V')");
 	*colon = '\0';
 	nv = realloc(sw->vary, (sw->nvary + 1) * sizeof(*nv));
 	if (!nv)
@@ -209,21 +201,20 @@ static int parse_vary(struct sweep *sw, char *val, unsigned line, struct sim_err
 	for (tok = strtok_r(val, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		tok = trim(tok);
 		if (!*tok || strchr(tok, '=') || strchr(tok, ' ') || !strchr(tok, '.'))
-			return sim_error_set(err, SIM_E_PARSE, "%s:%u: vary: '%s' is not a "
-					     "SECTION.KEY", sw->file, line, tok);
+			return sim_error_set(err, SIM_E_PARSE, "vary: '%s' is not a "
+					     "SECTION.KEY", tok);
 		if (strv_add(&v->keys, tok, line))
 			return sim_error_set(err, SIM_E_NOMEM, "out of memory");
 	}
 	if (!v->keys.n)
-		return sim_error_set(err, SIM_E_PARSE, "%s:%u: vary: no key before ':'", sw->file, line);
+		return sim_error_set(err, SIM_E_PARSE, "vary: no key before ':'");
 	for (tok = strtok_r(colon + 1, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		char *vs = NULL, *part;
 		size_t k = 0;
 
 		tok = trim(tok);
 		if (!*tok)
-			return sim_error_set(err, SIM_E_PARSE, "%s:%u: vary: an empty value",
-					     sw->file, line);
+			return sim_error_set(err, SIM_E_PARSE, "vary: an empty value");
 		for (part = strtok_r(tok, "/", &vs); part; part = strtok_r(NULL, "/", &vs), k++) {
 			part = trim(part);
 			if (!*part || k >= v->keys.n)
@@ -232,14 +223,13 @@ static int parse_vary(struct sweep *sw, char *val, unsigned line, struct sim_err
 				return sim_error_set(err, SIM_E_NOMEM, "out of memory");
 		}
 		if (k != v->keys.n || part)
-			return sim_error_set(err, SIM_E_PARSE, "%s:%u: vary: value '%s' needs %zu "
-					     "part%s separated by '/', one per key", sw->file, line,
+			return sim_error_set(err, SIM_E_PARSE, "vary: value '%s' needs %zu "
+					     "part%s separated by '/', one per key",
 					     tok, v->keys.n, v->keys.n == 1 ? "" : "s");
 		v->nvals++;
 	}
 	if (!v->nvals)
-		return sim_error_set(err, SIM_E_PARSE, "%s:%u: vary: no values after ':'",
-				     sw->file, line);
+		return sim_error_set(err, SIM_E_PARSE, "vary: no values after ':'");
 	return 0;
 }
 
@@ -267,8 +257,7 @@ static void sweep_free(struct sweep *sw)
 }
 
 /* Check one assignment on a default configuration: unknown keys and bad values. */
-static int check_set(const struct sweep *sw, const char *preset, const char *assign,
-		     unsigned line, struct sim_error *err)
+static int check_set(const char *preset, const char *assign, struct sim_error *err)
 {
 	struct sim_config cfg;
 	struct sim_error e = { 0 };
@@ -276,16 +265,155 @@ static int check_set(const struct sweep *sw, const char *preset, const char *ass
 	if (cfg_init_defaults(&cfg) || (preset && cfg_load_preset(&cfg, preset, &e)))
 		return 0;       /* reported where the preset is checked */
 	if (cfg_set(&cfg, assign, &e))
-		return sim_error_set(err, SIM_E_CONFIG, "%s:%u: %s", sw->file, line, e.msg);
+		return sim_error_set(err, SIM_E_CONFIG, "%s", e.msg);
 	return 0;
 }
 
+/* What the INI callback works on. */
+struct sweep_reader {
+	struct sweep *sw;
+	struct sw_config *cur;  /* the section being read */
+};
+
+/* A "[sweep]" or "[config NAME]" line. */
+static int sweep_section(struct sweep_reader *r, const char *name, unsigned line,
+			 struct sim_error *err)
+{
+	struct sweep *sw = r->sw;
+	struct sw_config *nc;
+	const char *cname = name + 6;
+
+	if (!strcmp(name, "sweep")) {
+		r->cur = &sw->base;
+		return 0;
+	}
+	if (strncmp(name, "config", 6) || (*cname != ' ' && *cname != '\t'))
+		return sim_error_set(err, SIM_E_PARSE, "unknown section '[%s]' (expected [sweep] "
+				     "or [config NAME])", name);
+	while (*cname == ' ' || *cname == '\t')
+		cname++;
+	for (size_t i = 0; i < sw->ncfg; i++)
+		if (!strcmp(sw->cfg[i].name, cname))
+			return sim_error_set(err, SIM_E_PARSE, "configuration '%s' is already "
+					     "defined on line %u", cname, sw->cfg[i].line);
+	nc = realloc(sw->cfg, (sw->ncfg + 1) * sizeof(*nc));
+	if (!nc)
+		return sim_error_set(err, SIM_E_NOMEM, "out of memory");
+	sw->cfg = nc;
+	r->cur = &sw->cfg[sw->ncfg++];
+	memset(r->cur, 0, sizeof(*r->cur));
+	r->cur->line = line;
+	r->cur->name = strdup(cname);
+	if (!r->cur->name)
+		return sim_error_set(err, SIM_E_NOMEM, "out of memory");
+	return 0;
+}
+
+/* A "workload = [NAME: ]PATH" line. */
+static int sweep_workload(struct sweep *sw, char *val, unsigned line, struct sim_error *err)
+{
+	char *colon = strstr(val, ": "), *name = NULL, *p, label[256];
+	struct sim_error te = { 0 };
+	int rc = 0;
+
+	if (colon) {
+		*colon = '\0';
+		name = trim(val);
+		val = trim(colon + 2);
+	}
+	p = abs_path(sw->dir, val);
+	if (!p)
+		return sim_error_set(err, SIM_E_NOMEM, "out of memory");
+	/* a trace: it opens and is one, checked once here, not per cell */
+	if (trace_reader_check(p, NULL, NULL, &te)) {
+		rc = sim_error_set(err, te.code, "workload: %s", te.msg);
+		free(p);
+		return rc;
+	}
+	if (!name) {
+		rd_trace_label(val, label, sizeof(label));
+		name = label;
+	}
+	if (strchr(name, '\t'))
+		rc = sim_error_set(err, SIM_E_PARSE, "workload name has a tab");
+	if (!rc && (strv_add(&sw->wl_name, name, line) || strv_add(&sw->wl_path, p, line)))
+		rc = sim_error_set(err, SIM_E_NOMEM, "out of memory");
+	free(p);
+	return rc;
+}
+
+/* sim/ini.c's callback; messages name the key, the reader adds FILE:LINE. */
+static int on_sweep_item(void *ctx, const struct ini_item *it, struct sim_error *err)
+{
+	struct sweep_reader *r = ctx;
+	struct sweep *sw = r->sw;
+	struct sw_config *cur = r->cur;
+	const char *key = it->key;
+	char val[INI_LINE_MAX + 1];
+	bool base;
+
+	if (!key)
+		return sweep_section(r, it->section, it->line, err);
+	base = cur == &sw->base;
+	snprintf(val, sizeof(val), "%s", it->value);
+	if (!*val)
+		return sim_error_set(err, SIM_E_PARSE, "%s: empty value", key);
+	if (!strcmp(key, "preset")) {
+		if (!cfg_preset_find(val) && strcmp(val, "none"))
+			return sim_error_set(err, SIM_E_CONFIG, "unknown preset '%s' (try "
+					     "'mmusim run --help')", val);
+		free(cur->preset);
+		cur->preset = strdup(val);
+		cur->preset_line = it->line;
+		return cur->preset ? 0 : sim_error_set(err, SIM_E_NOMEM, "out of memory");
+	}
+	if (!strcmp(key, "config")) {
+		free(cur->config);
+		cur->config = abs_path(sw->dir, val);
+		cur->config_line = it->line;
+		if (!cur->config)
+			return sim_error_set(err, SIM_E_NOMEM, "out of memory");
+		if (access(cur->config, R_OK))
+			return sim_error_set(err, SIM_E_IO, "config: cannot read %s: %s",
+					     cur->config, strerror(errno));
+		return 0;
+	}
+	if (!strcmp(key, "set")) {
+		const char *pre = cur->preset ? cur->preset : sw->base.preset;
+		int rc;
+
+		if (!strchr(val, '='))
+			return sim_error_set(err, SIM_E_PARSE, "set: expected 'SECTION.KEY=VALUE'");
+		if ((rc = check_set(pre, val, err)))
+			return rc;
+		if (strv_add(&cur->sets, val, it->line))
+			return sim_error_set(err, SIM_E_NOMEM, "out of memory");
+		return 0;
+	}
+	if (!strcmp(key, "vary") && base)
+		return parse_vary(sw, val, it->line, err);
+	if (!strcmp(key, "time_limit") && base) {
+		if (parse_duration(val, &sw->time_limit))
+			return sim_error_set(err, SIM_E_PARSE, "time_limit: expected a duration (N "
+					     "seconds, or Ns, Nm, Nh, Nd; 0 or none for none) of at "
+					     "most 30 days, got '%s'", val);
+		return 0;
+	}
+	if (!strcmp(key, "workload") && base)
+		return sweep_workload(sw, val, it->line, err);
+	return sim_error_set(err, SIM_E_PARSE, "unknown key '%s' in %s (expected %s)", key,
+			     base ? "[sweep]" : "[config]",
+			     base ? "preset, config, set, vary, workload or time_limit" :
+			     "preset, config or set");
+}
+
+/* The sweep file @path (results/README.md), in the syntax of sim/ini.h. */
 static int sweep_parse(struct sweep *sw, const char *path, struct sim_error *err)
 {
-	char *text = NULL, *line, *next, *real;
+	struct sweep_reader r = { .sw = sw };
+	char *text = NULL, *real;
+	unsigned lines = 0;
 	size_t len;
-	unsigned lineno = 0;
-	struct sw_config *cur = NULL;
 	int rc;
 
 	memset(sw, 0, sizeof(*sw));
@@ -305,156 +433,16 @@ static int sweep_parse(struct sweep *sw, const char *path, struct sim_error *err
 	} else {
 		sw->dir = strdup(".");
 	}
-	for (line = text; line && line < text + len && !rc; line = next) {
-		char *eq, *key, *val;
-
-		next = strchr(line, '\n');
-		if (next)
-			*next++ = '\0';
-		lineno++;
-		line = trim(line);
-		if (!*line || *line == '#' || *line == ';')
-			continue;
-		if (*line == '[') {
-			char *close = strchr(line, ']');
-
-			if (!close || (trim(close + 1)[0] && trim(close + 1)[0] != ';'))
-				rc = sim_error_set(err, SIM_E_PARSE, "%s:%u: expected '[sweep]' or "
-						   "'[config NAME]'", path, lineno);
-			else {
-				*close = '\0';
-				key = trim(line + 1);
-				if (!strcmp(key, "sweep")) {
-					cur = &sw->base;
-				} else if (!strncmp(key, "config", 6) && (key[6] == ' ' || key[6] == '\t') &&
-					   *trim(key + 6)) {
-					struct sw_config *nc = realloc(sw->cfg, (sw->ncfg + 1) * sizeof(*nc));
-
-					if (!nc) {
-						rc = sim_error_set(err, SIM_E_NOMEM, "out of memory");
-						break;
-					}
-					sw->cfg = nc;
-					cur = &sw->cfg[sw->ncfg++];
-					memset(cur, 0, sizeof(*cur));
-					cur->name = strdup(trim(key + 6));
-					cur->line = lineno;
-					for (size_t i = 0; i + 1 < sw->ncfg && cur->name; i++)
-						if (!strcmp(sw->cfg[i].name, cur->name))
-							rc = sim_error_set(err, SIM_E_PARSE, "%s:%u: configuration "
-									   "'%s' is already defined on line %u",
-									   path, lineno, cur->name,
-									   sw->cfg[i].line);
-				} else {
-					rc = sim_error_set(err, SIM_E_PARSE, "%s:%u: unknown section '[%s]' "
-							   "(expected [sweep] or [config NAME])", path,
-							   lineno, key);
-				}
-			}
-			continue;
-		}
-		eq = strchr(line, '=');
-		if (!eq) {
-			rc = sim_error_set(err, SIM_E_PARSE, "%s:%u: expected 'key = value'", path, lineno);
-			break;
-		}
-		*eq = '\0';
-		key = trim(line);
-		/* an inline comment: ';' after a blank, as in configuration files */
-		for (char *c = eq + 1; *c; c++)
-			if (*c == ';' && (c[-1] == ' ' || c[-1] == '\t')) {
-				*c = '\0';
-				break;
-			}
-		val = trim(eq + 1);
-		if (!cur) {
-			rc = sim_error_set(err, SIM_E_PARSE, "%s:%u: '%s' outside a section (start "
-					   "with [sweep])", path, lineno, key);
-			break;
-		}
-		if (!*val) {
-			rc = sim_error_set(err, SIM_E_PARSE, "%s:%u: %s: empty value", path, lineno, key);
-			break;
-		}
-		if (!strcmp(key, "preset")) {
-			if (!cfg_preset_find(val) && strcmp(val, "none")) {
-				rc = sim_error_set(err, SIM_E_CONFIG, "%s:%u: unknown preset '%s' (try "
-						   "'mmusim run --help')", path, lineno, val);
-				break;
-			}
-			free(cur->preset);
-			cur->preset = strdup(val);
-			cur->preset_line = lineno;
-		} else if (!strcmp(key, "config")) {
-			free(cur->config);
-			cur->config = abs_path(sw->dir, val);
-			cur->config_line = lineno;
-			if (cur->config && access(cur->config, R_OK))
-				rc = sim_error_set(err, SIM_E_IO, "%s:%u: config: cannot read %s: %s",
-						   path, lineno, cur->config, strerror(errno));
-		} else if (!strcmp(key, "set")) {
-			const char *pre = cur->preset ? cur->preset : sw->base.preset;
-
-			if (!strchr(val, '='))
-				rc = sim_error_set(err, SIM_E_PARSE, "%s:%u: set: expected "
-						   "'SECTION.KEY=VALUE'", path, lineno);
-			else
-				rc = check_set(sw, pre, val, lineno, err);
-			if (!rc && strv_add(&cur->sets, val, lineno))
-				rc = sim_error_set(err, SIM_E_NOMEM, "out of memory");
-		} else if (!strcmp(key, "vary") && cur == &sw->base) {
-			rc = parse_vary(sw, val, lineno, err);
-		} else if (!strcmp(key, "time_limit") && cur == &sw->base) {
-			if (parse_duration(val, &sw->time_limit))
-				rc = sim_error_set(err, SIM_E_PARSE, "%s:%u: time_limit: expected a "
-						   "duration (N seconds, or Ns, Nm, Nh, Nd; 0 for none) "
-						   "of at most 30 days, got '%s'", path, lineno, val);
-		} else if (!strcmp(key, "workload") && cur == &sw->base) {
-			char *colon = strstr(val, ": "), *name, *p, label[256];
-			struct sim_error te = { 0 };
-
-			if (colon) {
-				*colon = '\0';
-				name = trim(val);
-				val = trim(colon + 2);
-			} else {
-				name = NULL;
-			}
-			p = abs_path(sw->dir, val);
-			if (!p) {
-				rc = sim_error_set(err, SIM_E_NOMEM, "out of memory");
-				break;
-			}
-			/* a trace: it opens and is one, checked once here, not per cell */
-			if (trace_reader_check(p, NULL, NULL, &te)) {
-				rc = sim_error_set(err, te.code, "%s:%u: workload: %s", path, lineno,
-						   te.msg);
-				free(p);
-				break;
-			}
-			if (!name) {
-				rd_trace_label(val, label, sizeof(label));
-				name = label;
-			}
-			if (strchr(name, '\t'))
-				rc = sim_error_set(err, SIM_E_PARSE, "%s:%u: workload name has a tab",
-						   path, lineno);
-			if (!rc && (strv_add(&sw->wl_name, name, lineno) ||
-				    strv_add(&sw->wl_path, p, lineno)))
-				rc = sim_error_set(err, SIM_E_NOMEM, "out of memory");
-			free(p);
-		} else {
-			rc = sim_error_set(err, SIM_E_PARSE, "%s:%u: unknown key '%s' in %s (expected "
-					   "%s)", path, lineno, key, cur == &sw->base ? "[sweep]" :
-					   "[config]", cur == &sw->base ?
-					   "preset, config, set, vary, workload or time_limit" :
-					   "preset, config or set");
-		}
-	}
+	if (!sw->dir)
+		rc = sim_error_set(err, SIM_E_NOMEM, "out of memory");
+	if (!rc)
+		rc = ini_parse(text, len, path, on_sweep_item, &r, err);
+	for (size_t i = 0; i < len; i++)
+		lines += text[i] == '\n' || i + 1 == len;
 	free(text);
 	if (!rc && !sw->wl_path.n)
 		rc = sim_error_set(err, SIM_E_PARSE, "%s:%u: no workload (add 'workload = TRACE' "
-				   "to [sweep])", path, lineno);
+				   "to [sweep])", path, lines);
 	return rc;
 }
 

@@ -7,15 +7,17 @@
  *   cfg_init_defaults()   option-table defaults plus the Neoverse N1 TLB,
  *                         walk-cache and cache parameters (see sim/CONFIG.md)
  *   cfg_load_preset()     --preset NAME: replaces everything with a preset
- *   cfg_load_file()       an INI file (libinih), keys applied in file order
+ *   cfg_load_file()       an INI file (sim/ini.h), keys applied in file order
  *   cfg_set()             --set section.key=value overrides, in order
  *   cfg_finalize()        derives what depends on other keys (the one-level
  *                         preset's mapping, "ways = 0" -> entries) and
  *                         validates across fields
  *
- * One option table in sim/config.c drives parsing, --help-config, the
- * range checks and the configuration echo, so every key has exactly one
- * name, type, default and help line.  Per-level sections ([tlb.NAME],
+ * One option table (sim/config_table.c; sim/config_impl.h says how the
+ * module's files divide the work) drives parsing, --help-config, the range
+ * checks and the configuration echo, so every key has exactly one name,
+ * type, default and help line.  The geometry rules are mmu/geom.h's, the
+ * INI syntax sim/ini.h's and the value syntax sim/parse.h's.  Per-level sections ([tlb.NAME],
  * [cache.NAME]) use templated rows: the level names come from tlb.levels and
  * cache.levels, which must be set before the level sections are written.
  *
@@ -31,10 +33,12 @@
 #define MMUSIM_SIM_CONFIG_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
 #include "sim/err.h"
+#include "sim/parse.h"
 #include "sim/types.h"
 
 #define CFG_NAME_MAX            16      /* level names, NUL included */
@@ -42,7 +46,7 @@
 #define CFG_TLB_LEVELS_MAX      8
 #define CFG_CACHE_LEVELS_MAX    4
 #define CFG_LEVEL_AUTO          (-1)    /* start_level = auto */
-#define CFG_PPM_ONE             1000000u
+#define CFG_PPM_ONE             PARSE_PPM_ONE   /* fractions: parts per million */
 
 enum cfg_mode {
 	CFG_MODE_NATIVE = 0,    /* stage 1 only */
@@ -238,21 +242,28 @@ int cfg_load_preset(struct sim_config *cfg, const char *name, struct sim_error *
 /**
  * cfg_load_file() - apply an INI file to @cfg, key by key in file order.
  * @cfg:  on error left unchanged.
- * @path: the file; its name appears in messages as "PATH:LINE: ...".
+ * @path: the file ("-" for standard input); its name appears in messages
+ *        as "PATH:LINE: ...".
  * @err:  filled on error; may be NULL.
  *
- * Unknown sections and keys, bad and out-of-range values are errors naming
- * PATH:LINE.  [tlb] levels (and [cache] levels) must come before the level
- * sections they name.  Setting run.preset loads that preset at that point.
+ * The syntax is sim/ini.h's.  Unknown sections (at their header line) and
+ * keys, bad and out-of-range values are errors naming PATH:LINE.  [tlb]
+ * levels (and [cache] levels) must come before the level sections they
+ * name.  Setting run.preset loads that preset at that point.
  * Return: 0, SIM_E_IO if the file cannot be read, SIM_E_PARSE for a
- * malformed line, SIM_E_CONFIG for a bad key or value.
+ * malformed line, SIM_E_CONFIG for a bad section, key or value.
  */
 int cfg_load_file(struct sim_config *cfg, const char *path, struct sim_error *err);
 
 /**
- * cfg_load_string() - as cfg_load_file(), from INI text in memory.
+ * cfg_load_text() - as cfg_load_file(), from @len bytes of INI text in
+ * memory (a NUL byte in them is an error).
  * @origin: the name messages use in place of a path.
  */
+int cfg_load_text(struct sim_config *cfg, const char *text, size_t len, const char *origin,
+		  struct sim_error *err);
+
+/* cfg_load_string() - cfg_load_text() of a NUL-terminated string. */
 int cfg_load_string(struct sim_config *cfg, const char *text, const char *origin,
 		    struct sim_error *err);
 
@@ -298,20 +309,30 @@ int cfg_validate(const struct sim_config *cfg, struct sim_error *err);
  * @st:    &cfg->stage1 or &cfg->stage2.
  * @stage: which one it is (the auto rules differ).
  *
- * Stage 1: 4 - floor((va_bits - 4) / (granule_shift - 3)).  Stage 2, auto:
- * the fewest levels that need at most 16 concatenated tables, never fewer
- * than two (KVM's choice).
- * Return: 0..3, or -1 if an explicit start level is illegal.
+ * Stage 1: geom_s1_start_level(), 4 - floor((va_bits - 4) / (granule_shift
+ * - 3)); an explicit value must agree.  Stage 2: auto is
+ * geom_s2_default_start_level(), the fewest levels that need at most 16
+ * concatenated tables, never fewer than two (KVM's choice); the level must
+ * pass geom_s2_validate() with pa_bits as PAMax.
+ * Return: 0..3, or -1 if the start level is illegal.
  */
 int cfg_start_level(const struct cfg_stage *st, enum mmu_stage stage);
 
 /**
- * cfg_block_level() - the shallowest level at which the page-table builder
- * places blocks: 1, 2, or 3 when only pages are used.  blocks = l1 falls back
- * to level 2 for the 16K and 64K granules; no block is placed above the start
- * level.
+ * cfg_pamax() - the implemented physical address size of @cfg's CPU
+ * (ID_AA64MMFR0_EL1.PARange): [stage1] pa_bits in native mode, [stage2]
+ * pa_bits otherwise.  It decides which blocks the granules have.
  */
-int cfg_block_level(const struct cfg_stage *st, enum mmu_stage stage);
+unsigned cfg_pamax(const struct sim_config *cfg);
+
+/**
+ * cfg_block_level() - the shallowest level at which the page-table builder
+ * places blocks: 1, 2, or 3 when only pages are used.  blocks = l1 asks for
+ * level 1, l2 for level 2; no block is placed above the start level, and a
+ * level the granule has no block at on a CPU of @pamax (geom_block_allowed():
+ * 16K never, 64K only with a 52-bit PA) gives the next deeper one.
+ */
+int cfg_block_level(const struct cfg_stage *st, enum mmu_stage stage, unsigned pamax);
 
 /**
  * cfg_min_page_shift() - log2 of the smallest page a TLB entry describes in

@@ -1,8 +1,12 @@
-# sim/config.mk: configuration, presets, statistics registry and emitters
-# (sim/config.*, sim/presets.c, sim/stats.*, sim/emit.*) and their tests.
+# sim/config.mk: configuration, presets, the INI reader and the value
+# parser of every input file, statistics registry and emitters
+# (sim/config.*, sim/presets.c, sim/ini.*, sim/parse.*, sim/stats.*,
+# sim/emit.*) and their tests.
 
 libmmusim_a_SOURCES += \
-	sim/config.h sim/config.c sim/presets.c \
+	sim/config.h sim/config_impl.h sim/config.c sim/config_table.c \
+	sim/config_check.c sim/config_echo.c sim/presets.c \
+	sim/ini.h sim/ini.c sim/parse.h sim/parse.c \
 	sim/stats.h sim/stats.c \
 	sim/emit.h sim/emit.c \
 	sim/csv.h sim/csv.c
@@ -13,8 +17,18 @@ EXTRA_DIST += sim/CONFIG.md \
 	tests/data/config/syntax.ini tests/data/config/level_before_list.ini \
 	tests/data/config/bad_geometry.ini
 
-check_PROGRAMS += tests/test_config tests/test_stats tests/test_emit
-TESTS += tests/test_config tests/test_stats tests/test_emit
+check_PROGRAMS += tests/test_config tests/test_stats tests/test_emit \
+	tests/test_ini tests/test_parse
+TESTS += tests/test_config tests/test_stats tests/test_emit \
+	tests/test_ini tests/test_parse
+
+tests_test_ini_SOURCES = tests/test_ini.c
+tests_test_ini_CFLAGS = $(TEST_CFLAGS)
+tests_test_ini_LDADD = $(TEST_LIBS)
+
+tests_test_parse_SOURCES = tests/test_parse.c
+tests_test_parse_CFLAGS = $(TEST_CFLAGS)
+tests_test_parse_LDADD = $(TEST_LIBS)
 
 tests_test_config_SOURCES = tests/test_config.c
 tests_test_config_CPPFLAGS = $(AM_CPPFLAGS) \

@@ -107,6 +107,11 @@ EOF
 "$MMUSIM" sweep --list -o comments.out comments.ini > comments.log 2>&1
 check "inline ';' comments ($(head -2 comments.log))" [ "$(grep -c '	todo	' comments.log)" -eq 2 ]
 
+# time_limit = none, as results/README.md documents (0 or none: no limit)
+printf '[sweep]\nworkload = traces/a.lackey\ntime_limit = none\n' > none.ini
+"$MMUSIM" sweep --emit parallel -o none.out none.ini > none.log 2>&1
+check "time_limit = none ($(head -1 none.log))" sh -c "[ $? -eq 0 ] && ! grep -q -- --time-limit none.out/jobs.txt"
+
 # --- named configurations -------------------------------------------------
 cat > named.ini <<'EOF'
 [sweep]
@@ -382,7 +387,21 @@ expect_err "unknown key" "bad.ini:3: unknown key 'frobnicate'"
 printf '[sweep]\nworkload = traces/a.lackey\n[strange]\n' > bad.ini
 expect_err "unknown section" "bad.ini:3: unknown section"
 printf 'workload = traces/a.lackey\n' > bad.ini
-expect_err "key outside a section" "bad.ini:1: 'workload' outside a section"
+expect_err "key outside a section" "bad.ini:1: key 'workload' outside any section; expected a \\[section\\] line first"
+# the INI syntax errors of sim/ini.h, word for word as for configuration
+# and workload files (tests/test_ini.c)
+printf '# c\n\n[sweep]\nno equals sign\n' > bad.ini
+expect_err "a line that is not INI" "bad.ini:4: expected '\\[section\\]', 'key = value' or a comment, got 'no equals sign'"
+printf '[sweep\n' > bad.ini
+expect_err "a malformed header" "bad.ini:1: malformed section header '\\[sweep' (expected '\\[NAME\\]', then nothing but a comment)"
+printf '[sweep] x\nworkload = traces/a.lackey\n' > bad.ini
+expect_err "text after a header" "bad.ini:1: malformed section header '\\[sweep\\] x'"
+printf '[sweep]\n = 1\n' > bad.ini
+expect_err "a key missing" "bad.ini:2: a key is missing before '='"
+printf '[sweep]\nworkload = traces/a.lackey\n# \000\n' > bad.ini
+expect_err "a NUL byte" "bad.ini:3: a NUL byte in the text"
+{ printf '[sweep]\n#'; awk 'BEGIN { for (i = 0; i < 4096; i++) printf "x"; print "" }'; } > bad.ini
+expect_err "a long line" "bad.ini:2: line longer than 4096 characters"
 printf '[sweep]\nset = tlb.L2.entries\nworkload = traces/a.lackey\n' > bad.ini
 expect_err "set without '='" "bad.ini:2: set: expected"
 printf '[sweep]\nset = tlb.L2.entries=999\nworkload = traces/a.lackey\n' > bad.ini
@@ -395,6 +414,8 @@ printf '[sweep]\nworkload = traces/a.lackey\ntime_limit = 10 minutes\n' > bad.in
 expect_err "time_limit not a duration" "bad.ini:3: time_limit: expected a duration"
 printf '[sweep]\nworkload = traces/a.lackey\ntime_limit = 31d\n' > bad.ini
 expect_err "time_limit too long" "bad.ini:3: time_limit: expected a duration"
+printf '[sweep]\nworkload = traces/a.lackey\ntime_limit = 1 h\n' > bad.ini
+expect_err "time_limit with a blank" "bad.ini:3: time_limit: expected a duration"
 printf '[sweep]\nworkload = traces/a.lackey\n[config x]\ntime_limit = 1\n' > bad.ini
 expect_err "time_limit in a [config]" "bad.ini:4: unknown key 'time_limit' in .config."
 "$MMUSIM" sweep nosuch.ini > /dev/null 2> err.txt

@@ -107,6 +107,68 @@ START_TEST(s2_legality)
 }
 END_TEST
 
+/* The rule geom_s2_validate() names, for each rule and at each boundary;
+ * where two rules break, the first in enum order. */
+START_TEST(s2_validate_reasons)
+{
+	static const struct { unsigned g, ipa; int start; unsigned pamax; enum geom_s2_why why; } t[] = {
+		{ 12, 40, 1, 48, GEOM_S2_OK },
+		{ 12, 24, 2, 48, GEOM_S2_IA_SMALL },
+		{ 12, 25, 2, 48, GEOM_S2_OK },          /* 25 - 21 = 4 bits at L2 */
+		{ 12, 41, 1, 40, GEOM_S2_IA_LARGE },
+		{ 12, 40, 1, 40, GEOM_S2_OK },
+		{ 12, 49, 0, 52, GEOM_S2_IA_LARGE },    /* 48 at most without LPA2 */
+		{ 16, 52, 1, 52, GEOM_S2_OK },
+		{ 16, 53, 1, 52, GEOM_S2_IA_LARGE },
+		{ 12, 32, 3, 48, GEOM_S2_NO_SL0 },
+		{ 14, 48, 0, 48, GEOM_S2_NO_SL0 },
+		{ 16, 48, 0, 48, GEOM_S2_NO_SL0 },
+		{ 12, 40, 0, 42, GEOM_S2_PAMAX },
+		{ 12, 40, 0, 44, GEOM_S2_OK },
+		{ 14, 40, 1, 40, GEOM_S2_PAMAX },
+		{ 14, 40, 1, 42, GEOM_S2_OK },
+		{ 16, 43, 1, 42, GEOM_S2_IA_LARGE },    /* the IPA bound comes first */
+		{ 16, 42, 1, 42, GEOM_S2_PAMAX },
+		{ 16, 43, 1, 44, GEOM_S2_OK },
+		{ 12, 30, 1, 48, GEOM_S2_NO_BITS },     /* L1 resolves bits 38..30 */
+		{ 12, 31, 1, 48, GEOM_S2_OK },
+		{ 12, 44, 1, 48, GEOM_S2_CONCAT },      /* 32 tables */
+		{ 12, 43, 1, 48, GEOM_S2_OK },          /* 16 tables */
+		{ 12, 36, 2, 48, GEOM_S2_CONCAT },
+		{ 16, 32, 3, 48, GEOM_S2_OK },          /* 8 tables at L3 */
+		{ 16, 34, 3, 48, GEOM_S2_CONCAT },
+		{ 12, 40, 0, 40, GEOM_S2_PAMAX },       /* PAMax before the bits */
+	};
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		enum geom_s2_why why = geom_s2_validate(t[i].g, t[i].ipa, t[i].start, t[i].pamax);
+
+		ck_assert_msg(why == t[i].why, "granule %u ipa %u start %d pamax %u: %d, want %d",
+			      t[i].g, t[i].ipa, t[i].start, t[i].pamax, (int)why, (int)t[i].why);
+		ck_assert_msg((geom_s2_check(t[i].g, t[i].ipa, t[i].start, t[i].pamax) == NULL) ==
+			      (why == GEOM_S2_OK), "geom_s2_check() disagrees on case %zu", i);
+	}
+}
+END_TEST
+
+/* Output sizes without LPA2, and the PAMax each start level needs. */
+START_TEST(oa_bits_and_min_pamax)
+{
+	ck_assert_uint_eq(geom_max_oa_bits(12), 48);
+	ck_assert_uint_eq(geom_max_oa_bits(14), 48);
+	ck_assert_uint_eq(geom_max_oa_bits(16), 52);
+	ck_assert_uint_eq(geom_s2_max_ia_bits(12, 52), 48);
+	ck_assert_uint_eq(geom_s2_max_ia_bits(16, 52), 52);
+	ck_assert_uint_eq(geom_s2_max_ia_bits(14, 40), 40);
+	ck_assert_uint_eq(geom_s2_min_pamax(12, 0), 44);
+	ck_assert_uint_eq(geom_s2_min_pamax(12, 1), 0);
+	ck_assert_uint_eq(geom_s2_min_pamax(14, 1), 42);
+	ck_assert_uint_eq(geom_s2_min_pamax(14, 2), 0);
+	ck_assert_uint_eq(geom_s2_min_pamax(16, 1), 44);
+	ck_assert_uint_eq(geom_s2_min_pamax(16, 3), 0);
+}
+END_TEST
+
 START_TEST(sl0_encoding)
 {
 	ck_assert_int_eq(geom_s2_sl0(12, 0), 2);
@@ -177,6 +239,8 @@ static Suite *geom_suite(void)
 	tcase_add_test(tc, s2_default_start_and_concat);
 	tcase_add_test(tc, s2_alignment);
 	tcase_add_test(tc, s2_legality);
+	tcase_add_test(tc, s2_validate_reasons);
+	tcase_add_test(tc, oa_bits_and_min_pamax);
 	tcase_add_test(tc, sl0_encoding);
 	tcase_add_test(tc, block_levels);
 	suite_add_tcase(s, tc);

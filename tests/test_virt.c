@@ -191,6 +191,26 @@ START_TEST(test_wl_values)
 	ck_assert_int_eq(wl.procs[2].vm, 0);
 	ck_assert_int_eq(wl.procs[3].vm, -1);
 	workload_free(&wl);
+
+	/* sim/parse.h's syntax: counts in powers of 1000 with t, sizes in powers
+	 * of 1024 with t, a leading 0 decimal, reals with an exponent */
+	parse_ok(&wl,
+		 "[workload]\n"
+		 "quantum = 010\n"
+		 "accesses = 2t\n"
+		 "[vm.v]\n"
+		 "huge_fraction = .5\n"
+		 "[proc.p]\n"
+		 "vm = v\n"
+		 "pattern = random\n"
+		 "footprint = 1T\n"
+		 "writes = 25e-2\n");
+	ck_assert_uint_eq(wl.quantum, 10);
+	ck_assert_uint_eq(wl.accesses, UINT64_C(2000000000000));
+	ck_assert_uint_eq(wl.vms[0].huge_ppm, 500000);
+	ck_assert_uint_eq(wl.procs[0].gen.footprint, UINT64_C(1) << 40);
+	ck_assert(wl.procs[0].gen.write_frac == 0.25);
+	workload_free(&wl);
 }
 END_TEST
 
@@ -209,7 +229,8 @@ START_TEST(test_wl_errors)
 	parse_bad("[vm.a]\nhuge_fraction = 1.5\n", SIM_E_CONFIG, "w.ini:2: [vm.a] huge_fraction");
 	parse_bad("cpus = 1\n", SIM_E_PARSE, "w.ini:1: key 'cpus' outside any section");
 	parse_bad("[workload\n", SIM_E_PARSE, "w.ini:1: malformed section header");
-	parse_bad("[workload]\ncpus\n", SIM_E_PARSE, "w.ini:2: expected 'key = value'");
+	parse_bad("[workload]\ncpus\n", SIM_E_PARSE,
+		  "w.ini:2: expected '[section]', 'key = value' or a comment, got 'cpus'");
 	parse_bad("[workload]\n= 3\n", SIM_E_PARSE, "w.ini:2: a key is missing");
 	/* the VM is resolved after the text: the error names the vm line */
 	parse_bad("[proc.p]\npattern = seq\n\nvm = nowhere\n", SIM_E_CONFIG,
@@ -232,6 +253,18 @@ START_TEST(test_wl_errors)
 	parse_bad("[vm.a]\nid = 2\n[vm.b]\nid = 2\n", SIM_E_CONFIG, "w.ini:3: [vm.b] id: 2 is also");
 	parse_bad("[host]\nkernel_pattern = none\n", SIM_E_CONFIG, "w.ini:2: [host] kernel_pattern");
 	parse_bad("[workload]\nslice = 0\n", SIM_E_CONFIG, "w.ini:2: [workload] slice");
+	/* the one value syntax (sim/parse.h), the configuration's: huge_fraction
+	 * has at most six decimals, no exponent; reals take no sign or hex */
+	parse_bad("[vm.a]\nhuge_fraction = 1e-1\n", SIM_E_CONFIG, "w.ini:2: [vm.a] huge_fraction");
+	parse_bad("[vm.a]\nhuge_fraction = 0.1234567\n", SIM_E_CONFIG, "w.ini:2: [vm.a] huge_fraction");
+	parse_bad("[vm.a]\nhuge_fraction = 1.\n", SIM_E_CONFIG, "w.ini:2: [vm.a] huge_fraction");
+	parse_bad("[proc.p]\npattern = seq\nwrites = -0\n", SIM_E_CONFIG, "w.ini:3: [proc.p] writes");
+	parse_bad("[proc.p]\npattern = seq\nwrites = 0x1p-1\n", SIM_E_CONFIG, "w.ini:3: [proc.p] writes");
+	parse_bad("[workload]\naccesses = 18446744073709551616\n", SIM_E_CONFIG,
+		  "w.ini:2: [workload] accesses");
+	parse_bad("[workload]\naccesses = 18446745t\n", SIM_E_CONFIG, "w.ini:2: [workload] accesses");
+	parse_bad("[proc.p]\npattern = seq\nfootprint = 1mb\n", SIM_E_CONFIG,
+		  "w.ini:3: [proc.p] footprint");
 	/* a NUL byte is refused, whatever follows */
 	{
 		struct workload wl;

@@ -1,20 +1,15 @@
 /*
- * workloads/workload.c - the workload INI reader (see workloads/workload.h
- * and workloads/WORKLOADS.md).
+ * workloads/workload.c - the workload file (see workloads/workload.h and
+ * workloads/WORKLOADS.md): its sections and keys, read by sim/ini.c (the
+ * INI reader of every input file) and parsed by sim/parse.c.
  *
- * The reader is a small line parser of its own rather than libinih: it
- * parses from memory with no line-length limit, knows the line of every
- * key, and keeps no state outside the struct it fills, which suits the
- * fuzzer.  Syntax: "[section]" lines; "key = value" lines; blank lines and
- * lines starting with '#' or ';' are comments, and so is everything after
- * " ;" (or a tab and ';') on a key line.  Each section kind has a table of
- * keys (struct wl_key) with a parser and a field.
+ * Each section kind has a table of keys (struct wl_key) with a parser and
+ * a field.  The parser keeps no state outside the struct it fills, which
+ * suits the fuzzer.
  */
 #include "workloads/workload.h"
 
 #include <ctype.h>
-#include <errno.h>
-#include <math.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -23,6 +18,8 @@
 #include <strings.h>
 
 #include "sim/config.h"
+#include "sim/ini.h"
+#include "sim/parse.h"
 #include "sim/readfile.h"
 #include "workloads/trace.h"
 
@@ -119,57 +116,7 @@ const char workload_default_ini[] =
 	"syscall_every = 3000\n"
 	"syscall_accesses = 100\n";
 
-/* ---- value parsers ---------------------------------------------------------- */
-
-/* Decimal or 0x hex with an optional k/m/g/t suffix, powers of 1024
- * (@binary, sizes and addresses) or of 1000 (counts), as `mmusim gen`. */
-static bool parse_u64(const char *s, bool binary, uint64_t *out)
-{
-	static const char suffixes[] = "kmgt";
-	unsigned long long v;
-	uint64_t mul = 1;
-	const char *sfx;
-	char *end;
-
-	if (!isdigit((unsigned char)s[0]))
-		return false;
-	errno = 0;
-	v = strtoull(s, &end, s[0] == '0' && (s[1] | 0x20) == 'x' ? 16 : 10);
-	if (errno || end == s)
-		return false;
-	if (*end) {
-		sfx = strchr(suffixes, end[0] | 0x20);
-		if (!sfx || !end[0] || end[1])
-			return false;
-		for (long i = 0; i <= sfx - suffixes; i++)
-			mul *= binary ? 1024 : 1000;
-	}
-	if (v > UINT64_MAX / mul)
-		return false;
-	*out = (uint64_t)v * mul;
-	return true;
-}
-
-static bool parse_real(const char *s, double *out)
-{
-	char *end;
-
-	if (!*s || isspace((unsigned char)*s))
-		return false;
-	errno = 0;
-	*out = strtod(s, &end);
-	return !errno && end != s && !*end && isfinite(*out);
-}
-
-static bool parse_fraction_ppm(const char *s, uint32_t *out)
-{
-	double d;
-
-	if (!parse_real(s, &d) || d < 0 || d > 1)
-		return false;
-	*out = (uint32_t)llround(d * CFG_PPM_ONE);
-	return true;
-}
+/* ---- names ------------------------------------------------------------------ */
 
 static bool name_ok(const char *s)
 {
@@ -186,16 +133,16 @@ static bool name_ok(const char *s)
 /* ---- key tables --------------------------------------------------------------- */
 
 enum wl_type {
-	T_COUNT,        /* uint64_t, k/m/g = 1000^n */
-	T_SIZE,         /* uint64_t, k/m/g/t = 1024^n, or 0x hex */
-	T_UINT,         /* unsigned, [min, max] */
-	T_REAL,         /* double, [0, max] */
+	T_COUNT,        /* uint64_t, k/m/g/t = 1000^n (PARSE_COUNT) */
+	T_SIZE,         /* uint64_t, k/m/g/t = 1024^n (PARSE_BYTES) */
+	T_UINT,         /* unsigned, [min, max], as T_COUNT */
+	T_REAL,         /* double, [0, max] (parse_real()) */
 	T_PATTERN,      /* enum gen_pattern */
 	T_KPATTERN,     /* enum gen_pattern, not none */
 	T_GRANULE,      /* unsigned shift: 4k/16k/64k */
 	T_LEVEL,        /* int: auto or 0..3 */
 	T_BLOCKS,       /* int enum cfg_blocks */
-	T_PPM,          /* uint32_t fraction */
+	T_PPM,          /* uint32_t fraction (parse_ppm()) */
 	T_U32,          /* uint32_t, [min, max] */
 	T_U16,          /* uint16_t, [min, max] */
 	T_INT_CPU,      /* int CPU number or "auto" */
@@ -347,6 +294,7 @@ struct parser {
 static int perr(struct parser *p, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* An error of the current line; sim/ini.c puts "ORIGIN:LINE: " in front. */
 static int perr(struct parser *p, int code, const char *fmt, ...)
 {
 	char msg[SIM_ERROR_MSG_MAX];
@@ -355,7 +303,7 @@ static int perr(struct parser *p, int code, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	return sim_error_set(p->err, code, "%s:%u: %s", p->origin, p->line, msg);
+	return sim_error_set(p->err, code, "%s", msg);
 }
 
 static char *join_path(const char *dir, const char *path)
@@ -387,14 +335,15 @@ static int set_key(struct parser *p, const struct wl_key *k, void *obj, const ch
 	switch (k->type) {
 	case T_COUNT:
 	case T_SIZE:
-		if (!parse_u64(val, k->type == T_SIZE, &u) || u < k->min || u > k->max)
+		if (parse_u64(val, k->type == T_SIZE ? PARSE_BYTES : PARSE_COUNT, &u) ||
+		    u < k->min || u > k->max)
 			goto bad;
 		*(uint64_t *)(void *)f = u;
 		return 0;
 	case T_UINT:
 	case T_U32:
 	case T_U16:
-		if (!parse_u64(val, false, &u) || u < k->min || u > k->max)
+		if (parse_u64(val, PARSE_COUNT, &u) || u < k->min || u > k->max)
 			goto bad;
 		if (k->type == T_UINT)
 			*(unsigned *)(void *)f = (unsigned)u;
@@ -404,7 +353,7 @@ static int set_key(struct parser *p, const struct wl_key *k, void *obj, const ch
 			*(uint16_t *)(void *)f = (uint16_t)u;
 		return 0;
 	case T_REAL:
-		if (!parse_real(val, &d) || d < 0 || d > (double)k->max)
+		if (parse_real(val, &d) || d > (double)k->max)
 			goto bad;
 		*(double *)(void *)f = d;
 		return 0;
@@ -443,7 +392,7 @@ static int set_key(struct parser *p, const struct wl_key *k, void *obj, const ch
 			goto bad;
 		return 0;
 	case T_PPM:
-		if (!parse_fraction_ppm(val, (uint32_t *)(void *)f))
+		if (parse_ppm(val, (uint32_t *)(void *)f))
 			goto bad;
 		return 0;
 	case T_INT_CPU:
@@ -451,7 +400,7 @@ static int set_key(struct parser *p, const struct wl_key *k, void *obj, const ch
 			*(int *)(void *)f = -1;
 			return 0;
 		}
-		if (!parse_u64(val, false, &u) || u > k->max)
+		if (parse_u64(val, PARSE_COUNT, &u) || u > k->max)
 			goto bad;
 		*(int *)(void *)f = (int)u;
 		return 0;
@@ -557,7 +506,7 @@ static int open_section(struct parser *p, const char *name)
 		uint64_t n;
 
 		if (!sub[0] || strspn(sub, "0123456789") != strlen(sub) || strlen(sub) > 3 ||
-		    (sub[0] == '0' && sub[1]) || !parse_u64(sub, false, &n) || n >= WL_CPUS_MAX)
+		    (sub[0] == '0' && sub[1]) || parse_u64(sub, PARSE_PLAIN, &n) || n >= WL_CPUS_MAX)
 			return perr(p, SIM_E_CONFIG, "[%s]: expected [cpu.N] with N a CPU number "
 				    "0..%d", name, WL_CPUS_MAX - 1);
 		if (p->cpu_seen[n])
@@ -630,8 +579,6 @@ static int do_key(struct parser *p, const char *key, const char *val)
 	size_t i, n;
 	int rc;
 
-	if (p->sec == SEC_NONE)
-		return perr(p, SIM_E_PARSE, "key '%s' outside any section", key);
 	sec = sec_name(p, sb, sizeof(sb));
 	n = sec_keys[p->sec].n;
 	for (i = 0; i < n; i++)
@@ -814,48 +761,16 @@ static int finish(struct parser *p)
 
 /* ---- lines ----------------------------------------------------------------------- */
 
-static char *trim(char *s)
+/* sim/ini.c's callback: a header opens a section, a key line sets a key. */
+static int on_ini_item(void *ctx, const struct ini_item *it, struct sim_error *err)
 {
-	char *e;
+	struct parser *p = ctx;
 
-	while (*s == ' ' || *s == '\t')
-		s++;
-	e = s + strlen(s);
-	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
-		*--e = '\0';
-	return s;
-}
-
-static int do_line(struct parser *p, char *line)
-{
-	char *s = trim(line), *eq, *key, *val, *c;
-
-	if (!*s || *s == '#' || *s == ';')
-		return 0;
-	if (*s == '[') {
-		size_t n = strlen(s);
-
-		if (s[n - 1] != ']' || n < 3)
-			return perr(p, SIM_E_PARSE, "malformed section header '%s'", s);
-		s[n - 1] = '\0';
-		return open_section(p, trim(s + 1));
-	}
-	eq = strchr(s, '=');
-	if (!eq)
-		return perr(p, SIM_E_PARSE, "expected 'key = value' or '[section]', got '%s'", s);
-	*eq = '\0';
-	key = trim(s);
-	val = eq + 1;
-	/* inline comment: ';' after a blank */
-	for (c = val; *c; c++)
-		if (*c == ';' && c > val && (c[-1] == ' ' || c[-1] == '\t')) {
-			*c = '\0';
-			break;
-		}
-	val = trim(val);
-	if (!*key)
-		return perr(p, SIM_E_PARSE, "a key is missing before '='");
-	return do_key(p, key, val);
+	(void)err;              /* p->err is the same */
+	p->line = it->line;
+	if (!it->key)
+		return open_section(p, it->section);
+	return do_key(p, it->key, it->value);
 }
 
 int workload_parse_string(struct workload *wl, const char *text, size_t len,
@@ -863,44 +778,16 @@ int workload_parse_string(struct workload *wl, const char *text, size_t len,
 {
 	struct parser p = { .wl = wl, .origin = origin ? origin : "<workload>",
 			    .base_dir = base_dir, .err = err };
-	char *buf = NULL;
-	size_t cap = 0;
-	int rc = 0;
+	int rc;
 
 	workload_defaults(wl);
 	wl->origin = strdup(p.origin);
-	if (!wl->origin) {
+	if (!wl->origin)
 		rc = sim_error_set(err, SIM_E_NOMEM, "out of memory");
-		goto out;
-	}
-	for (size_t pos = 0; pos < len && !rc;) {
-		const char *nl = memchr(text + pos, '\n', len - pos);
-		size_t n = nl ? (size_t)(nl - (text + pos)) : len - pos;
-
-		p.line++;
-		if (memchr(text + pos, '\0', n)) {
-			rc = perr(&p, SIM_E_PARSE, "a NUL byte in the text");
-			break;
-		}
-		if (n + 1 > cap) {
-			char *q = realloc(buf, n + 1);
-
-			if (!q) {
-				rc = perr(&p, SIM_E_NOMEM, "out of memory");
-				break;
-			}
-			buf = q;
-			cap = n + 1;
-		}
-		memcpy(buf, text + pos, n);
-		buf[n] = '\0';
-		rc = do_line(&p, buf);
-		pos += n + 1;
-	}
+	else
+		rc = ini_parse(text, len, p.origin, on_ini_item, &p, err);
 	if (!rc)
 		rc = finish(&p);
-out:
-	free(buf);
 	if (rc)
 		workload_free(wl);
 	return rc;

@@ -30,9 +30,11 @@
  *    workload_parse_file() also checks that each trace is one, so a
  *    missing or non-trace file is an error at its `trace` line before
  *    anything runs; workload_parse_string() never touches a file.
- *  - The parser allocates and never prints; workload_free() releases.
- *    Input is text of any content: no line length limit, NUL bytes are
- *    errors, so a fuzzer can feed it anything.
+ *  - The syntax is sim/ini.h's, the values sim/parse.h's, as in
+ *    configuration files.  The parser allocates and never prints;
+ *    workload_free() releases.  Input is text of any content (a NUL byte, a
+ *    line over INI_LINE_MAX characters are errors), so a fuzzer can feed it
+ *    anything.
  */
 #ifndef MMUSIM_WORKLOADS_WORKLOAD_H
 #define MMUSIM_WORKLOADS_WORKLOAD_H
@@ -171,7 +173,7 @@ struct workload {
  * @base_dir: directory relative trace paths are joined to; NULL keeps them.
  * @err:      filled on error; may be NULL.
  *
- * Return: 0; SIM_E_PARSE for a malformed line; SIM_E_CONFIG for an unknown
+ * Return: 0; SIM_E_PARSE for a malformed line (sim/ini.h); SIM_E_CONFIG for an unknown
  * section or key, a bad or out-of-range value, a key or section given
  * twice, an unknown VM name, duplicate ids, impossible generator
  * parameters or an endless generator without [workload] accesses;

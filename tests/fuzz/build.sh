@@ -75,7 +75,7 @@ if [ ! -f "$B/lib/config.status" ] || [ -n "$(find "$srcdir/configure" -newer "$
 fi
 "$MAKE" -s -C "$B/lib" -j"$JOBS" libmmusim.a
 
-libs="$(pkg-config --libs zlib libzstd liblzma inih) -lbz2"
+libs="$(pkg-config --libs zlib libzstd liblzma) -lbz2"
 for t in $targets; do
 	echo "build.sh: fuzz_$t"
 	# shellcheck disable=SC2086 # word splitting of flag lists is intended

@@ -1,6 +1,7 @@
 /*
  * tests/fuzz/fuzz_config.c - libFuzzer target of the configuration loader
- * (sim/config.c): INI text through cfg_load_string() and cfg_finalize().
+ * (sim/config.c, sim/ini.c): INI text, NUL bytes and all, through
+ * cfg_load_text() and cfg_finalize().
  * A configuration that validates is built with sim_create() and driven by
  * a fixed handful of accesses, switches and TLB maintenance through
  * sim_step() (the switches move it to sim_create_spaces()), so geometry that validation let through but the model cannot
@@ -11,7 +12,6 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "sim/config.h"
 #include "sim/sim.h"
@@ -74,25 +74,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct sim_config cfg;
 	struct sim_error e = { 0 };
 	struct sim *s;
-	char *text;
 
 	if (!nrecs)
 		nrecs = make_records(recs);
 	if (size > FUZZ_CFG_MAX_LEN)
 		return 0;
-	if (!(text = malloc(size + 1)))
-		return 0;
-	memcpy(text, data, size);
-	text[size] = '\0';
 	if (cfg_init_defaults(&cfg))
 		abort();        /* the built-in defaults are broken */
-	if (cfg_load_string(&cfg, text, "fuzz.ini", &e) || cfg_finalize(&cfg, &e)) {
+	if (cfg_load_text(&cfg, (const char *)data, size, "fuzz.ini", &e) ||
+	    cfg_finalize(&cfg, &e)) {
 		if (e.code >= 0)
 			abort();
-		free(text);
 		return 0;
 	}
-	free(text);
 	if (sim_create(&s, &cfg, &e))
 		return 0;
 	/* The switch records make it the multi-space model, from the first
