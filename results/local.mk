@@ -1,1 +1,28 @@
-# results/: see the top-level Makefile.am for the shared variables.
+# results/: everything that writes, reads or presents results (see
+# results/README.md).  See the top-level Makefile.am for the shared
+# variables; the tests are in results/report.mk, sim/config.mk and
+# sim/virt.mk.
+
+# The emitters, the CSV writer and reader, the JSON reader, the result loader.
+libmmusim_a_SOURCES += \
+	results/emit.h results/emit.c \
+	results/csv.h results/csv.c \
+	results/json_read.h results/json_read.c \
+	results/report_data.h results/report_data.c
+
+# The commands.
+mmusim_SOURCES += results/cmd_report.c results/cmd_sweep.c results/cmd_compare.c
+
+# Where `mmusim report` finds the chart scripts: the source tree's when the
+# program runs from this build tree (it is $(abs_top_builddir)/mmusim), else
+# the installation's $(pkgdatadir)/plot, located from the program's own
+# directory ($(bindir) -> $(pkgdatadir)), so a staged (DESTDIR) or moved
+# installation finds its own copy.  See find_plotdir() in results/cmd_report.c.
+plotdir = $(pkgdatadir)/plot
+dist_plot_DATA = results/plot/common.gp results/plot/bars.inc.gp \
+	results/plot/walk_by_s2_levels.gp results/plot/overhead_by_config.gp \
+	results/plot/missrate_vs_tlb_size.gp results/plot/walk_latency_cdf.gp \
+	results/plot/refs_per_walk.gp results/plot/flush_policy.gp \
+	results/plot/column_by_config.gp
+
+EXTRA_DIST += results/README.md results/SCHEMA.md

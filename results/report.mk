@@ -1,21 +1,5 @@
-# results/report.mk - `mmusim report` and `mmusim sweep`: result readers,
-# the gnuplot chart scripts, and their tests.  See results/README.md.
-
-libmmusim_a_SOURCES += sim/json_read.c sim/json_read.h \
-	sim/report_data.c sim/report_data.h
-mmusim_SOURCES += sim/cmd_report.c sim/cmd_sweep.c
-
-# Where `mmusim report` finds the chart scripts: the source tree's when the
-# program runs from this build tree (it is $(abs_top_builddir)/mmusim), else
-# the installation's $(pkgdatadir)/plot, located from the program's own
-# directory ($(bindir) -> $(pkgdatadir)), so a staged (DESTDIR) or moved
-# installation finds its own copy.  See find_plotdir() in sim/cmd_report.c.
-plotdir = $(pkgdatadir)/plot
-dist_plot_DATA = results/plot/common.gp results/plot/bars.inc.gp \
-	results/plot/walk_by_s2_levels.gp results/plot/overhead_by_config.gp \
-	results/plot/missrate_vs_tlb_size.gp results/plot/walk_latency_cdf.gp \
-	results/plot/refs_per_walk.gp results/plot/flush_policy.gp \
-	results/plot/column_by_config.gp
+# results/report.mk - the tests of `mmusim report` and `mmusim sweep`, and
+# the paths the report is built with.  See results/README.md.
 
 results/report_paths.h: Makefile
 	$(AM_V_GEN)$(MKDIR_P) results && \
@@ -24,10 +8,8 @@ results/report_paths.h: Makefile
 	  echo '#define MMUSIM_DATADIR "$(pkgdatadir)"'; \
 	  echo '#define MMUSIM_BUILD_PROGRAM "$(abs_top_builddir)/mmusim$(EXEEXT)"'; \
 	  echo '#define MMUSIM_SRCDIR "$(abs_top_srcdir)"'; } > $@-t && mv $@-t $@
-sim/cmd_report.$(OBJEXT): results/report_paths.h
+results/cmd_report.$(OBJEXT): results/report_paths.h
 CLEANFILES += results/report_paths.h
-
-EXTRA_DIST += results/README.md results/SCHEMA.md
 
 # Tests: the report (every chart type, links, errors) and the sweep (resume
 # after a kill, Slurm / GNU parallel job lists, FILE:LINE errors); the
@@ -43,11 +25,11 @@ tests_test_report_LDADD = $(TEST_LIBS)
 # fail any one call (tests/test_report_oom.c).
 check_PROGRAMS += tests/test_report_oom
 TESTS += tests/test_report_oom
-tests_test_report_oom_SOURCES = tests/test_report_oom.c sim/cmd_report.c
+tests_test_report_oom_SOURCES = tests/test_report_oom.c results/cmd_report.c
 tests_test_report_oom_CFLAGS = $(TEST_CFLAGS)
 tests_test_report_oom_LDFLAGS = -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc \
 	-Wl,--wrap=strdup,--wrap=strndup
 tests_test_report_oom_LDADD = $(TEST_LIBS)
-sim/tests_test_report_oom-cmd_report.$(OBJEXT): results/report_paths.h
+results/tests_test_report_oom-cmd_report.$(OBJEXT): results/report_paths.h
 EXTRA_DIST += tests/run_results.sh tests/run_sweep.sh tests/run_slurm.sh \
 	tests/data/sweep/loads-65536.lackey.zst

@@ -1,11 +1,10 @@
-# sim/config.mk: configuration, presets, statistics registry and emitters
-# (sim/config.*, sim/presets.c, sim/stats.*, sim/emit.*) and their tests.
+# sim/config.mk: configuration, presets and the statistics registry
+# (sim/config.*, sim/presets.c, sim/stats.*), their tests and those of the
+# emitters (results/emit.*).
 
 libmmusim_a_SOURCES += \
 	sim/config.h sim/config.c sim/presets.c \
-	sim/stats.h sim/stats.c \
-	sim/emit.h sim/emit.c \
-	sim/csv.h sim/csv.c
+	sim/stats.h sim/stats.c
 
 EXTRA_DIST += sim/CONFIG.md \
 	tests/data/config/good.ini tests/data/config/unknown_key.ini \

@@ -13,10 +13,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "results/csv.h"
+#include "results/emit.h"
 #include "sim/bits.h"
 #include "sim/config.h"
-#include "sim/csv.h"
-#include "sim/emit.h"
 #include "sim/err.h"
 #include "sim/stats.h"
 

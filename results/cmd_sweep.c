@@ -1,5 +1,5 @@
 /*
- * sim/cmd_sweep.c - `mmusim sweep`: run a matrix of configurations times
+ * results/cmd_sweep.c - `mmusim sweep`: run a matrix of configurations times
  * workloads as `mmusim run` child processes on every local core, resumably,
  * and merge the results; or write the same sweep as a Slurm job array or a
  * GNU parallel job list.
@@ -54,12 +54,12 @@
 #include <sys/prctl.h>
 #endif
 
+#include "results/emit.h"
+#include "results/json_read.h"
+#include "results/report_data.h"
 #include "sim/cmd.h"
 #include "sim/config.h"
-#include "sim/emit.h"
-#include "sim/json_read.h"
 #include "sim/readfile.h"
-#include "sim/report_data.h"
 #include "sim/stats.h"
 #include "workloads/trace.h"
 

@@ -1,5 +1,5 @@
 /*
- * sim/emit.c - text, JSON and CSV writers (formats in sim/emit.h).
+ * results/emit.c - text, JSON and CSV writers (formats in results/emit.h).
  *
  * Each leaf (a configuration key or a registry entry) is first rendered to
  * its output text; JSON then arranges the leaves in a tree built from their
@@ -18,8 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/csv.h"
-#include "sim/emit.h"
+#include "results/csv.h"
+#include "results/emit.h"
 #include "sim/readfile.h"
 
 #ifndef PACKAGE_VERSION

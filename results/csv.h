@@ -1,5 +1,5 @@
 /*
- * sim/csv.h - CSV for result files: RFC 4180 fields, records, and the
+ * results/csv.h - CSV for result files: RFC 4180 fields, records, and the
  * append of one result row to a file whose columns may differ from it.
  *
  * Every CSV mmusim writes goes through csv_put(), and every CSV it reads
@@ -24,8 +24,8 @@
  * mmusim_version), is cut inside a row, or has a row with the wrong number
  * of fields is left as it is and the append is an error.
  */
-#ifndef MMUSIM_SIM_CSV_H
-#define MMUSIM_SIM_CSV_H
+#ifndef MMUSIM_RESULTS_CSV_H
+#define MMUSIM_RESULTS_CSV_H
 
 #include <stddef.h>
 #include <stdio.h>
@@ -58,4 +58,4 @@ void csv_fields_free(char **fields, size_t n);
 int csv_append(const char *path, const char *const *names, const char *const *values,
 	       size_t n, struct sim_error *err);
 
-#endif /* MMUSIM_SIM_CSV_H */
+#endif /* MMUSIM_RESULTS_CSV_H */

@@ -1,5 +1,5 @@
 /*
- * sim/cmd_report.c - `mmusim report`: charts, tables and a design-review
+ * results/cmd_report.c - `mmusim report`: charts, tables and a design-review
  * report (HTML and Markdown) from result files.
  *
  * Every chart is a small tab-separated data file, written here from the
@@ -24,10 +24,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "sim/cmd.h"
+#include "results/emit.h"
+#include "results/report_data.h"
 #include "results/report_paths.h"
-#include "sim/emit.h"
-#include "sim/report_data.h"
+#include "sim/cmd.h"
 
 #define MAX_SERIES_CURVES 12    /* curves in one line chart */
 #define MAX_REFS_CHARTS 8       /* per-configuration reference histograms */

@@ -1,5 +1,5 @@
 /*
- * sim/csv.c - CSV fields, records and the append rule (see sim/csv.h).
+ * results/csv.c - CSV fields, records and the append rule (see results/csv.h).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "sim/csv.h"
+#include "results/csv.h"
 #include "sim/readfile.h"
 
 void csv_put(FILE *f, const char *s)

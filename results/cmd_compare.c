@@ -1,5 +1,5 @@
 /*
- * sim/cmd_compare.c - `mmusim compare [WORKLOAD.ini]`: the design-review
+ * results/cmd_compare.c - `mmusim compare [WORKLOAD.ini]`: the design-review
  * set of configurations on one workload.
  *
  * What it runs: one workload (a file, or the built-in one of
@@ -46,10 +46,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "results/csv.h"
+#include "results/emit.h"
 #include "sim/cmd.h"
 #include "sim/config.h"
-#include "sim/csv.h"
-#include "sim/emit.h"
 #include "sim/readfile.h"
 #include "sim/sim.h"
 #include "sim/stats.h"

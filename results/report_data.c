@@ -1,6 +1,6 @@
 /*
- * sim/report_data.c - load result JSON, result CSV and sweep directories
- * into flat named columns (see sim/report_data.h).
+ * results/report_data.c - load result JSON, result CSV and sweep directories
+ * into flat named columns (see results/report_data.h).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -11,10 +11,10 @@
 #include <sys/stat.h>
 
 #include "mmu/geom.h"
-#include "sim/csv.h"
-#include "sim/json_read.h"
+#include "results/csv.h"
+#include "results/json_read.h"
+#include "results/report_data.h"
 #include "sim/readfile.h"
-#include "sim/report_data.h"
 
 /* ---- one result --------------------------------------------------------- */
 
