@@ -25,4 +25,6 @@ dist_plot_DATA = results/plot/common.gp results/plot/bars.inc.gp \
 	results/plot/refs_per_walk.gp results/plot/flush_policy.gp \
 	results/plot/column_by_config.gp
 
-EXTRA_DIST += results/README.md results/SCHEMA.md
+# same_results.sh: two programs write the same results and reports (for
+# changes to this folder's code; not part of make check).
+EXTRA_DIST += results/README.md results/SCHEMA.md results/same_results.sh
