@@ -25,8 +25,9 @@
  * and it prints a table: walks, references and cycles per walk,
  * translation cycles per access, overhead.
  *
- * Choices: configurations run in child processes, -j at a time (default:
- * the online CPUs); each child replays the whole workload and hands its
+ * Choices: configurations run in child processes of the job pool
+ * (results/jobs.h), -j at a time (default: the online CPUs; -j 1 runs them
+ * in this process); each child replays the whole workload and hands its
  * figures to the parent through a pipe, so the parent alone writes the CSV
  * and the table, in the order of compare_set[].  A configuration that fails
  * is reported and leaves an empty row; the exit status is then 1.
@@ -36,18 +37,18 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/types.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "results/csv.h"
 #include "results/emit.h"
+#include "results/jobs.h"
 #include "sim/cmd.h"
 #include "sim/config.h"
 #include "sim/readfile.h"
@@ -187,14 +188,6 @@ static void compare_usage(FILE *f)
 		"written; 2 bad usage, configuration or workload.\n");
 }
 
-static double now_seconds(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 static int make_dirs(const char *path, struct sim_error *err)
 {
 	char buf[4096];
@@ -262,7 +255,7 @@ static void run_one(const struct cmp_opts *o, const struct cmp_config *cc,
 	struct sim_error err = { 0 };
 	struct sim *s = NULL;
 	bool done = false;
-	double t0 = now_seconds();
+	double t0 = jobs_now();
 	char json[4096], ini[4096], wlp[4096];
 
 	memset(r, 0, sizeof(*r));
@@ -283,7 +276,7 @@ static void run_one(const struct cmp_opts *o, const struct cmp_config *cc,
 			snprintf(r->err, sizeof(r->err), "%s", err.msg);
 			break;
 		}
-	r->seconds = now_seconds() - t0;
+	r->seconds = jobs_now() - t0;
 	for (size_t i = 0; i < o->cols.n; i++) {
 		long k = stats_find(sim_stats(s), o->cols.name[i]);
 		struct stats_item it;
@@ -436,75 +429,6 @@ static int write_config_ini(const char *path, const struct cmp_config *cc,
 
 /* ---- running the set ----------------------------------------------------------- */
 
-struct job {
-	pid_t pid;
-	int fd;
-	size_t idx;
-};
-
-static int read_all(int fd, void *buf, size_t len)
-{
-	char *p = buf;
-
-	while (len) {
-		ssize_t n = read(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-static void write_all(int fd, const void *buf, size_t len)
-{
-	const char *p = buf;
-
-	while (len) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return;
-		p += n;
-		len -= (size_t)n;
-	}
-}
-
-/* Start configuration @i in a child; its result comes through job->fd. */
-static int spawn(const struct cmp_opts *o, size_t i, const struct sim_config *cfg,
-		 const struct workload *wl, struct job *job)
-{
-	int fds[2];
-
-	if (pipe(fds))
-		return -1;
-	fflush(NULL);
-	job->pid = fork();
-	if (job->pid < 0) {
-		close(fds[0]);
-		close(fds[1]);
-		return -1;
-	}
-	if (job->pid == 0) {
-		/* the child: run, hand the figures over, leave at once */
-		static struct cmp_result r;
-
-		close(fds[0]);
-		run_one(o, &compare_set[i], cfg, wl, &r);
-		write_all(fds[1], &r, sizeof(r));
-		_exit(0);
-	}
-	close(fds[1]);
-	job->fd = fds[0];
-	job->idx = i;
-	return 0;
-}
-
 static void progress_line(const struct cmp_opts *o, size_t done, size_t total,
 			  const struct cmp_config *cc, const struct cmp_result *r)
 {
@@ -516,6 +440,55 @@ static void progress_line(const struct cmp_opts *o, size_t done, size_t total,
 	else
 		fprintf(stderr, "mmusim compare: [%zu/%zu] %s: %.1f s\n", done, total, cc->name,
 			r->seconds);
+}
+
+/* The configurations run by the job pool (results/jobs.h), in children:
+ * what its callbacks share. */
+struct cmp_run {
+	const struct cmp_opts *o;
+	const struct sim_config *cfgs;
+	const struct workload *wl;
+	struct cmp_result *res;
+	size_t done, total;
+};
+
+/* The result of a run goes through a pipe, read once the child has ended. */
+_Static_assert(sizeof(struct cmp_result) <= PIPE_BUF, "a result must fit in a pipe");
+
+static bool cmp_skip(void *ctx, size_t i)
+{
+	const struct cmp_run *r = ctx;
+
+	return !selected(r->o, compare_set[i].name);
+}
+
+/* In the child: run configuration @i, hand the figures over. */
+static int cmp_job(void *ctx, size_t i, int fd)
+{
+	const struct cmp_run *r = ctx;
+	static struct cmp_result res;
+
+	run_one(r->o, &compare_set[i], &r->cfgs[i], r->wl, &res);
+	jobs_write_result(fd, &res, sizeof(res));
+	return 0;
+}
+
+static void cmp_ended(void *ctx, size_t i, const struct job_end *e)
+{
+	struct cmp_run *r = ctx;
+	struct cmp_result *res = &r->res[i];
+
+	if (!e->started) {
+		/* no child: run it here */
+		run_one(r->o, &compare_set[i], &r->cfgs[i], r->wl, res);
+	} else if (e->result_len == sizeof(*res)) {
+		memcpy(res, e->result, sizeof(*res));
+	} else {
+		res->status = 1;
+		snprintf(res->err, sizeof(res->err), "the run ended without a result (status %d)",
+			 e->status);
+	}
+	progress_line(r->o, ++r->done, r->total, &compare_set[i], res);
 }
 
 int cmd_compare(int argc, char **argv)
@@ -724,53 +697,16 @@ int cmd_compare(int argc, char **argv)
 			progress_line(&o, ++done, total, &compare_set[i], &res[i]);
 		}
 	} else {
-		struct job *jobs = calloc((size_t)o.jobs, sizeof(*jobs));
-		size_t next = 0, running = 0;
+		struct cmp_run r = { .o = &o, .cfgs = cfgs, .wl = &wl, .res = res, .total = total };
+		struct jobs j = { .n = NCONFIGS, .parallel = o.jobs, .ctx = &r,
+				  .result_size = sizeof(*res), .skip = cmp_skip, .run = cmp_job,
+				  .ended = cmp_ended };
 
-		if (!jobs) {
+		if (jobs_run(&j)) {
 			fprintf(stderr, "mmusim compare: out of memory\n");
 			status = 1;
 			goto out;
 		}
-		while (done < total) {
-			while (running < (size_t)o.jobs && next < NCONFIGS) {
-				size_t i = next++;
-
-				if (!selected(&o, compare_set[i].name))
-					continue;
-				if (spawn(&o, i, &cfgs[i], &wl, &jobs[running])) {
-					/* no child: run it here */
-					run_one(&o, &compare_set[i], &cfgs[i], &wl, &res[i]);
-					progress_line(&o, ++done, total, &compare_set[i], &res[i]);
-					continue;
-				}
-				running++;
-			}
-			if (!running)
-				break;
-			{
-				int st;
-				pid_t pid = wait(&st);
-				size_t k;
-
-				if (pid < 0)
-					break;
-				for (k = 0; k < running && jobs[k].pid != pid; k++)
-					;
-				if (k == running)
-					continue;
-				if (read_all(jobs[k].fd, &res[jobs[k].idx], sizeof(res[0]))) {
-					res[jobs[k].idx].status = 1;
-					snprintf(res[jobs[k].idx].err, sizeof(res[0].err),
-						 "the run ended without a result (status %d)", st);
-				}
-				close(jobs[k].fd);
-				progress_line(&o, ++done, total, &compare_set[jobs[k].idx],
-					      &res[jobs[k].idx]);
-				jobs[k] = jobs[--running];
-			}
-		}
-		free(jobs);
 	}
 
 	/* the CSV and the table, in set order */

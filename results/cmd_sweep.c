@@ -28,10 +28,10 @@
  *
  * A cell that runs past the time limit is killed by the parent, which
  * writes its result as incomplete (reason "time limit: ..."): the merge
- * keeps it marked, and a resumed sweep runs it again.  The parent blocks
- * SIGCHLD and waits with sigtimedwait(), so it sleeps until a cell ends or
- * the next deadline.  On a cluster, submit-slurm.sh cuts the cells into
- * job arrays of at most MaxArraySize tasks (see emit_slurm()).
+ * keeps it marked, and a resumed sweep runs it again.  The cells run in the
+ * job pool of results/jobs.h, which sleeps until a cell ends or the next
+ * deadline.  On a cluster, submit-slurm.sh cuts the cells into job arrays
+ * of at most MaxArraySize tasks (see emit_slurm()).
  */
 #include "autoconfig.h"
 
@@ -39,7 +39,6 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
-#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -48,13 +47,10 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
-#ifdef __linux__
-#include <sys/prctl.h>
-#endif
 
 #include "results/emit.h"
+#include "results/jobs.h"
 #include "results/json_read.h"
 #include "results/report_data.h"
 #include "sim/cmd.h"
@@ -807,88 +803,19 @@ static char *self_exe(void)
 	return strdup(buf);
 }
 
-static double now_seconds(void)
+/* The command line of cell @c: "mmusim", "run", its arguments (a new
+ * array of pointers into @c, NULL-terminated), or NULL out of memory. */
+static char **run_argv(const struct cell *c)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-/* Start `mmusim run` for cell @c, its errors in OUT/logs/ID.log.  @mask is
- * the signal mask the child gets back (the parent blocks SIGCHLD). */
-static pid_t spawn_cell(const char *exe, const char *out, const struct cell *c,
-			const sigset_t *mask)
-{
-	char log[PATH_MAX + 200];
 	char **argv = calloc(c->args.n + 3, sizeof(*argv));
-	pid_t parent = getpid(), pid;
 
 	if (!argv)
-		return -1;
+		return NULL;
 	argv[0] = "mmusim";
 	argv[1] = "run";
 	for (size_t i = 0; i < c->args.n; i++)
 		argv[i + 2] = c->args.v[i];
-	snprintf(log, sizeof(log), "%s/logs/%s.log", out, c->id);
-	fflush(NULL);
-	pid = fork();
-	if (pid == 0) {
-		int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644), nul = open("/dev/null", O_RDWR);
-
-		sigprocmask(SIG_SETMASK, mask, NULL);
-#ifdef __linux__
-		/* a sweep that is killed takes its cells with it: no orphan runs */
-		prctl(PR_SET_PDEATHSIG, SIGTERM);
-		if (getppid() != parent)
-			_exit(1);
-#else
-		(void)parent;
-#endif
-		if (nul >= 0) {
-			dup2(nul, 0);
-			dup2(nul, 1);
-		}
-		if (fd >= 0)
-			dup2(fd, 2);
-		execv(exe, argv);
-		fprintf(stderr, "mmusim sweep: cannot run %s: %s\n", exe, strerror(errno));
-		_exit(127);
-	}
-	free(argv);
-	return pid;
-}
-
-/*
- * Wait for a child to end, until @deadline (now_seconds(); 0 for none).
- * SIGCHLD must be blocked: it stays pending between the check and the
- * wait, so no exit is missed.  Return: its pid (status in *@st), 0 at the
- * deadline, -1 when there is no child.
- */
-static pid_t wait_child(double deadline, int *st)
-{
-	sigset_t chld;
-
-	sigemptyset(&chld);
-	sigaddset(&chld, SIGCHLD);
-	for (;;) {
-		pid_t pid = waitpid(-1, st, WNOHANG);
-
-		if (pid != 0 && !(pid < 0 && errno == EINTR))
-			return pid;
-		if (deadline > 0) {
-			double left = deadline - now_seconds();
-			struct timespec ts;
-
-			if (left <= 0)
-				return 0;
-			ts.tv_sec = (time_t)left;
-			ts.tv_nsec = (long)((left - (double)ts.tv_sec) * 1e9);
-			sigtimedwait(&chld, NULL, &ts);
-		} else {
-			sigwaitinfo(&chld, NULL);
-		}
-	}
+	return argv;
 }
 
 /*
@@ -899,7 +826,7 @@ static pid_t wait_child(double deadline, int *st)
 static void record_timeout(const char *out, const struct cell *c, unsigned long limit)
 {
 	char path[PATH_MAX + 200], reason[256];
-	const char **argv = calloc(c->args.n + 3, sizeof(*argv));
+	char **argv = run_argv(c);
 	struct stats_registry none;
 	struct sim_error e = { 0 };
 	FILE *log;
@@ -913,15 +840,10 @@ static void record_timeout(const char *out, const struct cell *c, unsigned long 
 		fclose(log);
 	}
 	stats_init(&none);
-	if (argv) {
-		argv[0] = "mmusim";
-		argv[1] = "run";
-		for (size_t i = 0; i < c->args.n; i++)
-			argv[i + 2] = c->args.v[i];
-	}
 	{
 		struct emit_run er = { .reg = &none, .complete = false, .reason = reason,
-				       .argv = argv, .argc = argv ? (int)c->args.n + 2 : 0 };
+				       .argv = (const char *const *)argv,
+				       .argc = argv ? (int)c->args.n + 2 : 0 };
 
 		snprintf(path, sizeof(path), "%s/cells/%s.json", out, c->id);
 		if (emit_json_file(path, &er, &e))
@@ -952,26 +874,15 @@ static int sweep_status(const struct progress *p)
 	return p->failed ? 1 : p->timed_out ? 3 : 0;
 }
 
-/* One running cell. */
-struct slot {
-	pid_t pid;              /* 0: free */
-	size_t cell;
-	double deadline;        /* 0: none */
-	bool killed;            /* at its deadline */
-};
-
-/* A child of @slots ended with status @st: count it. */
-static void cell_ended(const char *out, const struct cells *cs, struct slot *sl, int st,
+/* Cell @c ended with wait status @st (@killed: at the time limit): count it. */
+static void cell_ended(const char *out, const struct cell *c, int st, bool killed,
 		       unsigned long limit, struct progress *pr)
 {
-	const struct cell *c = &cs->c[sl->cell];
 	char log[PATH_MAX + 200];
 	struct stat lst;
 
-	sl->pid = 0;
-	pr->running--;
 	snprintf(log, sizeof(log), "%s/logs/%s.log", out, c->id);
-	if (cell_done(out, c) && (sl->killed || (WIFEXITED(st) && !WEXITSTATUS(st)))) {
+	if (cell_done(out, c) && (killed || (WIFEXITED(st) && !WEXITSTATUS(st)))) {
 		/* done (a run killed as it finished is done all the same) */
 		pr->done++;
 		if (!stat(log, &lst) && !lst.st_size)
@@ -980,7 +891,7 @@ static void cell_ended(const char *out, const struct cells *cs, struct slot *sl,
 	}
 	if (pr->tty)
 		fputc('\n', stderr);
-	if (sl->killed) {
+	if (killed) {
 		record_timeout(out, c, limit);
 		pr->timed_out++;
 		fprintf(stderr, "mmusim sweep: cell %s (%s on %s) ran longer than the time limit "
@@ -993,89 +904,103 @@ static void cell_ended(const char *out, const struct cells *cs, struct slot *sl,
 		c->workload, log);
 }
 
-/* Run every cell that is not done, @jobs at a time, each for at most
- * @limit seconds (0: no limit).  Return: the exit status (sweep_status()). */
+/* Cells run by the job pool (results/jobs.h): what its callbacks share. */
+struct sweep_run {
+	const char *out, *exe;
+	const struct cells *cs;
+	unsigned long limit;
+	struct progress pr;
+};
+
+/* A cell that is done needs no run (it is counted as done already). */
+static bool cell_skip(void *ctx, size_t i)
+{
+	struct sweep_run *r = ctx;
+
+	if (!cell_done(r->out, &r->cs->c[i]))
+		return false;
+	r->pr.skipped++;
+	return true;
+}
+
+/* In the child: `mmusim run` for cell @i, its errors in OUT/logs/ID.log. */
+static int cell_run(void *ctx, size_t i, int fd)
+{
+	const struct sweep_run *r = ctx;
+	const struct cell *c = &r->cs->c[i];
+	char log[PATH_MAX + 200], **argv = run_argv(c);
+	int lfd, nul;
+
+	(void)fd;
+	snprintf(log, sizeof(log), "%s/logs/%s.log", r->out, c->id);
+	lfd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	nul = open("/dev/null", O_RDWR);
+	if (nul >= 0) {
+		dup2(nul, 0);
+		dup2(nul, 1);
+	}
+	if (lfd >= 0)
+		dup2(lfd, 2);
+	if (!argv) {
+		fprintf(stderr, "mmusim sweep: cannot run cell %s: out of memory\n", c->id);
+		return 1;
+	}
+	execv(r->exe, argv);
+	fprintf(stderr, "mmusim sweep: cannot run %s: %s\n", r->exe, strerror(errno));
+	return 127;
+}
+
+static void cell_over(void *ctx, size_t i, const struct job_end *e)
+{
+	struct sweep_run *r = ctx;
+
+	if (!e->started) {
+		fprintf(stderr, "mmusim sweep: cannot start a run: %s\n", strerror(e->error));
+		r->pr.failed++;
+		return;
+	}
+	cell_ended(r->out, &r->cs->c[i], e->status, e->killed, r->limit, &r->pr);
+}
+
+static void cell_progress(void *ctx, size_t running)
+{
+	struct sweep_run *r = ctx;
+
+	r->pr.running = running;
+	progress_show(&r->pr, false);
+}
+
+/*
+ * Run the cells of @cs that are not done, @jobs at a time, each for at most
+ * @limit seconds (0: no limit), with a progress line on a terminal if
+ * @progress.  Return: the exit status (sweep_status()).
+ */
 static int run_cells(const char *out, const struct cells *cs, long jobs, bool progress,
 		     unsigned long limit)
 {
-	struct progress pr = { .total = cs->n, .tty = progress && isatty(STDERR_FILENO) };
-	struct slot *slots = calloc((size_t)jobs, sizeof(*slots));
+	struct sweep_run r = { .out = out, .cs = cs, .limit = limit,
+			       .pr = { .total = cs->n, .tty = progress && isatty(STDERR_FILENO) } };
+	struct jobs j = { .n = cs->n, .parallel = jobs, .limit = limit, .ctx = &r,
+			  .skip = cell_skip, .run = cell_run, .ended = cell_over,
+			  .progress = cell_progress };
 	char *exe = self_exe();
-	size_t next = 0;
-	sigset_t chld, mask;
 
-	if (!slots || !exe) {
-		fprintf(stderr, "mmusim sweep: %s\n", exe ? "out of memory" :
-			"cannot find this program (/proc/self/exe)");
-		free(slots);
+	if (!exe) {
+		fprintf(stderr, "mmusim sweep: cannot find this program (/proc/self/exe)\n");
+		return 1;
+	}
+	r.exe = exe;
+	progress_show(&r.pr, false);
+	if (jobs_run(&j)) {
+		fprintf(stderr, "mmusim sweep: out of memory\n");
 		free(exe);
 		return 1;
 	}
-	sigemptyset(&chld);
-	sigaddset(&chld, SIGCHLD);
-	sigprocmask(SIG_BLOCK, &chld, &mask);
-	progress_show(&pr, false);
-	for (;;) {
-		double deadline = 0;
-		pid_t pid;
-		int st;
-
-		/* fill the free slots */
-		for (long s = 0; s < jobs && next < cs->n; s++) {
-			if (slots[s].pid)
-				continue;
-			while (next < cs->n && cell_done(out, &cs->c[next])) {
-				pr.skipped++;
-				next++;
-			}
-			if (next >= cs->n)
-				break;
-			slots[s].pid = spawn_cell(exe, out, &cs->c[next], &mask);
-			if (slots[s].pid < 0) {
-				fprintf(stderr, "mmusim sweep: cannot start a run: %s\n", strerror(errno));
-				slots[s].pid = 0;
-				pr.failed++;
-				next++;
-				continue;
-			}
-			slots[s].cell = next++;
-			slots[s].deadline = limit ? now_seconds() + (double)limit : 0;
-			slots[s].killed = false;
-			pr.running++;
-		}
-		progress_show(&pr, false);
-		if (!pr.running)
-			break;
-		for (long s = 0; s < jobs; s++)
-			if (slots[s].pid && !slots[s].killed && slots[s].deadline &&
-			    (!deadline || slots[s].deadline < deadline))
-				deadline = slots[s].deadline;
-		pid = wait_child(deadline, &st);
-		if (pid < 0)
-			break;
-		if (pid == 0) {
-			/* a deadline passed: stop those cells, count them when they end */
-			double now = now_seconds();
-
-			for (long s = 0; s < jobs; s++)
-				if (slots[s].pid && !slots[s].killed && slots[s].deadline &&
-				    slots[s].deadline <= now) {
-					kill(slots[s].pid, SIGKILL);
-					slots[s].killed = true;
-				}
-			continue;
-		}
-		for (long s = 0; s < jobs; s++)
-			if (slots[s].pid == pid)
-				cell_ended(out, cs, &slots[s], st, limit, &pr);
-	}
-	sigprocmask(SIG_SETMASK, &mask, NULL);
-	progress_show(&pr, true);
+	progress_show(&r.pr, true);
 	printf("mmusim sweep: %zu cells: %zu run now, %zu already done, %zu failed, %zu timed "
-	       "out\n", pr.total, pr.done, pr.skipped, pr.failed, pr.timed_out);
-	free(slots);
+	       "out\n", r.pr.total, r.pr.done, r.pr.skipped, r.pr.failed, r.pr.timed_out);
 	free(exe);
-	return sweep_status(&pr);
+	return sweep_status(&r.pr);
 }
 
 /* Merge every finished cell into OUT/results.csv, atomically. */
@@ -1355,47 +1280,28 @@ static int run_one(const char *out, const char *nstr, unsigned long limit)
 		return 1;
 	}
 	if (limit) {
-		struct progress pr = { .total = 1, .running = 1 };
-		struct slot sl = { .cell = n - 1, .deadline = now_seconds() + (double)limit };
-		sigset_t chld, mask;
-		int st = 0;
+		/* one job for the pool: the cell, stopped at its limit */
+		struct cells one = { .c = &cs.c[n - 1], .n = 1 };
+		struct sweep_run r = { .out = out, .exe = exe, .cs = &one, .limit = limit,
+				       .pr = { .total = 1 } };
+		struct jobs j = { .n = 1, .parallel = 1, .limit = limit, .ctx = &r,
+				  .run = cell_run, .ended = cell_over };
 
-		sigemptyset(&chld);
-		sigaddset(&chld, SIGCHLD);
-		sigprocmask(SIG_BLOCK, &chld, &mask);
-		sl.pid = spawn_cell(exe, out, c, &mask);
-		while (sl.pid > 0) {
-			pid_t pid = wait_child(sl.killed ? 0 : sl.deadline, &st);
-
-			if (pid == 0) {
-				kill(sl.pid, SIGKILL);
-				sl.killed = true;
-			} else if (pid == sl.pid || pid < 0) {
-				break;
-			}
-		}
-		sigprocmask(SIG_SETMASK, &mask, NULL);
-		if (sl.pid <= 0) {
-			fprintf(stderr, "mmusim sweep: cannot start a run: %s\n", strerror(errno));
-		} else {
-			cell_ended(out, &cs, &sl, st, limit, &pr);
-			status = sweep_status(&pr);
-		}
+		if (jobs_run(&j))
+			fprintf(stderr, "mmusim sweep: cannot run cell %lu: out of memory\n", n);
+		else
+			status = sweep_status(&r.pr);
 		free(exe);
 		cells_free(&cs);
 		return status;
 	}
-	argv = calloc(c->args.n + 3, sizeof(*argv));
+	argv = run_argv(c);
 	if (!argv) {
 		fprintf(stderr, "mmusim sweep: cannot run cell %lu: out of memory\n", n);
 		free(exe);
 		cells_free(&cs);
 		return 1;
 	}
-	argv[0] = "mmusim";
-	argv[1] = "run";
-	for (size_t i = 0; i < c->args.n; i++)
-		argv[i + 2] = c->args.v[i];
 	fflush(NULL);
 	execv(exe, argv);
 	fprintf(stderr, "mmusim sweep: cannot run %s: %s\n", exe, strerror(errno));

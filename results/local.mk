@@ -3,12 +3,14 @@
 # variables; the tests are in results/report.mk, sim/config.mk and
 # sim/virt.mk.
 
-# The emitters, the CSV writer and reader, the JSON reader, the result loader.
+# The emitters, the CSV writer and reader, the JSON reader, the result
+# loader, the job pool of sweep and compare.
 libmmusim_a_SOURCES += \
 	results/emit.h results/emit.c \
 	results/csv.h results/csv.c \
 	results/json_read.h results/json_read.c \
-	results/report_data.h results/report_data.c
+	results/report_data.h results/report_data.c \
+	results/jobs.h results/jobs.c
 
 # The commands.
 mmusim_SOURCES += results/cmd_report.c results/cmd_sweep.c results/cmd_compare.c
