@@ -311,75 +311,38 @@ static void run_one(const struct cmp_opts *o, const struct cmp_config *cc,
 
 /* ---- output ---------------------------------------------------------------- */
 
-struct echo_ctx {
-	FILE *f;
-	bool header;
-};
-
-static int echo_cell(void *arg, const struct cfg_item *it)
-{
-	struct echo_ctx *e = arg;
-
-	fputc(',', e->f);
-	if (e->header) {
-		char name[256];
-
-		snprintf(name, sizeof(name), "config.%s.%s", it->section, it->key);
-		csv_put(e->f, name);
-	} else {
-		csv_put(e->f, it->value);
-	}
-	return 0;
-}
-
-static void csv_header(FILE *f, const struct cmp_opts *o, const struct sim_config *cfg)
-{
-	struct echo_ctx e = { .f = f, .header = true };
-
-	fputs("mmusim_version,complete,config_name,workload,description,settings,json,seconds", f);
-	cfg_foreach(cfg, echo_cell, &e);
-	for (size_t i = 0; i < o->cols.n; i++) {
-		fputc(',', f);
-		csv_put(f, o->cols.name[i]);
-	}
-	fputc('\n', f);
-}
-
-static void csv_row(FILE *f, const struct cmp_opts *o, const struct cmp_config *cc,
+/* The CSV row of configuration @cc: the columns of a `mmusim run --csv`
+ * result where they apply, and those of the comparison. */
+static void csv_row(struct csv_cols *c, const struct cmp_opts *o, const struct cmp_config *cc,
 		    const struct sim_config *cfg, const char *workload, const struct cmp_result *r)
 {
-	struct echo_ctx e = { .f = f, .header = false };
 	char buf[1024];
 	size_t used = 0;
 
-	csv_put(f, emit_version());
-	fputs(r->status ? ",0," : ",1,", f);
-	csv_put(f, cc->name);
-	fputc(',', f);
-	csv_put(f, workload);
-	fputc(',', f);
-	csv_put(f, cc->what);
-	fputc(',', f);
+	csv_col(c, "mmusim_version", emit_version());
+	csv_col(c, "complete", r->status ? "0" : "1");
+	csv_col(c, "config_name", cc->name);
+	csv_col(c, "workload", workload);
+	csv_col(c, "description", cc->what);
 	buf[0] = '\0';
 	for (size_t i = 0; i < CMP_MAX_SETS && cc->sets[i] && used < sizeof(buf); i++)
 		used += (size_t)snprintf(buf + used, sizeof(buf) - used, "%s%s", used ? " " : "",
 					 cc->sets[i]);
-	csv_put(f, buf);
+	csv_col(c, "settings", buf);
 	snprintf(buf, sizeof(buf), "%s/%s.json", o->out, cc->name);
-	fputc(',', f);
-	csv_put(f, buf);
-	fprintf(f, ",%.3f", r->seconds);
-	cfg_foreach(cfg, echo_cell, &e);
+	csv_col(c, "json", buf);
+	snprintf(buf, sizeof(buf), "%.3f", r->seconds);
+	csv_col(c, "seconds", buf);
+	emit_csv_config(c, cfg);
 	for (size_t i = 0; i < o->cols.n; i++) {
-		fputc(',', f);
 		if (!r->have[i])
-			continue;
-		if (r->ratio[i])
-			fprintf(f, "%.6f", r->value[i]);
+			buf[0] = '\0';
+		else if (r->ratio[i])
+			snprintf(buf, sizeof(buf), "%.6f", r->value[i]);
 		else
-			fprintf(f, "%" PRIu64, r->count[i]);
+			snprintf(buf, sizeof(buf), "%" PRIu64, r->count[i]);
+		csv_col(c, o->cols.name[i], buf);
 	}
-	fputc('\n', f);
 }
 
 static void table_header(void)
@@ -728,11 +691,24 @@ int cmd_compare(int argc, char **argv)
 		for (size_t i = 0; i < NCONFIGS; i++) {
 			if (!selected(&o, compare_set[i].name))
 				continue;
-			if (f && first)
-				csv_header(f, &o, &cfgs[i]);
+			if (f) {
+				struct csv_cols row = { 0 };
+
+				csv_row(&row, &o, &compare_set[i], &cfgs[i], wl_label, &res[i]);
+				if (row.oom) {
+					fprintf(stderr, "mmusim compare: cannot write %s: out of "
+						"memory\n", csvpath);
+					status = 1;
+					fclose(f);
+					f = NULL;
+				} else {
+					if (first)
+						csv_put_row(f, (const char *const *)row.name, row.n);
+					csv_put_row(f, (const char *const *)row.value, row.n);
+				}
+				csv_cols_free(&row);
+			}
 			first = false;
-			if (f)
-				csv_row(f, &o, &compare_set[i], &cfgs[i], wl_label, &res[i]);
 			if (!o.quiet)
 				table_row(&compare_set[i], &res[i]);
 			if (res[i].status && !status)

@@ -36,6 +36,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "results/csv.h"
 #include "sim/config.h"
 #include "sim/err.h"
 #include "sim/stats.h"
@@ -84,5 +85,12 @@ int emit_json_file(const char *path, const struct emit_run *run, struct sim_erro
  * inside a row (it is left as it is); SIM_E_IO, SIM_E_NOMEM.
  */
 int emit_csv_append(const char *path, const struct emit_run *run, struct sim_error *err);
+
+/**
+ * emit_csv_config() - add the configuration echo to the row @c as CSV
+ * columns, config.SECTION.KEY, in the order of cfg_foreach() (the columns
+ * every CSV of results has).
+ */
+void emit_csv_config(struct csv_cols *c, const struct sim_config *cfg);
 
 #endif /* MMUSIM_RESULTS_EMIT_H */
