@@ -26,8 +26,8 @@
 
 #include "results/emit.h"
 #include "results/report_data.h"
-#include "results/report_paths.h"
 #include "sim/cmd.h"
+#include "sim/installed.h"
 
 #define MAX_SERIES_CURVES 12    /* curves in one line chart */
 #define MAX_REFS_CHARTS 8       /* per-configuration reference histograms */
@@ -1565,114 +1565,35 @@ static bool is_dir_with(const char *dir, const char *file)
 	return !stat(p, &st) && S_ISREG(st.st_mode);
 }
 
-/* The next component of a path at @p ("" at the end); *@n its length. */
-static const char *path_component(const char *p, size_t *n)
-{
-	while (*p == '/')
-		p++;
-	*n = strcspn(p, "/");
-	return p;
-}
-
-/* The absolute directory @to relative to the absolute directory @from,
- * lexically: "/usr/local/bin" to "/usr/local/share/mmusim" is
- * "../share/mmusim". */
-static void relative_path(const char *from, const char *to, char *out, size_t len)
-{
-	size_t fn, tn, used = 0;
-
-	for (;;) {
-		const char *f = path_component(from, &fn), *t = path_component(to, &tn);
-
-		if (!fn || fn != tn || strncmp(f, t, fn)) {
-			from = f;
-			to = t;
-			break;
-		}
-		from = f + fn;
-		to = t + tn;
-	}
-	out[0] = '\0';
-	for (const char *c = path_component(from, &fn); fn; c = path_component(c + fn, &fn))
-		used += (size_t)snprintf(out + used, used < len ? len - used : 0, "../");
-	if (used < len)
-		snprintf(out + used, len - used, "%s", *to ? to : ".");
-}
-
-/* @dir (absolute) joined with the relative @rel, "x/.." folded away. */
-static void join_path(const char *dir, const char *rel, char *out, size_t len)
-{
-	char tmp[4096];
-	size_t n = 0, k;
-
-	snprintf(tmp, sizeof(tmp), "%s/%s", dir, rel);
-	out[0] = '\0';
-	for (const char *c = path_component(tmp, &k); k; c = path_component(c + k, &k)) {
-		if (k == 1 && c[0] == '.')
-			continue;
-		if (k == 2 && c[0] == '.' && c[1] == '.') {
-			while (n && out[n - 1] != '/')
-				n--;
-			if (n)
-				n--;
-			out[n] = '\0';
-			continue;
-		}
-		if (n + k + 2 > len)
-			break;
-		out[n++] = '/';
-		memcpy(out + n, c, k);
-		n += k;
-		out[n] = '\0';
-	}
-	if (!n)
-		snprintf(out, len, "/");
-}
-
 /*
  * Where the chart scripts are: one place, chosen by a rule, never guessed.
  *  - $MMUSIM_PLOTDIR, when it is set;
- *  - when this program is the mmusim of the build tree it was built in (its
- *    own file, /proc/self/exe, has the device and inode of that tree's
- *    mmusim), the source tree's results/plot;
- *  - otherwise its installation's: $(pkgdatadir)/plot, found from the
- *    program's directory as $(bindir) is to $(pkgdatadir).  For a program
- *    run where it was installed that is $(pkgdatadir)/plot itself; a staged
- *    installation (make install DESTDIR=...) or a moved prefix finds its
- *    own copy.  Without /proc/self/exe, the configured $(pkgdatadir)/plot.
+ *  - when this program is the mmusim of the build tree it was built in,
+ *    the source tree's results/plot;
+ *  - otherwise its installation's $(pkgdatadir)/plot, by the rule of
+ *    sim/installed.h: for a program run where it was installed that is
+ *    $(pkgdatadir)/plot itself; a staged installation (make install
+ *    DESTDIR=...) or a moved prefix finds its own copy.  Without
+ *    /proc/self/exe, the configured $(pkgdatadir)/plot.
  * So an installed mmusim never reads a build or source tree, even one still
  * on the disk.  @dir gets the directory; @how says which rule chose it.
  * Return: true if it holds the scripts (common.gp).
  */
 static bool find_plotdir(char *dir, size_t len, const char **how)
 {
-	const char *env = getenv("MMUSIM_PLOTDIR");
-	char exe[2048], rel[2048];
-	struct stat self, built;
-	ssize_t n;
+	const char *env = getenv("MMUSIM_PLOTDIR"), *src;
 
 	if (env && *env) {
 		*how = "MMUSIM_PLOTDIR";
 		snprintf(dir, len, "%s", env);
-		return is_dir_with(dir, "common.gp");
-	}
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n <= 0) {
-		*how = "the installation directory";
-		snprintf(dir, len, "%s/plot", MMUSIM_DATADIR);
-		return is_dir_with(dir, "common.gp");
-	}
-	exe[n] = '\0';
-	if (!stat(exe, &self) && !stat(MMUSIM_BUILD_PROGRAM, &built) &&
-	    self.st_dev == built.st_dev && self.st_ino == built.st_ino) {
+	} else if ((src = installed_source_tree())) {
 		*how = "the source tree of this build";
-		snprintf(dir, len, "%s/results/plot", MMUSIM_SRCDIR);
-		return is_dir_with(dir, "common.gp");
+		snprintf(dir, len, "%s/results/plot", src);
+	} else if (installed_dir(INSTALLED_PKGDATADIR, "plot", dir, len)) {
+		*how = "the installation directory";
+	} else {
+		*how = "this installation";
 	}
-	*how = "this installation";
-	*strrchr(exe, '/') = '\0';     /* readlink gives an absolute path */
-	relative_path(MMUSIM_BINDIR, MMUSIM_DATADIR "/plot", rel, sizeof(rel));
-	join_path(exe, rel, dir, len);
 	return is_dir_with(dir, "common.gp");
 }
 
@@ -1705,7 +1626,7 @@ static int make_dir(const char *path)
 
 static void report_usage(FILE *f)
 {
-	fputs("usage: mmusim report [OPTIONS] RESULT...\n"
+	fprintf(f, "usage: mmusim report [OPTIONS] RESULT...\n"
 	      "\n"
 	      "Make a design-review report from results: charts (gnuplot), the tables\n"
 	      "behind them, each configuration's parameters, the mmusim version and the\n"
@@ -1723,8 +1644,7 @@ static void report_usage(FILE *f)
 	      "  --no-charts       write the tables and data only\n"
 	      "  -h, --help        show this help\n"
 	      "\n"
-	      "The chart scripts are those of this program's installation (" MMUSIM_DATADIR
-	      "/plot\n"
+	      "The chart scripts are those of this program's installation (%s/plot\n"
 	      "where it was installed), or of its source tree when it runs from the build\n"
 	      "tree it was built in (results/README.md).\n"
 	      "\n"
@@ -1733,7 +1653,8 @@ static void report_usage(FILE *f)
 	      "\n"
 	      "Exit status: 0 success; 1 a chart could not be drawn (gnuplot or the chart\n"
 	      "scripts missing, or gnuplot failed: the tables are written all the same),\n"
-	      "or out of memory; 2 bad usage or a missing or malformed result file.\n", f);
+	      "or out of memory; 2 bad usage or a missing or malformed result file.\n",
+		installed_configured(INSTALLED_PKGDATADIR));
 }
 
 /* "N runs: W workloads, C configurations" of the set. */

@@ -15,11 +15,10 @@ libmmusim_a_SOURCES += \
 # The commands.
 mmusim_SOURCES += results/cmd_report.c results/cmd_sweep.c results/cmd_compare.c
 
-# Where `mmusim report` finds the chart scripts: the source tree's when the
-# program runs from this build tree (it is $(abs_top_builddir)/mmusim), else
-# the installation's $(pkgdatadir)/plot, located from the program's own
-# directory ($(bindir) -> $(pkgdatadir)), so a staged (DESTDIR) or moved
-# installation finds its own copy.  See find_plotdir() in results/cmd_report.c.
+# The chart scripts: `mmusim report` finds them by the rule of
+# sim/installed.h (the installation's $(pkgdatadir)/plot; the source
+# tree's for the program of this build tree).  See find_plotdir() in
+# results/cmd_report.c.
 plotdir = $(pkgdatadir)/plot
 dist_plot_DATA = results/plot/common.gp results/plot/bars.inc.gp \
 	results/plot/walk_by_s2_levels.gp results/plot/overhead_by_config.gp \
