@@ -12,13 +12,15 @@ libmmusim_a_SOURCES += \
 	results/report_data.h results/report_data.c \
 	results/jobs.h results/jobs.c
 
-# The commands.
-mmusim_SOURCES += results/cmd_report.c results/cmd_sweep.c results/cmd_compare.c
+# The commands.  `mmusim report` is also built into tests/test_report_oom.
+REPORT_SOURCES = results/cmd_report.c results/report.h results/report_table.c \
+	results/report_charts.c results/report_gnuplot.c results/report_docs.c
+mmusim_SOURCES += $(REPORT_SOURCES) results/cmd_sweep.c results/cmd_compare.c
 
 # The chart scripts: `mmusim report` finds them by the rule of
 # sim/installed.h (the installation's $(pkgdatadir)/plot; the source
 # tree's for the program of this build tree).  See find_plotdir() in
-# results/cmd_report.c.
+# results/report_gnuplot.c.
 plotdir = $(pkgdatadir)/plot
 dist_plot_DATA = results/plot/common.gp results/plot/bars.inc.gp \
 	results/plot/walk_by_s2_levels.gp results/plot/overhead_by_config.gp \

@@ -15,7 +15,7 @@ tests_test_report_LDADD = $(TEST_LIBS)
 # fail any one call (tests/test_report_oom.c).
 check_PROGRAMS += tests/test_report_oom
 TESTS += tests/test_report_oom
-tests_test_report_oom_SOURCES = tests/test_report_oom.c results/cmd_report.c
+tests_test_report_oom_SOURCES = tests/test_report_oom.c $(REPORT_SOURCES)
 tests_test_report_oom_CFLAGS = $(TEST_CFLAGS)
 tests_test_report_oom_LDFLAGS = -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc \
 	-Wl,--wrap=strdup,--wrap=strndup
