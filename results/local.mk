@@ -15,7 +15,9 @@ libmmusim_a_SOURCES += \
 # The commands.  `mmusim report` is also built into tests/test_report_oom.
 REPORT_SOURCES = results/cmd_report.c results/report.h results/report_table.c \
 	results/report_charts.c results/report_gnuplot.c results/report_docs.c
-mmusim_SOURCES += $(REPORT_SOURCES) results/cmd_sweep.c results/cmd_compare.c
+mmusim_SOURCES += $(REPORT_SOURCES) results/cmd_compare.c \
+	results/cmd_sweep.c results/sweep.h results/sweep_file.c results/sweep_cells.c \
+	results/sweep_run.c results/sweep_emit.c
 
 # The chart scripts: `mmusim report` finds them by the rule of
 # sim/installed.h (the installation's $(pkgdatadir)/plot; the source
