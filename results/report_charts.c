@@ -101,6 +101,27 @@ static int chart_finish(struct report *rp, struct chart *c)
 	return 0;
 }
 
+/* The chart @name (drawn by @script) of the pivot @p, @xcol its first
+ * column: its table and texts, written and drawn.  Return: 0 or
+ * SIM_E_NOMEM. */
+static int pivot_chart(struct report *rp, const struct pivot *p, const char *name,
+		       const char *script, const char *xcol, const char *title,
+		       const char *xlabel, const char *ylabel, const char *desc)
+{
+	struct chart *c = chart_new(rp, name, script);
+	int rc;
+
+	if (!c)
+		return SIM_E_NOMEM;
+	c->xcol = xcol;
+	rc = pivot_table(p, xcol, &c->data);
+	if (!rc)
+		rc = chart_texts(c, title, xlabel, ylabel, desc, rp->what);
+	if (!rc)
+		rc = chart_finish(rp, c);
+	return rc;
+}
+
 static double result_value(const struct rd_result *r, const char *col)
 {
 	double v;
@@ -112,7 +133,6 @@ static double result_value(const struct rd_result *r, const char *col)
 static int chart_walk_by_s2(struct report *rp)
 {
 	struct pivot p = { 0 };
-	struct chart *c;
 	int rc = 0;
 
 	for (size_t i = 0; i < rp->set->n && !rc; i++) {
@@ -149,22 +169,13 @@ static int chart_walk_by_s2(struct report *rp)
 					p.cnt[r * PIVOT_MAX_SERIES + b] = tc;
 				}
 			}
-	c = chart_new(rp, "walk_by_s2_levels", "walk_by_s2_levels");
-	if (!c) {
-		rc = SIM_E_NOMEM;
-		goto out;
-	}
-	c->xcol = "workload";
-	rc = pivot_table(&p, "workload", &c->data);
-	if (!rc)
-		rc = chart_texts(c, "Walk cycles per TLB miss by stage-2 levels", "workload",
-				 "walk cycles per TLB miss (cycles)",
-				 "Mean cycles of one page-table walk (walk_cycles / walks: every walk "
-				 "is a miss of the last TLB level), per workload, for each number of "
-				 "stage-2 translation levels among the configurations (mean over the "
-				 "configurations with that many levels).", rp->what);
-	if (!rc)
-		rc = chart_finish(rp, c);
+	rc = pivot_chart(rp, &p, "walk_by_s2_levels", "walk_by_s2_levels", "workload",
+			 "Walk cycles per TLB miss by stage-2 levels", "workload",
+			 "walk cycles per TLB miss (cycles)",
+			 "Mean cycles of one page-table walk (walk_cycles / walks: every walk is a "
+			 "miss of the last TLB level), per workload, for each number of stage-2 "
+			 "translation levels among the configurations (mean over the "
+			 "configurations with that many levels).");
 out:
 	pivot_free(&p);
 	return rc;
@@ -176,7 +187,6 @@ static int chart_by_config(struct report *rp, const char *name, const char *scri
 			   const char *desc)
 {
 	struct pivot p = { 0 };
-	struct chart *c;
 	int rc = 0;
 
 	for (size_t i = 0; i < rp->set->n && !rc; i++) {
@@ -202,17 +212,7 @@ static int chart_by_config(struct report *rp, const char *name, const char *scri
 				"no chart of it\n", col);
 		goto out;
 	}
-	c = chart_new(rp, name, script);
-	if (!c) {
-		rc = SIM_E_NOMEM;
-		goto out;
-	}
-	c->xcol = "config_name";
-	rc = pivot_table(&p, "config_name", &c->data);
-	if (!rc)
-		rc = chart_texts(c, title, "configuration", ylabel, desc, rp->what);
-	if (!rc)
-		rc = chart_finish(rp, c);
+	rc = pivot_chart(rp, &p, name, script, "config_name", title, "configuration", ylabel, desc);
 out:
 	pivot_free(&p);
 	return rc;
@@ -671,7 +671,6 @@ static int chart_flush(struct report *rp)
 	size_t nc, ncause = 0;
 	struct pivot p = { 0 };
 	bool multi_wl = false, other = false;
-	struct chart *c;
 	int rc;
 
 	if (rd_columns(rp->set, &cols, &nc))
@@ -722,23 +721,13 @@ static int chart_flush(struct report *rp)
 	}
 	if (rc || !p.nrow)
 		goto out;
-	c = chart_new(rp, "flush_policy", "flush_policy");
-	if (!c) {
-		rc = SIM_E_NOMEM;
-		goto out;
-	}
-	c->xcol = "label";
-	rc = pivot_table(&p, "label", &c->data);
-	if (!rc)
-		rc = chart_texts(c, "Translation cycles per access by cause", "configuration",
-				 "translation cycles per access (cycles)",
-				 "Translation cycles divided by accesses, stacked by the cycle counters "
-				 "the results have (every top-level *_cycles counter but the total, and "
-				 "any cause.* or cycles.* counter; 'other' is what the total has beyond "
-				 "them). Run the configurations to compare, e.g. TLB flush policies, "
-				 "as a sweep.", rp->what);
-	if (!rc)
-		rc = chart_finish(rp, c);
+	rc = pivot_chart(rp, &p, "flush_policy", "flush_policy", "label",
+			 "Translation cycles per access by cause", "configuration",
+			 "translation cycles per access (cycles)",
+			 "Translation cycles divided by accesses, stacked by the cycle counters the "
+			 "results have (every top-level *_cycles counter but the total, and any "
+			 "cause.* or cycles.* counter; 'other' is what the total has beyond them). "
+			 "Run the configurations to compare, e.g. TLB flush policies, as a sweep.");
 out:
 	free_list(causes, ncause);
 	pivot_free(&p);

@@ -35,6 +35,19 @@ void cells_free(struct cells *cs)
 	memset(cs, 0, sizeof(*cs));
 }
 
+/* A new, empty cell at the end of @cs, or NULL out of memory. */
+static struct cell *cell_new(struct cells *cs)
+{
+	struct cell *nc = realloc(cs->c, (cs->n + 1) * sizeof(*nc)), *ce;
+
+	if (!nc)
+		return NULL;
+	cs->c = nc;
+	ce = &cs->c[cs->n++];
+	memset(ce, 0, sizeof(*ce));
+	return ce;
+}
+
 static uint64_t fnv1a(uint64_t h, const char *s)
 {
 	for (; *s; s++) {
@@ -125,7 +138,7 @@ static int add_cells(const struct sweep *sw, const char *out, struct cells *cs,
 		snprintf(name, sizeof(name), "%s", preset ? preset : "default");
 	rc = check_cell(sw, c, preset, config, &sets, name, err);
 	for (size_t w = 0; w < sw->wl_path.n && !rc; w++) {
-		struct cell *ce, *nc;
+		struct cell *ce;
 		uint64_t h = 0xcbf29ce484222325ULL;
 		char id[160], s1[48], s2[48], json[PATH_MAX + 200];
 
@@ -134,14 +147,11 @@ static int add_cells(const struct sweep *sw, const char *out, struct cells *cs,
 					   SWEEP_MAX_CELLS);
 			break;
 		}
-		nc = realloc(cs->c, (cs->n + 1) * sizeof(*nc));
-		if (!nc) {
+		ce = cell_new(cs);
+		if (!ce) {
 			rc = sim_error_set(err, SIM_E_NOMEM, "out of memory");
 			break;
 		}
-		cs->c = nc;
-		ce = &cs->c[cs->n++];
-		memset(ce, 0, sizeof(*ce));
 		rc |= strv_add(&ce->args, "--quiet", 0);
 		rc |= strv_add(&ce->args, "--no-progress", 0);
 		if (preset) {
@@ -260,7 +270,7 @@ int read_cells_tsv(const char *out, struct cells *cs, struct sim_error *err)
 		return rc;
 	for (line = text; line && *line && !rc; line = next) {
 		char *tok, *save = NULL;
-		struct cell *ce, *nc;
+		struct cell *ce;
 
 		next = strchr(line, '\n');
 		if (next)
@@ -268,14 +278,11 @@ int read_cells_tsv(const char *out, struct cells *cs, struct sim_error *err)
 		lineno++;
 		if (*line == '#' || !*line)
 			continue;
-		nc = realloc(cs->c, (cs->n + 1) * sizeof(*nc));
-		if (!nc) {
+		ce = cell_new(cs);
+		if (!ce) {
 			rc = sim_error_set(err, SIM_E_NOMEM, "out of memory");
 			break;
 		}
-		cs->c = nc;
-		ce = &cs->c[cs->n++];
-		memset(ce, 0, sizeof(*ce));
 		for (int k = 0; (tok = strtok_r(k ? NULL : line, "\t", &save)); k++) {
 			if (k == 0)
 				ce->id = strdup(tok);

@@ -5,6 +5,7 @@
  * list.  Every job is `mmusim sweep --cell N OUT`.
  */
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,29 @@ static int emit_file(const char *out, const char *name, const char *text, mode_t
 
 	snprintf(path, sizeof(path), "%s/%s", out, name);
 	return sim_write_file_atomic(path, text, strlen(text), mode, err);
+}
+
+/* Write OUT/@name (mode @mode, atomically): the text of @fmt. */
+static int emit_filef(const char *out, const char *name, mode_t mode, struct sim_error *err,
+		      const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static int emit_filef(const char *out, const char *name, mode_t mode, struct sim_error *err,
+		      const char *fmt, ...)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	va_list ap;
+	int rc;
+
+	if (!f)
+		return sim_error_set(err, SIM_E_NOMEM, "out of memory");
+	va_start(ap, fmt);
+	vfprintf(f, fmt, ap);
+	va_end(ap);
+	rc = fclose(f) ? sim_error_set(err, SIM_E_NOMEM, "out of memory") :
+			 emit_file(out, name, text, mode, err);
+	free(text);
+	return rc;
 }
 
 /* The option that passes the time limit on to `--cell`, or "". */
@@ -44,17 +68,13 @@ static void limit_option(char *buf, size_t len, unsigned long limit)
 int sweep_emit_slurm(const char *out, const char *exe, const struct cells *cs,
 		      unsigned long limit, unsigned long max_array, struct sim_error *err)
 {
-	char *t = NULL, lim[64], maxs[32] = "";
-	size_t len = 0;
-	FILE *f = open_memstream(&t, &len);
+	char lim[64], maxs[32] = "";
 	int rc;
 
-	if (!f)
-		return sim_error_set(err, SIM_E_NOMEM, "out of memory");
 	limit_option(lim, sizeof(lim), limit);
 	if (max_array)
 		snprintf(maxs, sizeof(maxs), "%lu", max_array);
-	fprintf(f, "#!/bin/bash\n"
+	rc = emit_filef(out, "sweep.sbatch", 0755, err, "#!/bin/bash\n"
 		"# mmusim sweep as Slurm job arrays: task I of the array submitted with\n"
 		"# argument OFFSET runs cell OFFSET + I + 1 of cells.tsv.  Submit with\n"
 		"# submit-slurm.sh, which cuts the cells into arrays the cluster accepts\n"
@@ -69,16 +89,9 @@ int sweep_emit_slurm(const char *out, const char *exe, const struct cells *cs,
 		"MMUSIM=${MMUSIM:-%s}\n"
 		"exec \"$MMUSIM\" sweep%s --cell \"$((${1:-0} + SLURM_ARRAY_TASK_ID + 1))\" '%s'\n",
 		out, exe, lim, out);
-	fclose(f);
-	rc = emit_file(out, "sweep.sbatch", t, 0755, err);
-	free(t);
 	if (rc)
 		return rc;
-	t = NULL;
-	f = open_memstream(&t, &len);
-	if (!f)
-		return sim_error_set(err, SIM_E_NOMEM, "out of memory");
-	fprintf(f, "#!/bin/bash\n"
+	rc = emit_filef(out, "merge.sbatch", 0755, err, "#!/bin/bash\n"
 		"# Merge the finished cells of the sweep into results.csv; queued by\n"
 		"# submit-slurm.sh to run after every task of the sweep's arrays.\n"
 		"#SBATCH --job-name=mmusim-merge\n"
@@ -87,16 +100,9 @@ int sweep_emit_slurm(const char *out, const char *exe, const struct cells *cs,
 		"set -eu\n"
 		"MMUSIM=${MMUSIM:-%s}\n"
 		"exec \"$MMUSIM\" sweep --merge '%s'\n", out, exe, out);
-	fclose(f);
-	rc = emit_file(out, "merge.sbatch", t, 0755, err);
-	free(t);
 	if (rc)
 		return rc;
-	t = NULL;
-	f = open_memstream(&t, &len);
-	if (!f)
-		return sim_error_set(err, SIM_E_NOMEM, "out of memory");
-	fprintf(f, "#!/bin/sh\n"
+	return emit_filef(out, "submit-slurm.sh", 0755, err, "#!/bin/sh\n"
 		"# Submit the sweep's %zu cells as Slurm job arrays, then the merge as a\n"
 		"# job that depends on all of them.  Extra arguments go to every sbatch.\n"
 		"#\n"
@@ -138,10 +144,6 @@ int sweep_emit_slurm(const char *out, const char *exe, const struct cells *cs,
 		"echo \"mmusim sweep: submitted job array(s)$ids ($cells cells, at most $max per array)"
 		" and merge job ${merge%%%%;*}\"\n",
 		cs->n, out, cs->n, maxs);
-	fclose(f);
-	rc = emit_file(out, "submit-slurm.sh", t, 0755, err);
-	free(t);
-	return rc;
 }
 
 int sweep_emit_parallel(const char *out, const char *exe, const struct cells *cs,
@@ -157,16 +159,12 @@ int sweep_emit_parallel(const char *out, const char *exe, const struct cells *cs
 	limit_option(lim, sizeof(lim), limit);
 	for (size_t i = 0; i < cs->n; i++)
 		fprintf(f, "'%s' sweep%s --cell %zu '%s'\n", exe, lim, i + 1, out);
-	fclose(f);
-	rc = emit_file(out, "jobs.txt", t, 0644, err);
+	rc = fclose(f) ? sim_error_set(err, SIM_E_NOMEM, "out of memory") :
+			 emit_file(out, "jobs.txt", t, 0644, err);
 	free(t);
 	if (rc)
 		return rc;
-	t = NULL;
-	f = open_memstream(&t, &len);
-	if (!f)
-		return sim_error_set(err, SIM_E_NOMEM, "out of memory");
-	fprintf(f, "#!/bin/sh\n"
+	return emit_filef(out, "parallel.sh", 0755, err, "#!/bin/sh\n"
 		"# Run the sweep's cells with GNU parallel (extra arguments go to parallel,\n"
 		"# e.g. -S host1,host2 --sshdelay 0.1), then merge them into results.csv.\n"
 		"cd '%s' || exit 2\n"
@@ -174,8 +172,4 @@ int sweep_emit_parallel(const char *out, const char *exe, const struct cells *cs
 		"status=$?\n"
 		"'%s' sweep --merge '%s' || exit $?\n"
 		"exit $status\n", out, exe, out);
-	fclose(f);
-	rc = emit_file(out, "parallel.sh", t, 0755, err);
-	free(t);
-	return rc;
 }
