@@ -1,5 +1,11 @@
-# results/report.mk - the tests of `mmusim report` and `mmusim sweep`.  See
-# results/README.md.
+# results/report.mk - the tests of `mmusim report`, `mmusim sweep` and the
+# job pool.  See results/README.md.
+
+check_PROGRAMS += tests/test_jobs
+TESTS += tests/test_jobs
+tests_test_jobs_SOURCES = tests/test_jobs.c
+tests_test_jobs_CFLAGS = $(TEST_CFLAGS)
+tests_test_jobs_LDADD = $(TEST_LIBS)
 
 # Tests: the report (every chart type, links, errors) and the sweep (resume
 # after a kill, Slurm / GNU parallel job lists, FILE:LINE errors); the
