@@ -43,7 +43,6 @@
 #include <unistd.h>
 
 #include "sim/cmd.h"
-#include "sim/install_paths.h"
 #include "sim/installed.h"
 #include "sim/parse.h"
 #include "workloads/trace.h"
@@ -318,8 +317,7 @@ static int record_qemu(const struct record_opts *o, const char *prog, char **arg
 			fprintf(stderr, "mmusim record: %s: the QEMU plugin is not there\n", plugin);
 			return -1;
 		}
-	} else if (mmusim_installed_file(MMUSIM_BINDIR, MMUSIM_PKGLIBDIR, PLUGIN_NAME, plugin,
-					 sizeof(plugin))) {
+	} else if (installed_file(INSTALLED_PKGLIBDIR, PLUGIN_NAME, plugin, sizeof(plugin))) {
 		fprintf(stderr, "mmusim record: the QEMU plugin is not installed (looked for %s); "
 			"it is built when configure finds QEMU, and installed by make install\n",
 			plugin);

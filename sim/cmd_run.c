@@ -14,9 +14,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "results/emit.h"
 #include "sim/cmd.h"
 #include "sim/config.h"
-#include "sim/emit.h"
 #include "sim/sim.h"
 #include "sim/stats.h"
 #include "workloads/trace.h"

@@ -1,15 +1,13 @@
 # sim/config.mk: configuration, presets, the INI reader and the value
-# parser of every input file, statistics registry and emitters
-# (sim/config.*, sim/presets.c, sim/ini.*, sim/parse.*, sim/stats.*,
-# sim/emit.*) and their tests.
+# parser of every input file, and the statistics registry (sim/config.*,
+# sim/presets.c, sim/ini.*, sim/parse.*, sim/stats.*), their tests and
+# those of the emitters (results/emit.*).
 
 libmmusim_a_SOURCES += \
 	sim/config.h sim/config_impl.h sim/config.c sim/config_table.c \
 	sim/config_check.c sim/config_echo.c sim/presets.c \
 	sim/ini.h sim/ini.c sim/parse.h sim/parse.c \
-	sim/stats.h sim/stats.c \
-	sim/emit.h sim/emit.c \
-	sim/csv.h sim/csv.c
+	sim/stats.h sim/stats.c
 
 EXTRA_DIST += sim/CONFIG.md \
 	tests/data/config/good.ini tests/data/config/unknown_key.ini \

@@ -1,10 +1,10 @@
 # sim/virt.mk: virtualization scenarios - workloads of CPUs, VMs and
 # processes (workloads/workload.c), their replay with ASID/VMID allocation
-# and TLB flush policies, and `mmusim compare`.  See the top-level
-# Makefile.am for the shared variables.
+# and TLB flush policies, and the tests of `mmusim compare`
+# (results/cmd_compare.c).  See the top-level Makefile.am for the shared
+# variables.
 
 libmmusim_a_SOURCES += workloads/workload.h workloads/workload.c
-mmusim_SOURCES += sim/cmd_compare.c
 
 check_PROGRAMS += tests/test_virt
 TESTS += tests/test_virt tests/run_compare.sh

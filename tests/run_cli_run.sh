@@ -108,7 +108,7 @@ expect_err() {
 # flat JSON: every scalar of a JSON result as PATH=VALUE, nested objects
 # joined with '.', e.g. "tlb.L1.lookups=5"; top-level keys have no dot.
 # It relies on the emitter's layout of one member per line, which is what
-# sim/emit.c writes; one-line objects (histograms) are skipped.
+# results/emit.c writes; one-line objects (histograms) are skipped.
 flat() {
 	awk '
 	function key(s) { sub(/^[[:space:]]*"/, "", s); sub(/".*/, "", s); return s }

@@ -188,6 +188,35 @@ err "valgrind missing" 2 "valgrind not found in PATH" \
 err "plugin missing" 2 "nonexistent.so: the QEMU plugin is not there" \
 	"$MMUSIM" record --plugin "$tmp/nonexistent.so" -- "$XZ64" --version
 err "no program" 2 "no program given" "$MMUSIM" record
+
+# ---- where the plugin is found (sim/installed.h) --------------------------
+# An installation moved to another prefix uses its own plugin: a copy of the
+# program as NEW/bin/mmusim finds NEW/lib/mmusim/libmmusim-trace.so (for
+# the configured bindir and pkglibdir under one prefix, as by default),
+# before the configured $(pkglibdir).  (The make that runs this test must
+# not pass its flags on: with -j they print directories into the answer.)
+dir_of() { MAKEFLAGS= MFLAGS= make -s -C "$top_builddir" --no-print-directory -f Makefile -f - \
+	print-dir V=0 <<EOF 2>/dev/null
+print-dir: ; @echo \$($1)
+EOF
+}
+prefix=$(dir_of prefix)
+bindir=$(dir_of bindir)
+pkglibdir=$(dir_of pkglibdir)
+case $bindir:$pkglibdir in
+"$prefix"/*:"$prefix"/*)
+	new=$tmp/moved
+	mkdir -p "$new${bindir#"$prefix"}" "$new${pkglibdir#"$prefix"}"
+	cp "$MMUSIM" "$new${bindir#"$prefix"}/mmusim"
+	cp "$PLUGIN" "$new${pkglibdir#"$prefix"}/"
+	"$new${bindir#"$prefix"}/mmusim" record --no-progress -o moved.mmt.zst -- "$XZ64" --version \
+		>/dev/null 2>moved.err &&
+		grep -q -F "with the plugin $new${pkglibdir#"$prefix"}/libmmusim-trace.so)" moved.err &&
+		ok || bad "a moved installation does not use its own plugin: $(cat moved.err)"
+	rm -rf "$new" moved.mmt.zst moved.err
+	;;
+*)	bad "cannot read the configured directories from $top_builddir/Makefile" ;;
+esac
 err "-o -" 2 "not standard output" "$MMUSIM" record -o - -- ./prog
 err "no such directory" 2 "cannot write in" "$MMUSIM" record -o "$tmp/no/dir/x" -- ./prog
 err "--limit 0" 2 "limit: expected a number 1.." "$MMUSIM" record --limit 0 -- ./prog

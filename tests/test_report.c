@@ -11,10 +11,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "results/emit.h"
+#include "results/json_read.h"
+#include "results/report_data.h"
 #include "sim/config.h"
-#include "sim/emit.h"
-#include "sim/json_read.h"
-#include "sim/report_data.h"
 #include "sim/stats.h"
 
 static struct json_value *parse_ok(const char *s)

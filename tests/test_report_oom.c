@@ -3,10 +3,11 @@
  * allocation it makes: never a crash or an abort(), always "out of memory"
  * and exit status 1.
  *
- * This program holds the command itself (sim/cmd_report.c) and the
- * library; the linker wraps malloc, calloc, realloc, strdup and strndup
- * (results/report.mk: -Wl,--wrap=...) so that every call from the report's
- * code, the result readers (sim/report_data.c, sim/json_read.c, sim/csv.c,
+ * This program holds the command itself (results/cmd_report.c and the
+ * other files of results/report.h) and the library; the linker wraps
+ * malloc, calloc, realloc, strdup and strndup (results/report.mk:
+ * -Wl,--wrap=...) so that every call from the report's code, the result
+ * readers (results/report_data.c, results/json_read.c, results/csv.c,
  * sim/readfile.c) and the rest of the library goes through the counter
  * below.  A first run counts the allocations of a report of every kind of
  * input (JSON results, a CSV, a sweep directory, a compare directory);

@@ -1,7 +1,7 @@
 /*
  * tests/fuzz/fuzz_results.c - libFuzzer target of the readers of result
- * files (`mmusim report`, `mmusim sweep`): the JSON reader (sim/json_read.c)
- * and the result loader (sim/report_data.c), which takes a JSON result of
+ * files (`mmusim report`, `mmusim sweep`): the JSON reader (results/json_read.c)
+ * and the result loader (results/report_data.c), which takes a JSON result of
  * `mmusim run` or a CSV of result rows, then labels the results and writes
  * them as CSV (to /dev/null).
  *
@@ -21,8 +21,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sim/json_read.h"
-#include "sim/report_data.h"
+#include "results/json_read.h"
+#include "results/report_data.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

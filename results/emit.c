@@ -1,5 +1,5 @@
 /*
- * sim/emit.c - text, JSON and CSV writers (formats in sim/emit.h).
+ * results/emit.c - text, JSON and CSV writers (formats in results/emit.h).
  *
  * Each leaf (a configuration key or a registry entry) is first rendered to
  * its output text; JSON then arranges the leaves in a tree built from their
@@ -18,8 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/csv.h"
-#include "sim/emit.h"
+#include "results/csv.h"
+#include "results/emit.h"
 #include "sim/readfile.h"
 
 #ifndef PACKAGE_VERSION
@@ -533,63 +533,18 @@ int emit_text(FILE *f, const struct emit_run *run, struct sim_error *err)
 
 /* ---- CSV -------------------------------------------------------------- */
 
-/* The columns of one row: names and values, new strings. */
-struct csv_cols {
-	char **name, **value;
-	size_t n, cap;
-	bool oom;
-};
-
-static void col_add(struct csv_cols *c, const char *name, const char *value)
-{
-	if (c->oom)
-		return;
-	if (c->n == c->cap) {
-		size_t cap = c->cap ? c->cap * 2 : 256;
-		char **nn = realloc(c->name, cap * sizeof(*nn)), **nv;
-
-		if (!nn) {
-			c->oom = true;
-			return;
-		}
-		c->name = nn;
-		nv = realloc(c->value, cap * sizeof(*nv));
-		if (!nv) {
-			c->oom = true;
-			return;
-		}
-		c->value = nv;
-		c->cap = cap;
-	}
-	c->name[c->n] = strdup(name);
-	c->value[c->n] = strdup(value);
-	if (!c->name[c->n] || !c->value[c->n]) {
-		free(c->name[c->n]);
-		free(c->value[c->n]);
-		c->oom = true;
-		return;
-	}
-	c->n++;
-}
-
-static void cols_free(struct csv_cols *c)
-{
-	for (size_t i = 0; i < c->n; i++) {
-		free(c->name[i]);
-		free(c->value[i]);
-	}
-	free(c->name);
-	free(c->value);
-	memset(c, 0, sizeof(*c));
-}
-
 static int csv_config(void *p, const struct cfg_item *it)
 {
 	char name[128];
 
 	snprintf(name, sizeof(name), "config.%s.%s", it->section, it->key);
-	col_add(p, name, it->value);
+	csv_col(p, name, it->value);
 	return 0;
+}
+
+void emit_csv_config(struct csv_cols *c, const struct sim_config *cfg)
+{
+	cfg_foreach(cfg, csv_config, c);
 }
 
 static void csv_render(const struct emit_run *run, struct csv_cols *c)
@@ -597,11 +552,11 @@ static void csv_render(const struct emit_run *run, struct csv_cols *c)
 	const struct stats_registry *reg = run->reg;
 	char name[300], val[64];
 
-	col_add(c, "mmusim_version", emit_version());
-	col_add(c, "complete", run->complete ? "1" : "0");
-	col_add(c, "incomplete_reason", run->complete ? "" : (run->reason ? run->reason : "unknown"));
+	csv_col(c, "mmusim_version", emit_version());
+	csv_col(c, "complete", run->complete ? "1" : "0");
+	csv_col(c, "incomplete_reason", run->complete ? "" : (run->reason ? run->reason : "unknown"));
 	if (run->cfg)
-		cfg_foreach(run->cfg, csv_config, c);
+		emit_csv_config(c, run->cfg);
 	for (size_t i = 0; i < stats_count(reg); i++) {
 		struct stats_item it;
 
@@ -609,14 +564,14 @@ static void csv_render(const struct emit_run *run, struct csv_cols *c)
 		switch (it.kind) {
 		case STATS_COUNTER:
 			snprintf(val, sizeof(val), "%" PRIu64, it.value);
-			col_add(c, it.name, val);
+			csv_col(c, it.name, val);
 			break;
 		case STATS_RATIO:
 			if (it.defined)
 				snprintf(val, sizeof(val), "%.6f", it.ratio);
 			else
 				val[0] = '\0';
-			col_add(c, it.name, val);
+			csv_col(c, it.name, val);
 			break;
 		case STATS_HIST: {
 			const struct stats_hist_summary *h = &it.hist;
@@ -635,7 +590,7 @@ static void csv_render(const struct emit_run *run, struct csv_cols *c)
 				else
 					snprintf(val, sizeof(val), "%" PRIu64,
 						 k == 2 ? h->p50 : k == 3 ? h->p95 : h->p99);
-				col_add(c, name, val);
+				csv_col(c, name, val);
 			}
 			break;
 		}
@@ -654,6 +609,6 @@ int emit_csv_append(const char *path, const struct emit_run *run, struct sim_err
 	else
 		rc = csv_append(path, (const char *const *)c.name, (const char *const *)c.value,
 				c.n, err);
-	cols_free(&c);
+	csv_cols_free(&c);
 	return rc;
 }

@@ -1,12 +1,12 @@
 /*
- * sim/json_read.c - recursive-descent JSON reader (see sim/json_read.h).
+ * results/json_read.c - recursive-descent JSON reader (see results/json_read.h).
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/json_read.h"
+#include "results/json_read.h"
 
 struct jp {
 	const char *s, *end, *origin;

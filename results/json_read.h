@@ -1,5 +1,5 @@
 /*
- * sim/json_read.h - a small JSON reader for mmusim's own result files.
+ * results/json_read.h - a small JSON reader for mmusim's own result files.
  *
  * Parses a whole document (RFC 8259) into a tree of values.  Numbers keep
  * the text they were written with, so a counter is reported exactly as the
@@ -7,8 +7,8 @@
  * is limited (JSON_MAX_DEPTH) so that hostile input cannot exhaust the
  * stack.
  */
-#ifndef MMUSIM_SIM_JSON_READ_H
-#define MMUSIM_SIM_JSON_READ_H
+#ifndef MMUSIM_RESULTS_JSON_READ_H
+#define MMUSIM_RESULTS_JSON_READ_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -54,4 +54,4 @@ void json_free(struct json_value *v);
  */
 const struct json_value *json_get(const struct json_value *obj, const char *key);
 
-#endif /* MMUSIM_SIM_JSON_READ_H */
+#endif /* MMUSIM_RESULTS_JSON_READ_H */

@@ -1,5 +1,5 @@
 /*
- * sim/report_data.h - result sets for `mmusim report` and `mmusim sweep`.
+ * results/report_data.h - result sets for `mmusim report` and `mmusim sweep`.
  *
  * A result is a flat list of named columns, the same names the CSV emitter
  * writes (results/SCHEMA.md): "config.SECTION.KEY", every counter and
@@ -19,8 +19,8 @@
  *  - "report.s1_levels", "report.s2_levels": translation levels of each
  *    stage in that configuration (0 for a stage that is off).
  */
-#ifndef MMUSIM_SIM_REPORT_DATA_H
-#define MMUSIM_SIM_REPORT_DATA_H
+#ifndef MMUSIM_RESULTS_REPORT_DATA_H
+#define MMUSIM_RESULTS_REPORT_DATA_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -122,4 +122,4 @@ int rd_columns(const struct rd_set *set, const char ***names, size_t *n);
 int rd_write_csv(FILE *f, const struct rd_set *set, const char *const *first, size_t nfirst,
 		 struct sim_error *err);
 
-#endif /* MMUSIM_SIM_REPORT_DATA_H */
+#endif /* MMUSIM_RESULTS_REPORT_DATA_H */

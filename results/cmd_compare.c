@@ -1,5 +1,5 @@
 /*
- * sim/cmd_compare.c - `mmusim compare [WORKLOAD.ini]`: the design-review
+ * results/cmd_compare.c - `mmusim compare [WORKLOAD.ini]`: the design-review
  * set of configurations on one workload.
  *
  * What it runs: one workload (a file, or the built-in one of
@@ -25,8 +25,9 @@
  * and it prints a table: walks, references and cycles per walk,
  * translation cycles per access, overhead.
  *
- * Choices: configurations run in child processes, -j at a time (default:
- * the online CPUs); each child replays the whole workload and hands its
+ * Choices: configurations run in child processes of the job pool
+ * (results/jobs.h), -j at a time (default: the online CPUs; -j 1 runs them
+ * in this process); each child replays the whole workload and hands its
  * figures to the parent through a pipe, so the parent alone writes the CSV
  * and the table, in the order of compare_set[].  A configuration that fails
  * is reported and leaves an empty row; the exit status is then 1.
@@ -36,20 +37,20 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/types.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "results/csv.h"
+#include "results/emit.h"
+#include "results/jobs.h"
 #include "sim/cmd.h"
 #include "sim/config.h"
-#include "sim/csv.h"
-#include "sim/emit.h"
 #include "sim/readfile.h"
 #include "sim/sim.h"
 #include "sim/stats.h"
@@ -187,14 +188,6 @@ static void compare_usage(FILE *f)
 		"written; 2 bad usage, configuration or workload.\n");
 }
 
-static double now_seconds(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 static int make_dirs(const char *path, struct sim_error *err)
 {
 	char buf[4096];
@@ -262,7 +255,7 @@ static void run_one(const struct cmp_opts *o, const struct cmp_config *cc,
 	struct sim_error err = { 0 };
 	struct sim *s = NULL;
 	bool done = false;
-	double t0 = now_seconds();
+	double t0 = jobs_now();
 	char json[4096], ini[4096], wlp[4096];
 
 	memset(r, 0, sizeof(*r));
@@ -283,7 +276,7 @@ static void run_one(const struct cmp_opts *o, const struct cmp_config *cc,
 			snprintf(r->err, sizeof(r->err), "%s", err.msg);
 			break;
 		}
-	r->seconds = now_seconds() - t0;
+	r->seconds = jobs_now() - t0;
 	for (size_t i = 0; i < o->cols.n; i++) {
 		long k = stats_find(sim_stats(s), o->cols.name[i]);
 		struct stats_item it;
@@ -318,75 +311,38 @@ static void run_one(const struct cmp_opts *o, const struct cmp_config *cc,
 
 /* ---- output ---------------------------------------------------------------- */
 
-struct echo_ctx {
-	FILE *f;
-	bool header;
-};
-
-static int echo_cell(void *arg, const struct cfg_item *it)
-{
-	struct echo_ctx *e = arg;
-
-	fputc(',', e->f);
-	if (e->header) {
-		char name[256];
-
-		snprintf(name, sizeof(name), "config.%s.%s", it->section, it->key);
-		csv_put(e->f, name);
-	} else {
-		csv_put(e->f, it->value);
-	}
-	return 0;
-}
-
-static void csv_header(FILE *f, const struct cmp_opts *o, const struct sim_config *cfg)
-{
-	struct echo_ctx e = { .f = f, .header = true };
-
-	fputs("mmusim_version,complete,config_name,workload,description,settings,json,seconds", f);
-	cfg_foreach(cfg, echo_cell, &e);
-	for (size_t i = 0; i < o->cols.n; i++) {
-		fputc(',', f);
-		csv_put(f, o->cols.name[i]);
-	}
-	fputc('\n', f);
-}
-
-static void csv_row(FILE *f, const struct cmp_opts *o, const struct cmp_config *cc,
+/* The CSV row of configuration @cc: the columns of a `mmusim run --csv`
+ * result where they apply, and those of the comparison. */
+static void csv_row(struct csv_cols *c, const struct cmp_opts *o, const struct cmp_config *cc,
 		    const struct sim_config *cfg, const char *workload, const struct cmp_result *r)
 {
-	struct echo_ctx e = { .f = f, .header = false };
 	char buf[1024];
 	size_t used = 0;
 
-	csv_put(f, emit_version());
-	fputs(r->status ? ",0," : ",1,", f);
-	csv_put(f, cc->name);
-	fputc(',', f);
-	csv_put(f, workload);
-	fputc(',', f);
-	csv_put(f, cc->what);
-	fputc(',', f);
+	csv_col(c, "mmusim_version", emit_version());
+	csv_col(c, "complete", r->status ? "0" : "1");
+	csv_col(c, "config_name", cc->name);
+	csv_col(c, "workload", workload);
+	csv_col(c, "description", cc->what);
 	buf[0] = '\0';
 	for (size_t i = 0; i < CMP_MAX_SETS && cc->sets[i] && used < sizeof(buf); i++)
 		used += (size_t)snprintf(buf + used, sizeof(buf) - used, "%s%s", used ? " " : "",
 					 cc->sets[i]);
-	csv_put(f, buf);
+	csv_col(c, "settings", buf);
 	snprintf(buf, sizeof(buf), "%s/%s.json", o->out, cc->name);
-	fputc(',', f);
-	csv_put(f, buf);
-	fprintf(f, ",%.3f", r->seconds);
-	cfg_foreach(cfg, echo_cell, &e);
+	csv_col(c, "json", buf);
+	snprintf(buf, sizeof(buf), "%.3f", r->seconds);
+	csv_col(c, "seconds", buf);
+	emit_csv_config(c, cfg);
 	for (size_t i = 0; i < o->cols.n; i++) {
-		fputc(',', f);
 		if (!r->have[i])
-			continue;
-		if (r->ratio[i])
-			fprintf(f, "%.6f", r->value[i]);
+			buf[0] = '\0';
+		else if (r->ratio[i])
+			snprintf(buf, sizeof(buf), "%.6f", r->value[i]);
 		else
-			fprintf(f, "%" PRIu64, r->count[i]);
+			snprintf(buf, sizeof(buf), "%" PRIu64, r->count[i]);
+		csv_col(c, o->cols.name[i], buf);
 	}
-	fputc('\n', f);
 }
 
 static void table_header(void)
@@ -436,75 +392,6 @@ static int write_config_ini(const char *path, const struct cmp_config *cc,
 
 /* ---- running the set ----------------------------------------------------------- */
 
-struct job {
-	pid_t pid;
-	int fd;
-	size_t idx;
-};
-
-static int read_all(int fd, void *buf, size_t len)
-{
-	char *p = buf;
-
-	while (len) {
-		ssize_t n = read(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-static void write_all(int fd, const void *buf, size_t len)
-{
-	const char *p = buf;
-
-	while (len) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return;
-		p += n;
-		len -= (size_t)n;
-	}
-}
-
-/* Start configuration @i in a child; its result comes through job->fd. */
-static int spawn(const struct cmp_opts *o, size_t i, const struct sim_config *cfg,
-		 const struct workload *wl, struct job *job)
-{
-	int fds[2];
-
-	if (pipe(fds))
-		return -1;
-	fflush(NULL);
-	job->pid = fork();
-	if (job->pid < 0) {
-		close(fds[0]);
-		close(fds[1]);
-		return -1;
-	}
-	if (job->pid == 0) {
-		/* the child: run, hand the figures over, leave at once */
-		static struct cmp_result r;
-
-		close(fds[0]);
-		run_one(o, &compare_set[i], cfg, wl, &r);
-		write_all(fds[1], &r, sizeof(r));
-		_exit(0);
-	}
-	close(fds[1]);
-	job->fd = fds[0];
-	job->idx = i;
-	return 0;
-}
-
 static void progress_line(const struct cmp_opts *o, size_t done, size_t total,
 			  const struct cmp_config *cc, const struct cmp_result *r)
 {
@@ -516,6 +403,55 @@ static void progress_line(const struct cmp_opts *o, size_t done, size_t total,
 	else
 		fprintf(stderr, "mmusim compare: [%zu/%zu] %s: %.1f s\n", done, total, cc->name,
 			r->seconds);
+}
+
+/* The configurations run by the job pool (results/jobs.h), in children:
+ * what its callbacks share. */
+struct cmp_run {
+	const struct cmp_opts *o;
+	const struct sim_config *cfgs;
+	const struct workload *wl;
+	struct cmp_result *res;
+	size_t done, total;
+};
+
+/* The result of a run goes through a pipe, read once the child has ended. */
+_Static_assert(sizeof(struct cmp_result) <= PIPE_BUF, "a result must fit in a pipe");
+
+static bool cmp_skip(void *ctx, size_t i)
+{
+	const struct cmp_run *r = ctx;
+
+	return !selected(r->o, compare_set[i].name);
+}
+
+/* In the child: run configuration @i, hand the figures over. */
+static int cmp_job(void *ctx, size_t i, int fd)
+{
+	const struct cmp_run *r = ctx;
+	static struct cmp_result res;
+
+	run_one(r->o, &compare_set[i], &r->cfgs[i], r->wl, &res);
+	jobs_write_result(fd, &res, sizeof(res));
+	return 0;
+}
+
+static void cmp_ended(void *ctx, size_t i, const struct job_end *e)
+{
+	struct cmp_run *r = ctx;
+	struct cmp_result *res = &r->res[i];
+
+	if (!e->started) {
+		/* no child: run it here */
+		run_one(r->o, &compare_set[i], &r->cfgs[i], r->wl, res);
+	} else if (e->result_len == sizeof(*res)) {
+		memcpy(res, e->result, sizeof(*res));
+	} else {
+		res->status = 1;
+		snprintf(res->err, sizeof(res->err), "the run ended without a result (status %d)",
+			 e->status);
+	}
+	progress_line(r->o, ++r->done, r->total, &compare_set[i], res);
 }
 
 int cmd_compare(int argc, char **argv)
@@ -724,53 +660,16 @@ int cmd_compare(int argc, char **argv)
 			progress_line(&o, ++done, total, &compare_set[i], &res[i]);
 		}
 	} else {
-		struct job *jobs = calloc((size_t)o.jobs, sizeof(*jobs));
-		size_t next = 0, running = 0;
+		struct cmp_run r = { .o = &o, .cfgs = cfgs, .wl = &wl, .res = res, .total = total };
+		struct jobs j = { .n = NCONFIGS, .parallel = o.jobs, .ctx = &r,
+				  .result_size = sizeof(*res), .skip = cmp_skip, .run = cmp_job,
+				  .ended = cmp_ended };
 
-		if (!jobs) {
+		if (jobs_run(&j)) {
 			fprintf(stderr, "mmusim compare: out of memory\n");
 			status = 1;
 			goto out;
 		}
-		while (done < total) {
-			while (running < (size_t)o.jobs && next < NCONFIGS) {
-				size_t i = next++;
-
-				if (!selected(&o, compare_set[i].name))
-					continue;
-				if (spawn(&o, i, &cfgs[i], &wl, &jobs[running])) {
-					/* no child: run it here */
-					run_one(&o, &compare_set[i], &cfgs[i], &wl, &res[i]);
-					progress_line(&o, ++done, total, &compare_set[i], &res[i]);
-					continue;
-				}
-				running++;
-			}
-			if (!running)
-				break;
-			{
-				int st;
-				pid_t pid = wait(&st);
-				size_t k;
-
-				if (pid < 0)
-					break;
-				for (k = 0; k < running && jobs[k].pid != pid; k++)
-					;
-				if (k == running)
-					continue;
-				if (read_all(jobs[k].fd, &res[jobs[k].idx], sizeof(res[0]))) {
-					res[jobs[k].idx].status = 1;
-					snprintf(res[jobs[k].idx].err, sizeof(res[0].err),
-						 "the run ended without a result (status %d)", st);
-				}
-				close(jobs[k].fd);
-				progress_line(&o, ++done, total, &compare_set[jobs[k].idx],
-					      &res[jobs[k].idx]);
-				jobs[k] = jobs[--running];
-			}
-		}
-		free(jobs);
 	}
 
 	/* the CSV and the table, in set order */
@@ -792,11 +691,24 @@ int cmd_compare(int argc, char **argv)
 		for (size_t i = 0; i < NCONFIGS; i++) {
 			if (!selected(&o, compare_set[i].name))
 				continue;
-			if (f && first)
-				csv_header(f, &o, &cfgs[i]);
+			if (f) {
+				struct csv_cols row = { 0 };
+
+				csv_row(&row, &o, &compare_set[i], &cfgs[i], wl_label, &res[i]);
+				if (row.oom) {
+					fprintf(stderr, "mmusim compare: cannot write %s: out of "
+						"memory\n", csvpath);
+					status = 1;
+					fclose(f);
+					f = NULL;
+				} else {
+					if (first)
+						csv_put_row(f, (const char *const *)row.name, row.n);
+					csv_put_row(f, (const char *const *)row.value, row.n);
+				}
+				csv_cols_free(&row);
+			}
 			first = false;
-			if (f)
-				csv_row(f, &o, &compare_set[i], &cfgs[i], wl_label, &res[i]);
 			if (!o.quiet)
 				table_row(&compare_set[i], &res[i]);
 			if (res[i].status && !status)

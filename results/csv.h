@@ -1,10 +1,13 @@
 /*
- * sim/csv.h - CSV for result files: RFC 4180 fields, records, and the
+ * results/csv.h - CSV for result files: RFC 4180 fields, records, and the
  * append of one result row to a file whose columns may differ from it.
  *
- * Every CSV mmusim writes goes through csv_put(), and every CSV it reads
- * through csv_record(), so quoting is the same everywhere: a field is quoted
- * only if it holds a comma, a quote, CR or LF, and quotes double inside.
+ * Every CSV mmusim writes goes through csv_put_row() (the emitters, the
+ * compare table, the sweep's merge and the report's results.csv), and every
+ * CSV it reads through csv_record(), so quoting is the same everywhere: a
+ * field is quoted only if it holds a comma, a quote, CR or LF, and quotes
+ * double inside.  A row is built as a list of named columns (struct
+ * csv_cols), whose names are the header.
  *
  * Appending (csv_append(), the rule results/SCHEMA.md documents): a row
  * goes into a file of rows of other runs whatever columns either has.
@@ -24,16 +27,31 @@
  * mmusim_version), is cut inside a row, or has a row with the wrong number
  * of fields is left as it is and the append is an error.
  */
-#ifndef MMUSIM_SIM_CSV_H
-#define MMUSIM_SIM_CSV_H
+#ifndef MMUSIM_RESULTS_CSV_H
+#define MMUSIM_RESULTS_CSV_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
 #include "sim/err.h"
 
-/* csv_put() - write @s to @f as one field (no separator). */
-void csv_put(FILE *f, const char *s);
+/* csv_put_row() - write the @n fields @cells (NULL: an empty field) to @f
+ * as one record, with its newline. */
+void csv_put_row(FILE *f, const char *const *cells, size_t n);
+
+/* The columns of one row: names and values, new strings, in order. */
+struct csv_cols {
+	char **name, **value;
+	size_t n, cap;
+	bool oom;               /* an allocation failed: the row is incomplete */
+};
+
+/* csv_col() - add the column @name = @value to @c (nothing once @c->oom). */
+void csv_col(struct csv_cols *c, const char *name, const char *value);
+
+/* csv_cols_free() - release the columns of @c and empty it. */
+void csv_cols_free(struct csv_cols *c);
 
 /**
  * csv_record() - split the record that starts at *@p (before @end) into
@@ -58,4 +76,4 @@ void csv_fields_free(char **fields, size_t n);
 int csv_append(const char *path, const char *const *names, const char *const *values,
 	       size_t n, struct sim_error *err);
 
-#endif /* MMUSIM_SIM_CSV_H */
+#endif /* MMUSIM_RESULTS_CSV_H */

@@ -1,5 +1,5 @@
 /*
- * sim/emit.h - result writers over the statistics registry and the
+ * results/emit.h - result writers over the statistics registry and the
  * configuration echo: a text table, JSON, and CSV rows.
  *
  * No emitter names a counter: they iterate the registry (sim/stats.h) and
@@ -26,16 +26,17 @@
  *  - CSV: one row per run appended to a file; columns mmusim_version,
  *    complete, incomplete_reason, config.SECTION.KEY..., then each counter
  *    and ratio by name and each histogram as NAME.count/.mean/.p50/.p95/
- *    .p99/.overflow.  Appended by the rule of sim/csv.h: a file of other
+ *    .p99/.overflow.  Appended by the rule of results/csv.h: a file of other
  *    columns (a TLB level of another name, an older version) takes the
  *    union of both, with empty cells where a run has no such column.
  */
-#ifndef MMUSIM_SIM_EMIT_H
-#define MMUSIM_SIM_EMIT_H
+#ifndef MMUSIM_RESULTS_EMIT_H
+#define MMUSIM_RESULTS_EMIT_H
 
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "results/csv.h"
 #include "sim/config.h"
 #include "sim/err.h"
 #include "sim/stats.h"
@@ -77,7 +78,7 @@ int emit_json_file(const char *path, const struct emit_run *run, struct sim_erro
 
 /**
  * emit_csv_append() - append this run's row to the CSV file @path by the
- * rule of csv_append() (sim/csv.h): a new file gets the header, a file
+ * rule of csv_append() (results/csv.h): a new file gets the header, a file
  * whose header lacks some of this run's columns is rewritten atomically
  * with the union of the columns.
  * Return: 0; SIM_E_CONFIG if the file is not a CSV of results or is cut
@@ -85,4 +86,11 @@ int emit_json_file(const char *path, const struct emit_run *run, struct sim_erro
  */
 int emit_csv_append(const char *path, const struct emit_run *run, struct sim_error *err);
 
-#endif /* MMUSIM_SIM_EMIT_H */
+/**
+ * emit_csv_config() - add the configuration echo to the row @c as CSV
+ * columns, config.SECTION.KEY, in the order of cfg_foreach() (the columns
+ * every CSV of results has).
+ */
+void emit_csv_config(struct csv_cols *c, const struct sim_config *cfg);
+
+#endif /* MMUSIM_RESULTS_EMIT_H */

@@ -1,6 +1,6 @@
 /*
- * sim/report_data.c - load result JSON, result CSV and sweep directories
- * into flat named columns (see sim/report_data.h).
+ * results/report_data.c - load result JSON, result CSV and sweep directories
+ * into flat named columns (see results/report_data.h).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -11,10 +11,10 @@
 #include <sys/stat.h>
 
 #include "mmu/geom.h"
-#include "sim/csv.h"
-#include "sim/json_read.h"
+#include "results/csv.h"
+#include "results/json_read.h"
+#include "results/report_data.h"
 #include "sim/readfile.h"
-#include "sim/report_data.h"
 
 /* ---- one result --------------------------------------------------------- */
 
@@ -803,12 +803,15 @@ int rd_write_csv(FILE *f, const struct rd_set *set, const char *const *first, si
 {
 	const char **cols;
 	size_t nc, nout = 0;
-	const char **order;
+	const char **order, **cells;
 
 	if (rd_columns(set, &cols, &nc))
 		return sim_error_set(err, SIM_E_NOMEM, "out of memory");
 	order = malloc((nc + nfirst + 1) * sizeof(*order));
-	if (!order) {
+	cells = malloc((nc + nfirst + 1) * sizeof(*cells));
+	if (!order || !cells) {
+		free(order);
+		free(cells);
 		free(cols);
 		return sim_error_set(err, SIM_E_NOMEM, "out of memory");
 	}
@@ -822,22 +825,13 @@ int rd_write_csv(FILE *f, const struct rd_set *set, const char *const *first, si
 		if (k == nfirst)
 			order[nout++] = cols[i];
 	}
-	for (size_t i = 0; i < nout; i++) {
-		if (i)
-			fputc(',', f);
-		csv_put(f, order[i]);
-	}
-	fputc('\n', f);
+	csv_put_row(f, order, nout);
 	for (size_t r = 0; r < set->n; r++) {
-		for (size_t i = 0; i < nout; i++) {
-			const char *v = rd_get(&set->r[r], order[i]);
-
-			if (i)
-				fputc(',', f);
-			csv_put(f, v ? v : "");
-		}
-		fputc('\n', f);
+		for (size_t i = 0; i < nout; i++)
+			cells[i] = rd_get(&set->r[r], order[i]);
+		csv_put_row(f, cells, nout);
 	}
+	free(cells);
 	free(order);
 	free(cols);
 	if (ferror(f))

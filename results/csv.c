@@ -1,5 +1,5 @@
 /*
- * sim/csv.c - CSV fields, records and the append rule (see sim/csv.h).
+ * results/csv.c - CSV fields, records and the append rule (see results/csv.h).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -10,10 +10,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "sim/csv.h"
+#include "results/csv.h"
 #include "sim/readfile.h"
 
-void csv_put(FILE *f, const char *s)
+/* Write @s to @f as one field (no separator). */
+static void csv_put(FILE *f, const char *s)
 {
 	if (!strpbrk(s, ",\"\r\n")) {
 		fputs(s, f);
@@ -26,6 +27,59 @@ void csv_put(FILE *f, const char *s)
 		fputc(*s, f);
 	}
 	fputc('"', f);
+}
+
+void csv_put_row(FILE *f, const char *const *cells, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			fputc(',', f);
+		csv_put(f, cells[i] ? cells[i] : "");
+	}
+	fputc('\n', f);
+}
+
+void csv_col(struct csv_cols *c, const char *name, const char *value)
+{
+	if (c->oom)
+		return;
+	if (c->n == c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 256;
+		char **nn = realloc(c->name, cap * sizeof(*nn)), **nv;
+
+		if (!nn) {
+			c->oom = true;
+			return;
+		}
+		c->name = nn;
+		nv = realloc(c->value, cap * sizeof(*nv));
+		if (!nv) {
+			c->oom = true;
+			return;
+		}
+		c->value = nv;
+		c->cap = cap;
+	}
+	c->name[c->n] = strdup(name);
+	c->value[c->n] = strdup(value);
+	if (!c->name[c->n] || !c->value[c->n]) {
+		free(c->name[c->n]);
+		free(c->value[c->n]);
+		c->oom = true;
+		return;
+	}
+	c->n++;
+}
+
+void csv_cols_free(struct csv_cols *c)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		free(c->name[i]);
+		free(c->value[i]);
+	}
+	free(c->name);
+	free(c->value);
+	memset(c, 0, sizeof(*c));
 }
 
 void csv_fields_free(char **fields, size_t n)
@@ -164,17 +218,6 @@ done:
 	return 0;
 }
 
-/* The text of one row: @cells (NULL is an empty cell). */
-static void row_text(FILE *f, const char *const *cells, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		if (i)
-			fputc(',', f);
-		csv_put(f, cells[i] ? cells[i] : "");
-	}
-	fputc('\n', f);
-}
-
 /* Close a memory stream: 0, or -1 if any write to it failed. */
 static int mem_close(FILE *f)
 {
@@ -249,17 +292,21 @@ static int rewrite(struct append *a, const char *const *names, const char *const
 				   "%s:1: %s; not appending", a->path, rc == SIM_E_NOMEM ?
 				   "out of memory" : "malformed CSV header");
 	if (!rc) {
+		const char **head = calloc(a->nh + a->nnew + 1, sizeof(*head));
+		size_t k = a->nh;
+
 		csv_fields_free(f, nf);
-		for (size_t i = 0; i < a->nh; i++) {
-			fputs(i ? "," : "", mf);
-			csv_put(mf, a->head[i]);
+		if (!head) {
+			rc = sim_error_set(a->err, SIM_E_NOMEM, "%s: out of memory", a->path);
+		} else {
+			/* the file's columns, then the row's new ones */
+			memcpy(head, a->head, a->nh * sizeof(*head));
+			for (size_t i = 0; i < n; i++)
+				if (a->pos[i] < 0)
+					head[k++] = names[i];
+			csv_put_row(mf, head, k);
+			free(head);
 		}
-		for (size_t i = 0; i < n; i++)
-			if (a->pos[i] < 0) {
-				fputc(',', mf);
-				csv_put(mf, names[i]);
-			}
-		fputc('\n', mf);
 	}
 	while (!rc && p < end) {
 		const char *start = p, *stop;
@@ -303,7 +350,7 @@ static int rewrite(struct append *a, const char *const *names, const char *const
 		} else {
 			for (size_t i = 0; i < n; i++)
 				cells[a->pos[i] >= 0 ? (size_t)a->pos[i] : k++] = values[i];
-			row_text(mf, cells, a->nh + a->nnew);
+			csv_put_row(mf, cells, a->nh + a->nnew);
 			free(cells);
 		}
 	}
@@ -359,8 +406,8 @@ int csv_append(const char *path, const char *const *names, const char *const *va
 		/* a new file: the header, then the row */
 		mf = open_memstream(&text, &tlen);
 		if (mf) {
-			row_text(mf, names, n);
-			row_text(mf, values, n);
+			csv_put_row(mf, names, n);
+			csv_put_row(mf, values, n);
 		}
 		if (!mf || mem_close(mf)) {
 			rc = sim_error_set(err, SIM_E_NOMEM, "%s: out of memory", path);
@@ -421,7 +468,7 @@ int csv_append(const char *path, const char *const *names, const char *const *va
 	}
 	mf = open_memstream(&text, &tlen);
 	if (mf)
-		row_text(mf, cells, a.nh);
+		csv_put_row(mf, cells, a.nh);
 	if (!mf || mem_close(mf)) {
 		rc = sim_error_set(err, SIM_E_NOMEM, "%s: out of memory", path);
 		goto out;
