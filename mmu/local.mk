@@ -6,7 +6,7 @@ libmmusim_a_SOURCES += \
 	mmu/walk.h mmu/walk.c \
 	mmu/regime.h mmu/regime.c \
 	mmu/translate.h mmu/translate.c \
-	mmu/scenario.h mmu/scenario.c
+	workloads/scenario.h workloads/scenario.c
 
 check_PROGRAMS += tests/test_geom
 TESTS += tests/test_geom

@@ -4,7 +4,7 @@
 libmmusim_a_SOURCES += \
 	mmu/pmem.h mmu/pmem.c \
 	mmu/pgtable.h mmu/pgtable.c \
-	mmu/os.h mmu/os.c
+	workloads/os.h workloads/os.c
 
 check_PROGRAMS += tests/test_pmem tests/test_pgtable tests/test_os
 TESTS += tests/test_pmem tests/test_pgtable tests/test_os

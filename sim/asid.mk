@@ -1,7 +1,7 @@
 # sim/asid.mk: the generation-based ASID and VMID allocators (Linux arm64
 # context.c, KVM vmid.c and its older counter scheme) and their Check suite.
 
-libmmusim_a_SOURCES += sim/asid.h sim/asid.c
+libmmusim_a_SOURCES += workloads/asid.h workloads/asid.c
 
 check_PROGRAMS += tests/test_asid
 TESTS += tests/test_asid

@@ -6,7 +6,7 @@
 
 #include "mmu/desc.h"
 #include "mmu/geom.h"
-#include "sim/asid.h"
+#include "workloads/asid.h"
 #include "sim/bits.h"
 #include "tlb/tlbi.h"
 #include "workloads/gen.h"

@@ -36,7 +36,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "mmu/os.h"
+#include "workloads/os.h"
 #include "mmu/pmem.h"
 #include "mmu/translate.h"
 #include "sim/config.h"

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/asid.h"
+#include "workloads/asid.h"
 #include "sim/bits.h"
 
 static void make_alloc(struct asid_alloc *a, const struct asid_alloc_cfg *cfg)

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "mmu/desc.h"
-#include "mmu/os.h"
+#include "workloads/os.h"
 #include "mmu/translate.h"
 
 #define MiB (UINT64_C(1) << 20)

@@ -42,7 +42,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mmu/os.h"
+#include "workloads/os.h"
 #include "mmu/pmem.h"
 #include "mmu/translate.h"
 #include "sim/bits.h"

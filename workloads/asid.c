@@ -16,7 +16,7 @@
  *    pending[] says the CPU owes a local flush (ASIDs only).
  *  - The old VMID scheme uses only a->gen and a->cur (the next number).
  */
-#include "sim/asid.h"
+#include "workloads/asid.h"
 
 #include <assert.h>
 #include <stdlib.h>

@@ -34,7 +34,7 @@
  *    fetches are taken to (program and library text), data accesses are
  *    not (anonymous memory), though a first read of .rodata would be.
  */
-#include "mmu/os.h"
+#include "workloads/os.h"
 
 #include <stdlib.h>
 #include <string.h>
