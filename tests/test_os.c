@@ -549,7 +549,7 @@ END_TEST
 
 /* A guest's TCR_EL1.IPS below its IPA size: its RAM and its stage-1
  * output addresses lie below 2^IPS.  Blocks come from the top of the
- * guest's frames downwards (mmu/os.c): the first 2M block is the last 2M
+ * guest's frames downwards (workloads/os.c): the first 2M block is the last 2M
  * below 2^36, not below 2^40. */
 START_TEST(test_guest_ips)
 {

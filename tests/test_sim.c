@@ -2,7 +2,7 @@
  * tests/test_sim.c - the replay engine (sim/sim.c) driven record by record.
  *
  * Every expected number below is derived by hand from the documented model
- * (sim/sim.h, sim/CONFIG.md, mmu/translate.h, mmu/os.h, tlb/walkcache.h and
+ * (sim/sim.h, sim/CONFIG.md, mmu/translate.h, workloads/os.h, tlb/walkcache.h and
  * ARCH-NOTES 5.1/7): the derivation is in the comment next to each check.
  * Facts the derivations use:
  *

@@ -4,7 +4,7 @@
  * (sim_create_workload(), sim_step() with switch records, sim_run()).
  *
  * Every expected value is derived by hand from workloads/WORKLOADS.md,
- * workloads/workload.h, sim/sim.c's model notes, sim/asid.h and
+ * workloads/workload.h, sim/sim.c's model notes, workloads/asid.h and
  * ARCH-NOTES 5.1, 7, 8 and 9; the derivation is in the comment next to the
  * check.  Facts the engine derivations use:
  *

@@ -1,5 +1,5 @@
 /*
- * mmu/os.c - the guest-OS and hypervisor mapping model; see mmu/os.h.
+ * workloads/os.c - the guest-OS and hypervisor mapping model; see workloads/os.h.
  *
  * Semantic choices:
  *  - Demand paging only: nothing is mapped before it is touched (but for

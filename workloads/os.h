@@ -1,5 +1,5 @@
 /*
- * mmu/os.h - a guest-OS and hypervisor model that builds page tables on
+ * workloads/os.h - a guest-OS and hypervisor model that builds page tables on
  * demand, as the software above the MMU would.
  *
  * Objects:
@@ -21,8 +21,8 @@
  * so walks of guest tables translate).  What exists afterwards is ordinary
  * descriptors in struct pmem, walkable by walk_stage()/mmu_translate().
  */
-#ifndef MMUSIM_MMU_OS_H
-#define MMUSIM_MMU_OS_H
+#ifndef MMUSIM_WORKLOADS_OS_H
+#define MMUSIM_WORKLOADS_OS_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -278,4 +278,4 @@ int os_vm_s2_params(const struct os_vm *vm, struct walk_params *wp, struct sim_e
 void os_proc_mmu_ctx(const struct os_proc *p, uint16_t asid, uint16_t vmid,
 		     struct mmu_ctx *c);
 
-#endif /* MMUSIM_MMU_OS_H */
+#endif /* MMUSIM_WORKLOADS_OS_H */

@@ -1,4 +1,4 @@
-/* mmu/scenario.c - walk scenario parsing and execution; see scenario.h. */
+/* workloads/scenario.c - walk scenario parsing and execution; see workloads/scenario.h. */
 #include "workloads/scenario.h"
 
 #include <inttypes.h>
