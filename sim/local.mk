@@ -8,5 +8,6 @@ mmusim_SOURCES += sim/main.c
 libmmusim_a_SOURCES += sim/readfile.h sim/readfile.c
 mmusim_SOURCES += sim/cmd_walk.c sim/cmd_layout.c
 libmmusim_a_SOURCES += sim/ptcache.h sim/ptcache.c
-libmmusim_a_SOURCES += sim/sim.h sim/sim.c
+libmmusim_a_SOURCES += sim/sim.h sim/sim_impl.h sim/sim.c sim/replay.c sim/fill.c \
+	sim/virt.c sim/sched.c
 mmusim_SOURCES += sim/cmd_run.c

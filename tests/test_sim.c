@@ -980,8 +980,8 @@ START_TEST(test_fast_path_identical)
 		struct sim *a = new_sim(cases[i].preset, cases[i].on);
 		struct sim *b = new_sim(cases[i].preset, cases[i].off);
 
-		ck_assert(a->cfg.run.fast_path);
-		ck_assert(!b->cfg.run.fast_path);
+		ck_assert(sim_config(a)->run.fast_path);
+		ck_assert(!sim_config(b)->run.fast_path);
 		step(a, t, N);
 		step(b, t, N);
 		ck_assert_uint_gt(stat(a, "walks"), 100);
@@ -1098,7 +1098,7 @@ START_TEST(test_switch_needs_spaces)
 		s = new_sim(NULL, NULL);
 		r[1] = k ? trace_rec_vm_switch(0, 2) : trace_rec_ctx_switch(0, 2);
 		ck_assert_int_eq(sim_step(s, r, 3, &err), SIM_STEP_SPACES);
-		ck_assert_uint_eq(s->step_failed_at, 1);
+		ck_assert_uint_eq(sim_step_failed_at(s), 1);
 		ck_assert_int_eq(err.code, 0);
 		ck_stat(s, "accesses", 1);
 		ck_stat(s, "control_records", 0);
@@ -1112,7 +1112,7 @@ START_TEST(test_switch_needs_spaces)
 	ck_stat(s, "control_records", 1);
 	r[1] = trace_rec_vm_switch(0, 2);
 	ck_assert_int_eq(sim_step(s, r, 3, &err), SIM_STEP_SPACES);
-	ck_assert_uint_eq(s->step_failed_at, 1);
+	ck_assert_uint_eq(sim_step_failed_at(s), 1);
 	sim_destroy(s);
 }
 END_TEST

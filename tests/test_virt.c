@@ -4,8 +4,8 @@
  * (sim_create_workload(), sim_step() with switch records, sim_run()).
  *
  * Every expected value is derived by hand from workloads/WORKLOADS.md,
- * workloads/workload.h, sim/sim.c's model notes, workloads/asid.h and
- * ARCH-NOTES 5.1, 7, 8 and 9; the derivation is in the comment next to the
+ * workloads/workload.h, the model notes of sim/virt.c and sim/sched.c,
+ * workloads/asid.h and ARCH-NOTES 5.1, 7, 8 and 9; the derivation is in the comment next to the
  * check.  Facts the engine derivations use:
  *
  *  - Switch records name spaces, not ASIDs; a space runs with the number

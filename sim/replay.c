@@ -1,0 +1,366 @@
+/*
+ * sim/replay.c - the per-access path: a record's lookups in the TLB
+ * hierarchy, the walk of a miss, page-crossing accesses, the single-space
+ * control records, the warmup snapshot, and the fast paths (run.fast_path)
+ * that give the same statistics with less work.  See sim/sim.h.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/bits.h"
+#include "sim/sim_impl.h"
+#include "tlb/tlbi.h"
+
+/* A miss in every TLB level: map on demand, walk, charge, fill. */
+static int sim_walk(struct sim_cpu *cpu, enum tlb_side side, uint64_t va, struct mmu_access acc,
+		    struct sim_error *err)
+{
+	struct sim *s = cpu->sim;
+	struct mmu_result res;
+	unsigned cycles, s1r, s2r;
+	int rc;
+
+	/* The OS model reads huge_fraction at each stage-2 mapping decision:
+	 * a workload's VM may have its own. */
+	if (s->wl) {
+		sim_wl_set_huge(s, cpu->proc);
+		/* a workload's record in the kernel half is a kernel access */
+		if (!acc.el && (va >> 55 & 1))
+			acc.el = 1;
+	}
+	rc = os_fault(&s->os, cpu->proc, va, acc.type, NULL, err);
+	if (rc)
+		return rc;
+	cpu->walk_hook_cycles = 0;
+	rc = mmu_translate_cached(&cpu->mctx, &s->mem, &cpu->hooks, va, acc, cpu->two_stage, &res,
+				  &cpu->refs);
+	if (rc < 0)
+		return sim_error_set(err, rc, "walk of 0x%llx: %s", (unsigned long long)va,
+				     s->pm.err.code ? s->pm.err.msg : sim_strerror(rc));
+
+	cycles = cpu->walk_hook_cycles;
+	for (unsigned i = 0; i < cpu->refs.n; i++)
+		cycles += ptc_access(&cpu->ptc, cpu->refs.ref[i].pa);
+	/* Every TLB entry comes from a walk: while no walk has produced a
+	 * translation larger than the first levels' smallest held size, every
+	 * first-level entry has that size (the memo of sim_impl.h relies on it). */
+	if (rc == 0 && res.shift > cpu->l1_min_shift)
+		cpu->l1_one_size = false;
+	if (cpu->tlb_ctx != cpu->l1_ctx)
+		cpu->l1_one_ctx = false;
+	s1r = res.s1_reads;
+	s2r = res.s2_reads;
+	s->c[SIM_C_WALKS]++;
+	s->c[SIM_C_WALK_REFS] += s1r + s2r;
+	s->c[SIM_C_WALK_S1_REFS] += s1r;
+	s->c[SIM_C_WALK_S2_REFS] += s2r;
+	s->c[SIM_C_WALK_WRITES] += res.writes;
+	s->c[SIM_C_S1_SAVED] += res.s1_saved;
+	s->c[SIM_C_S2_SAVED] += res.s2_saved;
+	s->c[SIM_C_WALK_CYCLES] += cycles;
+	s->c[SIM_C_TRANS_CYCLES] += cycles;
+	stats_hist_add(&s->h_walk_refs, s1r + s2r);
+	stats_hist_add(&s->h_walk_s1_refs, s1r);
+	stats_hist_add(&s->h_walk_s2_refs, s2r);
+	stats_hist_add(&s->h_walk_cycles, cycles);
+
+	if (rc == 1) {
+		/* The OS model mapped the page, so a fault here means the
+		 * configuration forbids the access; count it, cache nothing. */
+		s->c[SIM_C_WALK_FAULTS]++;
+		return 0;
+	}
+	sim_fill_tlbs(cpu, side, va, &res);
+	return 0;
+}
+
+static inline uint64_t l1memo_gen(const struct tlb *t)
+{
+	return t->st.c[TLB_C_FILL] + t->st.c[TLB_C_INVAL];
+}
+
+/* Remember that the first-level TLB @t hit @e for @page (see sim_impl.h). */
+static void l1memo_record(struct sim_l1memo *m, struct tlb *t, uint64_t ctx, uint64_t page,
+			  const struct tlb_entry *e)
+{
+	for (unsigned i = 0; i < t->narr; i++) {
+		struct tlb_sa *a = &t->arr[i];
+		size_t n = (size_t)a->sets * a->ways;
+
+		if (e >= a->e && e < a->e + n) {
+			size_t idx = (size_t)(e - a->e);
+
+			*m = (struct sim_l1memo){
+				.e = e, .page = page, .ctx = ctx, .gen = l1memo_gen(t), .a = a,
+				.set = (unsigned)(idx / a->ways), .way = (unsigned)(idx % a->ways),
+			};
+			return;
+		}
+	}
+}
+
+/*
+ * A hit of @va in @t, the first-level TLB of @side, answered the way
+ * tlb_lookup() would answer it but without probing: by the TLB's own
+ * last-hit memo (through tlb_lookup(), which then takes that path), or by
+ * the memo of sim_impl.h, doing exactly what tlb_lookup_slow() does on a hit.
+ * Return: true on such a hit; false when the caller must look up as usual
+ * (*@m is then the slot to record a first-level hit in).
+ */
+static inline __attribute__((always_inline)) bool
+l1_fast_hit(struct sim_cpu *s, struct tlb *t, enum tlb_side side, uint64_t va,
+	    struct sim_l1memo **m)
+{
+	const struct tlb_memo *mo = &t->memo;
+	uint64_t page;
+	struct sim_l1memo *sl;
+
+	if (mo->e && mo->ctx == s->tlb_ctx && !((va ^ mo->base) & mo->mask)) {
+		tlb_lookup(t, s->tlb_ctx, va);
+		return true;
+	}
+	page = va >> t->shift[0];
+	sl = &s->l1memo[side][page & (SIM_L1MEMO - 1)];
+	if (!sl->e || sl->page != page || sl->ctx != s->tlb_ctx) {
+		*m = sl;
+		return false;
+	}
+	if (sl->gen != l1memo_gen(t)) {
+		struct tlb_match lm;
+
+		/* Filled or invalidated since: with one entry size and one
+		 * context, e is the only entry that can match the page (sim_impl.h),
+		 * so it is still the hit if it still matches. */
+		tlb_match_lookup(&lm, s->tlb_ctx, va);
+		if (!s->l1_one_size || !s->l1_one_ctx || !tlb_entry_matches(sl->e, &lm)) {
+			sl->e = NULL;
+			*m = sl;
+			return false;
+		}
+		sl->gen = l1memo_gen(t);
+	}
+	t->st.c[TLB_C_LOOKUP]++;
+	t->st.c[TLB_C_HIT]++;
+	sl->a->repl->hit(sl->a->repl_state, sl->set, sl->way);
+	if (t->memo_on) {
+		t->memo.e = sl->e;
+		t->memo.ctx = s->tlb_ctx;
+		t->memo.mask = ~bits_low_mask(tlb_tag_shift(sl->e->tag));
+		t->memo.base = va & t->memo.mask;
+	}
+	return true;
+}
+
+static inline __attribute__((always_inline)) int
+sim_translate(struct sim_cpu *cpu, enum tlb_side side, uint64_t va, struct mmu_access acc,
+	      struct sim_error *err)
+{
+	struct sim *s = cpu->sim;
+	struct tlb_hier_result hr;
+	struct tlb *t = cpu->l1[side];
+	struct sim_l1memo *m = NULL;
+
+	s->c[SIM_C_TRANSLATIONS]++;
+	if (t && l1_fast_hit(cpu, t, side, va, &m)) {
+		s->c[SIM_C_TLB_CYCLES] += t->latency;
+		s->c[SIM_C_TRANS_CYCLES] += t->latency;
+		return 0;
+	}
+	if (tlb_hier_lookup(&cpu->tlbs, side, cpu->tlb_ctx, va, &hr)) {
+		if (m && hr.depth == 0)
+			l1memo_record(m, t, cpu->tlb_ctx, va >> t->shift[0], hr.entry);
+		s->c[SIM_C_TLB_CYCLES] += hr.cycles;
+		s->c[SIM_C_TRANS_CYCLES] += hr.cycles;
+		return 0;
+	}
+	s->c[SIM_C_TLB_CYCLES] += hr.cycles;
+	s->c[SIM_C_TRANS_CYCLES] += hr.cycles;
+	return sim_walk(cpu, side, va, acc, err);
+}
+
+
+static int sim_control(struct sim_cpu *cpu, const struct trace_rec *r, struct sim_error *err)
+{
+	struct sim *s = cpu->sim;
+
+	if (s->wl)
+		return sim_wl_control(cpu, r, err);
+	/* One address space: a switch to another needs the multi-space model
+	 * (sim.h), but with stage 1 off the processes of a VM share its IPA
+	 * space and VMID, so a context switch changes nothing. */
+	if (r->kind == TRACE_VM_SWITCH ||
+	    (r->kind == TRACE_CTX_SWITCH && s->cfg.run.mode != CFG_MODE_S2ONLY))
+		return SIM_STEP_SPACES;
+	s->c[SIM_C_CONTROL]++;
+	if (r->kind == TRACE_TLBI) {
+		struct tlbi_args a = {
+			.regime = tlbi_target_regime((enum tlbi_op)r->tlbi.op, false, false),
+			.vmid = cpu->mctx.vmid, .asid = r->tlbi.asid, .addr = r->va,
+		};
+		struct tlb_match m;
+		int rc = tlbi_match((enum tlbi_op)r->tlbi.op, &a, &m, err);
+
+		if (rc)
+			return rc;
+		s->c[SIM_C_TLBI]++;
+		sim_cpu_invalidate(cpu, &m, tlbi_is_last_level((enum tlbi_op)r->tlbi.op));
+	}
+	return 0;
+}
+
+/* One memory access, through the full path. */
+static inline __attribute__((always_inline)) int
+sim_access(struct sim_cpu *cpu, const struct trace_rec *r, uint64_t page_mask, uint64_t page_size,
+	   struct sim_error *err)
+{
+	struct sim *s = cpu->sim;
+	struct mmu_access acc;
+	enum tlb_side side;
+	uint64_t va, last, walks;
+	bool first_walked;
+	int rc;
+
+	s->c[SIM_C_ACCESSES]++;
+	side = r->kind == TRACE_FETCH ? TLB_SIDE_INSTR : TLB_SIDE_DATA;
+	acc.type = (enum mmu_acc_type)r->kind;
+	acc.el = cpu->el;
+	va = r->va;
+	walks = s->c[SIM_C_WALKS];
+	if ((rc = sim_translate(cpu, side, va, acc, err)))
+		return rc;
+	/* Page-crossing accesses: every further page the access
+	 * touches, lowest first. */
+	last = r->size ? va + r->size - 1 : va;
+	if (!((last ^ va) & page_mask) || last < va)
+		return 0;
+	s->c[SIM_C_CROSSINGS]++;
+	if (s->cfg.run.crossing != CFG_CROSSING_SPLIT)
+		return 0;
+	first_walked = s->c[SIM_C_WALKS] != walks;
+	walks = s->c[SIM_C_WALKS];
+	for (va = (va & page_mask) + page_size; va && va <= last; va += page_size)
+		if ((rc = sim_translate(cpu, side, va, acc, err)))
+			return rc;
+	/* A simulator that counts at most one miss per access (a cache
+	 * whose block is a page) reports exactly these fewer misses. */
+	if (first_walked && s->c[SIM_C_WALKS] != walks)
+		s->cross_walked_twice[side]++;
+	return 0;
+}
+
+/* One trace record, through the full path.  The warmup snapshot is taken
+ * once the run.warmup-th access has been completely simulated, so the
+ * statistics cover exactly the accesses after it. */
+static inline __attribute__((always_inline)) int
+sim_step_one(struct sim_cpu *cpu, const struct trace_rec *r, uint64_t page_mask,
+	     uint64_t page_size, struct sim_error *err)
+{
+	struct sim *s = cpu->sim;
+	int rc;
+
+	if (!trace_is_access(r))
+		return sim_control(cpu, r, err);
+	rc = sim_access(cpu, r, page_mask, page_size, err);
+	if (s->warmup_left && !--s->warmup_left) {
+		sim_sync_stats(s);
+		stats_snapshot(&s->reg);
+	}
+	return rc;
+}
+
+/*
+ * Fast path (run.fast_path): replay recs[i..n) while every record is an
+ * access within one page that the first-level TLB's own last-hit memo
+ * answers.  Such an access does nothing but count: the access, the
+ * translation, a lookup and a hit of the first-level TLB, and its latency
+ * (tlb_lookup() and sim_translate() do exactly that on a memo hit, and
+ * change no memo).  As nothing else runs meanwhile, the two memos are read
+ * once and the counts are added at the end, before any other code can read
+ * them; the run stops one access before the warmup snapshot.
+ * Return: the index of the first record left for sim_step_one().
+ */
+static size_t sim_fast_run(struct sim_cpu *cpu, const struct trace_rec *recs, size_t i, size_t n,
+			   uint64_t page_mask)
+{
+	struct sim *s = cpu->sim;
+	uint64_t base[2], mask[2], hits[2] = { 0, 0 }, count;
+	bool ok[2];
+	size_t start = i, end = n;
+
+	for (int side = 0; side < 2; side++) {
+		const struct tlb *t = cpu->l1[side];
+
+		ok[side] = t && t->memo.e && t->memo.ctx == cpu->tlb_ctx;
+		base[side] = ok[side] ? t->memo.base : 0;
+		mask[side] = ok[side] ? t->memo.mask : 0;
+	}
+	if (!ok[0] && !ok[1])
+		return i;
+	if (s->warmup_left && s->warmup_left - 1 < n - i)
+		end = i + (size_t)(s->warmup_left - 1);
+	for (; i < end; i++) {
+		const struct trace_rec *r = &recs[i];
+		uint64_t va = r->va, last = r->size ? va + r->size - 1 : va;
+		unsigned side;
+
+		if (r->kind > TRACE_FETCH)
+			break;
+		side = r->kind == TRACE_FETCH ? TLB_SIDE_INSTR : TLB_SIDE_DATA;
+		if (((last ^ va) & page_mask) || !ok[side] || ((va ^ base[side]) & mask[side]))
+			break;
+		hits[side]++;
+	}
+	count = (uint64_t)(i - start);
+	if (!count)
+		return i;
+	if (s->warmup_left)
+		s->warmup_left -= count;
+	s->c[SIM_C_ACCESSES] += count;
+	s->c[SIM_C_TRANSLATIONS] += count;
+	for (int side = 0; side < 2; side++) {
+		struct tlb *t = cpu->l1[side];
+
+		if (!hits[side])
+			continue;
+		t->st.c[TLB_C_LOOKUP] += hits[side];
+		t->st.c[TLB_C_HIT] += hits[side];
+		s->c[SIM_C_TLB_CYCLES] += hits[side] * t->latency;
+		s->c[SIM_C_TRANS_CYCLES] += hits[side] * t->latency;
+	}
+	return i;
+}
+
+int sim_cpu_replay(struct sim_cpu *cpu, const struct trace_rec *recs, size_t n, size_t *failed_at,
+		   struct sim_error *err)
+{
+	struct sim *s = cpu->sim;
+	const uint64_t page_mask = ~bits_low_mask(s->page_shift);
+	const uint64_t page_size = UINT64_C(1) << s->page_shift;
+	const bool fast = s->cfg.run.fast_path;
+	int rc;
+
+	for (size_t i = 0; i < n; i++) {
+		if (fast) {
+			i = sim_fast_run(cpu, recs, i, n, page_mask);
+			if (i == n)
+				break;
+		}
+		if ((rc = sim_step_one(cpu, &recs[i], page_mask, page_size, err))) {
+			*failed_at = i;
+			return rc;
+		}
+	}
+	return 0;
+}
+
+int sim_step(struct sim *s, const struct trace_rec *recs, size_t n, struct sim_error *err)
+{
+	size_t at = 0;
+	int rc;
+
+	if (!s->wl)
+		return (rc = sim_cpu_replay(&s->cpu[0], recs, n, &at, err)) ? (s->step_failed_at = at, rc) : 0;
+	rc = sim_wl_step(s, recs, n, err);
+	sim_sync_stats(s);
+	return rc;
+}
