@@ -41,13 +41,6 @@ static int sim_walk(struct sim_cpu *cpu, enum tlb_side side, uint64_t va, struct
 	cycles = cpu->walk_hook_cycles;
 	for (unsigned i = 0; i < cpu->refs.n; i++)
 		cycles += ptc_access(&cpu->ptc, cpu->refs.ref[i].pa);
-	/* Every TLB entry comes from a walk: while no walk has produced a
-	 * translation larger than the first levels' smallest held size, every
-	 * first-level entry has that size (the memo of sim_impl.h relies on it). */
-	if (rc == 0 && res.shift > cpu->l1_min_shift)
-		cpu->l1_one_size = false;
-	if (cpu->tlb_ctx != cpu->l1_ctx)
-		cpu->l1_one_ctx = false;
 	s1r = res.s1_reads;
 	s2r = res.s2_reads;
 	s->c[SIM_C_WALKS]++;
@@ -74,110 +67,20 @@ static int sim_walk(struct sim_cpu *cpu, enum tlb_side side, uint64_t va, struct
 	return 0;
 }
 
-static inline uint64_t l1memo_gen(const struct tlb *t)
-{
-	return t->st.c[TLB_C_FILL] + t->st.c[TLB_C_INVAL];
-}
-
-/* Remember that the first-level TLB @t hit @e for @page (see sim_impl.h). */
-static void l1memo_record(struct sim_l1memo *m, struct tlb *t, uint64_t ctx, uint64_t page,
-			  const struct tlb_entry *e)
-{
-	for (unsigned i = 0; i < t->narr; i++) {
-		struct tlb_sa *a = &t->arr[i];
-		size_t n = (size_t)a->sets * a->ways;
-
-		if (e >= a->e && e < a->e + n) {
-			size_t idx = (size_t)(e - a->e);
-
-			*m = (struct sim_l1memo){
-				.e = e, .page = page, .ctx = ctx, .gen = l1memo_gen(t), .a = a,
-				.set = (unsigned)(idx / a->ways), .way = (unsigned)(idx % a->ways),
-			};
-			return;
-		}
-	}
-}
-
-/*
- * A hit of @va in @t, the first-level TLB of @side, answered the way
- * tlb_lookup() would answer it but without probing: by the TLB's own
- * last-hit memo (through tlb_lookup(), which then takes that path), or by
- * the memo of sim_impl.h, doing exactly what tlb_lookup_slow() does on a hit.
- * Return: true on such a hit; false when the caller must look up as usual
- * (*@m is then the slot to record a first-level hit in).
- */
-static inline __attribute__((always_inline)) bool
-l1_fast_hit(struct sim_cpu *s, struct tlb *t, enum tlb_side side, uint64_t va,
-	    struct sim_l1memo **m)
-{
-	const struct tlb_memo *mo = &t->memo;
-	uint64_t page;
-	struct sim_l1memo *sl;
-
-	if (mo->e && mo->ctx == s->tlb_ctx && !((va ^ mo->base) & mo->mask)) {
-		tlb_lookup(t, s->tlb_ctx, va);
-		return true;
-	}
-	page = va >> t->shift[0];
-	sl = &s->l1memo[side][page & (SIM_L1MEMO - 1)];
-	if (!sl->e || sl->page != page || sl->ctx != s->tlb_ctx) {
-		*m = sl;
-		return false;
-	}
-	if (sl->gen != l1memo_gen(t)) {
-		struct tlb_match lm;
-
-		/* Filled or invalidated since: with one entry size and one
-		 * context, e is the only entry that can match the page (sim_impl.h),
-		 * so it is still the hit if it still matches. */
-		tlb_match_lookup(&lm, s->tlb_ctx, va);
-		if (!s->l1_one_size || !s->l1_one_ctx || !tlb_entry_matches(sl->e, &lm)) {
-			sl->e = NULL;
-			*m = sl;
-			return false;
-		}
-		sl->gen = l1memo_gen(t);
-	}
-	t->st.c[TLB_C_LOOKUP]++;
-	t->st.c[TLB_C_HIT]++;
-	sl->a->repl->hit(sl->a->repl_state, sl->set, sl->way);
-	if (t->memo_on) {
-		t->memo.e = sl->e;
-		t->memo.ctx = s->tlb_ctx;
-		t->memo.mask = ~bits_low_mask(tlb_tag_shift(sl->e->tag));
-		t->memo.base = va & t->memo.mask;
-	}
-	return true;
-}
-
 static inline __attribute__((always_inline)) int
 sim_translate(struct sim_cpu *cpu, enum tlb_side side, uint64_t va, struct mmu_access acc,
 	      struct sim_error *err)
 {
 	struct sim *s = cpu->sim;
 	struct tlb_hier_result hr;
-	struct tlb *t = cpu->l1[side];
-	struct sim_l1memo *m = NULL;
+	bool hit;
 
 	s->c[SIM_C_TRANSLATIONS]++;
-	if (t && l1_fast_hit(cpu, t, side, va, &m)) {
-		s->c[SIM_C_TLB_CYCLES] += t->latency;
-		s->c[SIM_C_TRANS_CYCLES] += t->latency;
-		return 0;
-	}
-	if (tlb_hier_lookup(&cpu->tlbs, side, cpu->tlb_ctx, va, &hr)) {
-		if (m && hr.depth == 0)
-			l1memo_record(m, t, cpu->tlb_ctx, va >> t->shift[0], hr.entry);
-		s->c[SIM_C_TLB_CYCLES] += hr.cycles;
-		s->c[SIM_C_TRANS_CYCLES] += hr.cycles;
-		return 0;
-	}
+	hit = tlb_hier_lookup(&cpu->tlbs, side, cpu->tlb_ctx, va, &hr);
 	s->c[SIM_C_TLB_CYCLES] += hr.cycles;
 	s->c[SIM_C_TRANS_CYCLES] += hr.cycles;
-	return sim_walk(cpu, side, va, acc, err);
+	return hit ? 0 : sim_walk(cpu, side, va, acc, err);
 }
-
 
 static int sim_control(struct sim_cpu *cpu, const struct trace_rec *r, struct sim_error *err)
 {
@@ -290,9 +193,8 @@ static size_t sim_fast_run(struct sim_cpu *cpu, const struct trace_rec *recs, si
 	for (int side = 0; side < 2; side++) {
 		const struct tlb *t = cpu->l1[side];
 
-		ok[side] = t && t->memo.e && t->memo.ctx == cpu->tlb_ctx;
-		base[side] = ok[side] ? t->memo.base : 0;
-		mask[side] = ok[side] ? t->memo.mask : 0;
+		base[side] = mask[side] = 0;
+		ok[side] = t && tlb_memo_span(t, cpu->tlb_ctx, &base[side], &mask[side]);
 	}
 	if (!ok[0] && !ok[1])
 		return i;
@@ -322,8 +224,7 @@ static size_t sim_fast_run(struct sim_cpu *cpu, const struct trace_rec *recs, si
 
 		if (!hits[side])
 			continue;
-		t->st.c[TLB_C_LOOKUP] += hits[side];
-		t->st.c[TLB_C_HIT] += hits[side];
+		tlb_memo_hits(t, hits[side]);
 		s->c[SIM_C_TLB_CYCLES] += hits[side] * t->latency;
 		s->c[SIM_C_TRANS_CYCLES] += hits[side] * t->latency;
 	}

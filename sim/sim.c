@@ -249,17 +249,9 @@ int sim_build_cpu(struct sim *s, unsigned i, unsigned s2_granules, struct sim_er
 	cpu->hooks = sim_cpu_hooks(cpu);
 	if ((rc = build_tlbs(s, cpu, err)) || (rc = build_caches(s, cpu, s2_granules, err)))
 		return rc;
-	cpu->l1_min_shift = 64;
 	if (s->cfg.run.fast_path)
-		for (int side = 0; side < 2; side++) {
-			struct tlb *t = cpu->tlbs.depth[side] ? cpu->tlbs.path[side][0] : NULL;
-
-			cpu->l1[side] = t;
-			if (t && t->shift[0] < cpu->l1_min_shift)
-				cpu->l1_min_shift = t->shift[0];
-		}
-	cpu->l1_one_size = true;
-	cpu->l1_one_ctx = true;
+		for (int side = 0; side < 2; side++)
+			cpu->l1[side] = tlb_hier_first(&cpu->tlbs, (enum tlb_side)side);
 	return 0;
 }
 
@@ -466,7 +458,6 @@ int sim_create(struct sim **sp, const struct sim_config *cfg, struct sim_error *
 	    (rc = sim_build_cpu(s, 0, (unsigned)BIT(cfg->stage2.granule_shift), err)) ||
 	    (rc = build_single_space(s, err)) || (rc = sim_register_stats(s, err)))
 		goto fail;
-	s->cpu[0].l1_ctx = s->cpu[0].tlb_ctx;
 	*sp = s;
 	return 0;
 fail:

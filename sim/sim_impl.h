@@ -60,38 +60,9 @@ enum sim_counter {
 };
 
 /*
- * Fast path (run.fast_path): the recent first-level TLB hits of one side,
- * direct-mapped by page.  A slot says "a lookup of this page (of the TLB's
- * smallest held size) hit entry e at (array, set, way)".  While the slot
- * holds, replay.c does what tlb_lookup() would do - count a lookup and a hit,
- * touch e's replacement state, set the TLB's own last-hit memo - without
- * probing every way of every held size; the statistics are identical.  The
- * slot holds when either
- *  - the TLB has had no fill and no invalidation since (gen, the sum of its
- *    fill and invalidation counters, grows with every change of its
- *    contents): unchanged contents give the same first match for every
- *    address of the page; or
- *  - e still matches the page, every first-level entry has the smallest
- *    held size (l1_one_size: no walk has produced a larger translation) and
- *    every walk ran in one lookup context (l1_one_ctx).  A TLB is filled
- *    only after it missed, so no second entry can then cover a page that e
- *    covers: e is the only match, hence the hit.
- */
-#define SIM_L1MEMO 64
-
-struct sim_l1memo {
-	const struct tlb_entry *e;      /* NULL: empty */
-	uint64_t page;                  /* va >> the TLB's smallest held shift */
-	uint64_t ctx;                   /* lookup context */
-	uint64_t gen;                   /* the TLB's fills + invalidations then */
-	struct tlb_sa *a;               /* where e lives */
-	unsigned set, way;
-};
-
-/*
  * One CPU (PE): its own TLB hierarchy, walk caches, stage-2 TLB and
- * page-table line cache, the translation context it runs in now, and the
- * fast-path memos of its first-level TLBs.  Everything a lookup or a walk
+ * page-table line cache, and the translation context it runs in now.
+ * Everything a lookup or a walk
  * touches lives here, so CPUs never share cached translations; what they
  * share (physical memory, the page tables, the statistics) is struct sim's.
  */
@@ -118,11 +89,6 @@ struct sim_cpu {
 	unsigned walk_hook_cycles;      /* cache lookup latency within one walk */
 
 	struct tlb *l1[2];              /* first TLB of each side's path, if fast */
-	unsigned l1_min_shift;          /* smallest size the l1[] TLBs hold */
-	bool l1_one_size;               /* no translation larger than that yet */
-	uint64_t l1_ctx;                /* the lookup context at creation */
-	bool l1_one_ctx;                /* every walk so far ran in it */
-	struct sim_l1memo l1memo[2][SIM_L1MEMO];
 };
 
 struct sim_wl;

@@ -16,9 +16,9 @@
  *  - After the walk the caller fills the whole path (tlb_hier_fill()).
  *  - The levels are neither inclusive nor exclusive: an eviction at one
  *    level never touches another.  Invalidations apply to every TLB.
- *  - The optional last-hit memo (config.memo) is the per-TLB memo of
- *    tlb/tlb.h switched on for the first-level TLBs: a hit-dominated trace
- *    then costs two compares per access, with identical statistics.
+ *  - The optional memos (config.memo) are the per-TLB memos of tlb/tlb.h
+ *    switched on for the first-level TLBs: a hit-dominated trace then
+ *    costs a few compares per access, with identical statistics.
  *  - No allocation happens after tlb_hier_init().
  */
 #ifndef MMUSIM_TLB_HIER_H
@@ -92,9 +92,9 @@ bool tlb_hier_lookup_below(struct tlb_hier *h, enum tlb_side side,
  * Return: true on a hit; false means "walk needed", after which the caller
  * calls tlb_hier_fill().
  */
-static inline bool tlb_hier_lookup(struct tlb_hier *h, enum tlb_side side,
-				   uint64_t ctx, uint64_t addr,
-				   struct tlb_hier_result *r)
+static inline __attribute__((always_inline)) bool
+tlb_hier_lookup(struct tlb_hier *h, enum tlb_side side, uint64_t ctx, uint64_t addr,
+		struct tlb_hier_result *r)
 {
 	struct tlb *t;
 	const struct tlb_entry *e;
@@ -132,7 +132,13 @@ unsigned tlb_hier_fill(struct tlb_hier *h, enum tlb_side side,
  */
 unsigned tlb_hier_invalidate(struct tlb_hier *h, const struct tlb_match *m);
 
-/* tlb_hier_set_memo() - switch the first-level memo on or off. */
+/* tlb_hier_first() - the first TLB of @side's path, or NULL. */
+static inline struct tlb *tlb_hier_first(const struct tlb_hier *h, enum tlb_side side)
+{
+	return h->depth[side] ? h->path[side][0] : NULL;
+}
+
+/* tlb_hier_set_memo() - switch the first-level memos on or off. */
 void tlb_hier_set_memo(struct tlb_hier *h, bool on);
 
 /* tlb_hier_find() - a TLB by name, or NULL. */

@@ -32,3 +32,10 @@ tests_test_walkcache_LDADD = $(TEST_LIBS)
 tests_test_tlb_model_SOURCES = tests/test_tlb_model.c
 tests_test_tlb_model_CFLAGS = $(TEST_CFLAGS)
 tests_test_tlb_model_LDADD = $(TEST_LIBS)
+
+# The TLB's memos against the full probe, with planted defects.
+check_PROGRAMS += tests/test_tlb_memo
+TESTS += tests/test_tlb_memo
+tests_test_tlb_memo_SOURCES = tests/test_tlb_memo.c
+tests_test_tlb_memo_CFLAGS = $(TEST_CFLAGS)
+tests_test_tlb_memo_LDADD = $(TEST_LIBS)
