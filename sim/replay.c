@@ -20,14 +20,9 @@ static int sim_walk(struct sim_cpu *cpu, enum tlb_side side, uint64_t va, struct
 	unsigned cycles, s1r, s2r;
 	int rc;
 
-	/* The OS model reads huge_fraction at each stage-2 mapping decision:
-	 * a workload's VM may have its own. */
-	if (s->wl) {
-		sim_wl_set_huge(s, cpu->proc);
-		/* a workload's record in the kernel half is a kernel access */
-		if (!acc.el && (va >> 55 & 1))
-			acc.el = 1;
-	}
+	/* a workload's record in the kernel half is a kernel access */
+	if (s->wl && !acc.el && (va >> 55 & 1))
+		acc.el = 1;
 	rc = os_fault(&s->os, cpu->proc, va, acc.type, NULL, err);
 	if (rc)
 		return rc;

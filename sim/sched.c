@@ -348,7 +348,7 @@ static int wl_build(struct sim *s, const struct workload *wl, bool traced, struc
 	w = s->wl = calloc(1, sizeof(*w));
 	if (!w)
 		return sim_error_set(err, SIM_E_NOMEM, "out of memory");
-	w->w = (struct workload *)wl;
+	w->w = wl;
 	w->traced = traced;
 	w->limit = wl->accesses;
 	w->slice = wl->slice;

@@ -179,7 +179,6 @@ static int build_os(struct sim *s, bool workload, struct sim_error *err)
 	bool native = c->run.mode == CFG_MODE_NATIVE;
 	struct os_cfg oc = {
 		.pa_bits = native ? c->stage1.pa_bits : c->stage2.pa_bits,
-		.huge_fraction = (double)c->stage2.huge_ppm / CFG_PPM_ONE,
 		.seed = c->run.seed,
 		.host = {
 			.granule_shift = c->stage1.granule_shift,
@@ -214,6 +213,7 @@ static int build_single_space(struct sim *s, struct sim_error *err)
 			.s2_policy = sim_map_policy(c->stage2.blocks),
 			.s2_only = c->run.mode == CFG_MODE_S2ONLY,
 			.s2_hw_af = c->stage2.ha,
+			.huge_fraction = (double)c->stage2.huge_ppm / CFG_PPM_ONE,
 			.guest = {
 				.granule_shift = c->stage1.granule_shift,
 				.va_bits = c->stage1.ia_bits,
@@ -428,7 +428,8 @@ int sim_alloc(struct sim **sp, const struct sim_config *cfg, unsigned ncpus, boo
 	*sp = NULL;
 	if (!s)
 		return sim_error_set(err, SIM_E_NOMEM, "out of memory");
-	s->cfg = *cfg;
+	/* The one write of the configuration: const from here on. */
+	memcpy((void *)&s->cfg, cfg, sizeof(*cfg));
 	stats_init(&s->reg);
 	s->warmup_left = cfg->run.warmup;
 	s->cpu = calloc(ncpus, sizeof(*s->cpu));

@@ -94,7 +94,7 @@ struct sim_cpu {
 struct sim_wl;
 
 struct sim {
-	struct sim_config cfg;
+	const struct sim_config cfg;    /* written once, by sim_alloc() */
 	struct pmem pm;
 	struct mmu_mem mem;
 	struct os os;
@@ -213,7 +213,7 @@ enum { WL_MAINT_X_START = -1,
 	WL_M__COUNT };
 
 struct sim_wl {
-	struct workload *w;             /* the caller's (borrowed), or @owned */
+	const struct workload *w;       /* the caller's (borrowed), or @owned */
 	struct workload *owned;         /* a single trace's (sim_create_spaces()) */
 	bool traced;                    /* a single trace's run: one CPU, records only */
 	bool s2only;                    /* run.mode = s2only (traced runs only) */
@@ -236,9 +236,6 @@ struct sim_wl {
 	uint64_t (*tlb_sum)[TLB_C__COUNT];
 	uint64_t wc_s1_sum[WC_C__COUNT], wc_s2_sum[WC_C__COUNT], s2tlb_sum[TLB_C__COUNT];
 	uint64_t guest_asid_sum[ASID_C__COUNT];
-	double *huge;                   /* stage-2 huge fraction by os_vm id
-					 * (the host's, 0, unused) */
-	size_t nhuge;
 };
 
 /* ---- sim.c: construction and statistics ---- */
@@ -316,8 +313,6 @@ void sim_world_switch(struct sim_cpu *cpu, struct sim_vm *vm);
 int sim_guest_entry(struct sim_cpu *cpu, struct sim_vm *vm, struct sim_error *err);
 /* Make @cpu run @sp (user context). */
 int sim_switch_to(struct sim_cpu *cpu, struct sim_space *sp, struct sim_error *err);
-/* Before each workload walk: the stage-2 huge fraction of @p's VM. */
-void sim_wl_set_huge(struct sim *s, const struct os_proc *p);
 
 /* ---- sched.c: CPUs, processes, handlers, control records ---- */
 

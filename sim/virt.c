@@ -40,8 +40,6 @@
 
 #include "sim/sim_impl.h"
 
-static void wl_set_huge_vm(struct sim *s, const struct os_vm *vm);
-
 /* ---- maintenance ---- */
 
 static void charge(struct sim *s, uint64_t cycles)
@@ -173,9 +171,6 @@ static int space_new(struct sim *s, struct sim_vm *vm, uint32_t id, bool listed,
 	*out = sp;
 	sp->vm = vm;
 	sp->id = id;
-	/* creating the process maps its first table in stage 2 */
-	if (vm->guest)
-		wl_set_huge_vm(s, vm->ovm);
 	if ((rc = os_proc_create(&s->os, vm->guest ? vm->ovm : NULL, &pc, &sp->proc, err)))
 		return rc;
 	return 0;
@@ -256,6 +251,8 @@ static int vm_create(struct sim *s, const struct wl_vm *wv, uint32_t id, struct 
 	}
 	vm->asids = &w->host_asids;
 	if (vm->guest) {
+		uint32_t huge_ppm = wv && wv->huge_ppm != UINT32_MAX ? wv->huge_ppm
+								     : c->stage2.huge_ppm;
 		struct os_vm_cfg vc = {
 			.s2_granule_shift = wv && wv->granule_shift ? wv->granule_shift
 								   : c->stage2.granule_shift,
@@ -264,6 +261,8 @@ static int vm_create(struct sim *s, const struct wl_vm *wv, uint32_t id, struct 
 								: c->stage2.blocks),
 			.s2_hw_af = c->stage2.ha,
 			.s2_only = w->s2only,
+			/* the VM's own, else [stage2]'s */
+			.huge_fraction = (double)huge_ppm / CFG_PPM_ONE,
 			.guest = {
 				.granule_shift = c->stage1.granule_shift,
 				.va_bits = c->stage1.ia_bits,
@@ -280,24 +279,8 @@ static int vm_create(struct sim *s, const struct wl_vm *wv, uint32_t id, struct 
 
 		vc.s2_start_forced = sl != CFG_LEVEL_AUTO;
 		vc.s2_start_level = sl;
-		/* The OS model's huge_fraction is machine-wide and read at each
-		 * stage-2 mapping: set the VM's before anything maps (creating
-		 * the VM maps its kernel's first table). */
-		s->os.cfg.huge_fraction = wv && wv->huge_ppm != UINT32_MAX ?
-			(double)wv->huge_ppm / CFG_PPM_ONE : (double)c->stage2.huge_ppm / CFG_PPM_ONE;
 		if ((rc = os_vm_create(&s->os, &vc, &vm->ovm, err)))
 			return rc;
-		if (vm->ovm->id >= w->nhuge) {
-			double *q = realloc(w->huge, (vm->ovm->id + 1) * sizeof(*q));
-
-			if (!q)
-				return sim_error_set(err, SIM_E_NOMEM, "out of memory");
-			for (size_t i = w->nhuge; i <= vm->ovm->id; i++)
-				q[i] = (double)c->stage2.huge_ppm / CFG_PPM_ONE;
-			w->huge = q;
-			w->nhuge = vm->ovm->id + 1;
-		}
-		w->huge[vm->ovm->id] = s->os.cfg.huge_fraction;
 		if (w->tagging || w->kernel_global) {
 			vm->asids = calloc(1, sizeof(*vm->asids));
 			if (!vm->asids)
@@ -522,18 +505,6 @@ static void vm_config(const struct sim_config *cfg, const struct wl_vm *v, struc
 		out->stage2.huge_ppm = v->huge_ppm;
 }
 
-static void wl_set_huge_vm(struct sim *s, const struct os_vm *vm)
-{
-	const struct sim_wl *w = s->wl;
-
-	s->os.cfg.huge_fraction = vm->id < w->nhuge ? w->huge[vm->id]
-						    : (double)s->cfg.stage2.huge_ppm / CFG_PPM_ONE;
-}
-
-void sim_wl_set_huge(struct sim *s, const struct os_proc *p)
-{
-	wl_set_huge_vm(s, p->vm);
-}
 
 int sim_virt_build(struct sim *s, const struct workload *wl, struct sim_error *err)
 {
@@ -621,7 +592,6 @@ void sim_virt_destroy(struct sim *s)
 		vm_free(w, w->vms[i], s->ncpus);
 	free(w->vms);
 	free(w->hyp);
-	free(w->huge);
 	asid_alloc_destroy(&w->host_asids);
 	asid_alloc_destroy(&w->vmids);
 }
