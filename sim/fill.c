@@ -25,7 +25,7 @@ static bool hook_s2_lookup(void *ctx, uint64_t ipa, struct walk_out *out)
 
 	if (!c->have_s2tlb)
 		return false;
-	c->walk_hook_cycles += c->s2tlb.latency;
+	cost_walk_s2tlb_probe(&c->cw, &c->s2tlb);
 	e = tlb_lookup(&c->s2tlb, wc_ctx_s2(c->mctx.vmid) & ~TLB_TAG_TABLE, ipa);
 	if (!e)
 		return false;
@@ -75,7 +75,7 @@ static bool hook_wc_lookup(void *ctx, const struct walk_params *p, uint64_t ia,
 
 	if (!w)
 		return false;
-	c->walk_hook_cycles += w->latency;
+	cost_walk_wc_probe(&c->cw, w);
 	if (!wc_lookup(w, wctx, p->granule_shift, p->start_level, ia, &hit))
 		return false;
 	/* The cached level-L descriptor points at the level L+1 table. */

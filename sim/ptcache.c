@@ -73,7 +73,7 @@ static int level_access(struct ptc_level *l, uint64_t line, uint64_t now)
 
 unsigned ptc_access(struct ptcache *c, uint64_t pa)
 {
-	unsigned i, cycles = c->mem_latency;
+	unsigned i;
 
 	c->now++;
 	for (i = 0; i < c->nlevels; i++) {
@@ -81,7 +81,6 @@ unsigned ptc_access(struct ptcache *c, uint64_t pa)
 
 		if (level_access(l, pa >> l->line_shift, c->now)) {
 			l->hits++;
-			cycles = l->latency;
 			break;
 		}
 	}
@@ -89,5 +88,5 @@ unsigned ptc_access(struct ptcache *c, uint64_t pa)
 		c->mem_reads++;
 	/* Inclusive: a line found at level i (or in memory) is now in every
 	 * level above it too; level_access() already allocated it there. */
-	return cycles;
+	return i;
 }

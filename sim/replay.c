@@ -17,7 +17,7 @@ static int sim_walk(struct sim_cpu *cpu, enum tlb_side side, uint64_t va, struct
 {
 	struct sim *s = cpu->sim;
 	struct mmu_result res;
-	unsigned cycles, s1r, s2r;
+	unsigned s1r, s2r;
 	int rc;
 
 	/* a workload's record in the kernel half is a kernel access */
@@ -26,16 +26,19 @@ static int sim_walk(struct sim_cpu *cpu, enum tlb_side side, uint64_t va, struct
 	rc = os_fault(&s->os, cpu->proc, va, acc.type, NULL, err);
 	if (rc)
 		return rc;
-	cpu->walk_hook_cycles = 0;
+	cost_walk_start(&cpu->cw);
 	rc = mmu_translate_cached(&cpu->mctx, &s->mem, &cpu->hooks, va, acc, cpu->two_stage, &res,
 				  &cpu->refs);
 	if (rc < 0)
 		return sim_error_set(err, rc, "walk of 0x%llx: %s", (unsigned long long)va,
 				     s->pm.err.code ? s->pm.err.msg : sim_strerror(rc));
 
-	cycles = cpu->walk_hook_cycles;
-	for (unsigned i = 0; i < cpu->refs.n; i++)
-		cycles += ptc_access(&cpu->ptc, cpu->refs.ref[i].pa);
+	for (unsigned i = 0; i < cpu->refs.n; i++) {
+		const struct mmu_ref *ref = &cpu->refs.ref[i];
+
+		cost_walk_ref(&cpu->cw, &cpu->ptc, ref, ptc_access(&cpu->ptc, ref->pa));
+	}
+	cost_walk_end(&s->cost, &cpu->cw);
 	s1r = res.s1_reads;
 	s2r = res.s2_reads;
 	s->c[SIM_C_WALKS]++;
@@ -45,12 +48,9 @@ static int sim_walk(struct sim_cpu *cpu, enum tlb_side side, uint64_t va, struct
 	s->c[SIM_C_WALK_WRITES] += res.writes;
 	s->c[SIM_C_S1_SAVED] += res.s1_saved;
 	s->c[SIM_C_S2_SAVED] += res.s2_saved;
-	s->c[SIM_C_WALK_CYCLES] += cycles;
-	s->c[SIM_C_TRANS_CYCLES] += cycles;
 	stats_hist_add(&s->h_walk_refs, s1r + s2r);
 	stats_hist_add(&s->h_walk_s1_refs, s1r);
 	stats_hist_add(&s->h_walk_s2_refs, s2r);
-	stats_hist_add(&s->h_walk_cycles, cycles);
 
 	if (rc == 1) {
 		/* The OS model mapped the page, so a fault here means the
@@ -72,8 +72,7 @@ sim_translate(struct sim_cpu *cpu, enum tlb_side side, uint64_t va, struct mmu_a
 
 	s->c[SIM_C_TRANSLATIONS]++;
 	hit = tlb_hier_lookup(&cpu->tlbs, side, cpu->tlb_ctx, va, &hr);
-	s->c[SIM_C_TLB_CYCLES] += hr.cycles;
-	s->c[SIM_C_TRANS_CYCLES] += hr.cycles;
+	cost_tlb_lookup(&s->cost, side, &hr);
 	return hit ? 0 : sim_walk(cpu, side, va, acc, err);
 }
 
@@ -220,8 +219,7 @@ static size_t sim_fast_run(struct sim_cpu *cpu, const struct trace_rec *recs, si
 		if (!hits[side])
 			continue;
 		tlb_memo_hits(t, hits[side]);
-		s->c[SIM_C_TLB_CYCLES] += hits[side] * t->latency;
-		s->c[SIM_C_TRANS_CYCLES] += hits[side] * t->latency;
+		cost_tlb_memo_hits(&s->cost, (enum tlb_side)side, hits[side]);
 	}
 	return i;
 }

@@ -20,7 +20,6 @@ static const char *const sim_counter_names[SIM_C__COUNT] = {
 
 /* Bounds of the per-walk histograms (exact buckets below, one overflow). */
 #define HIST_REFS_LIMIT   64
-#define HIST_CYCLES_LIMIT 8192
 
 static const char *const wl_event_names[WL_E__COUNT] = {
 #define X(id, name) [WL_E_##id] = name,
@@ -33,6 +32,8 @@ static const char *const wl_maint_names[WL_M__COUNT] = {
 	WL_MAINT(X)
 #undef X
 };
+
+static const char *const maint_cycles_name[1] = { "cycles" };
 
 static const struct tlb_repl_ops *repl_ops(enum cfg_repl r)
 {
@@ -249,6 +250,8 @@ int sim_build_cpu(struct sim *s, unsigned i, unsigned s2_granules, struct sim_er
 	cpu->hooks = sim_cpu_hooks(cpu);
 	if ((rc = build_tlbs(s, cpu, err)) || (rc = build_caches(s, cpu, s2_granules, err)))
 		return rc;
+	if (i == 0)
+		cost_tlb_paths(&s->cost, &cpu->tlbs);
 	if (s->cfg.run.fast_path)
 		for (int side = 0; side < 2; side++)
 			cpu->l1[side] = tlb_hier_first(&cpu->tlbs, (enum tlb_side)side);
@@ -303,6 +306,8 @@ static int register_wl_stats(struct sim *s, struct sim_error *err)
 				 err)) ||
 	    (rc = stats_register(r, "maintenance", wl_maint_names, w ? w->maint : NULL,
 				 WL_M__COUNT, err)) ||
+	    (rc = stats_register(r, "maintenance", maint_cycles_name,
+				 w ? &s->cost.maint_cycles : NULL, 1, err)) ||
 	    (rc = stats_register(r, "asid.host", asid_counter_names,
 				 w ? w->host_asids.st.c : NULL, ASID_C__COUNT, err)) ||
 	    (rc = stats_register(r, "asid.guest", asid_counter_names,
@@ -335,7 +340,12 @@ int sim_register_stats(struct sim *s, struct sim_error *err)
 	int rc;
 
 	static const char *const side_names[2] = { [TLB_SIDE_INSTR] = "inst", [TLB_SIDE_DATA] = "data" };
-	if ((rc = stats_register(r, NULL, sim_counter_names, s->c, SIM_C__COUNT, err)) ||
+	/* The run's counters, with the cost model's between the walk's and
+	 * the rest. */
+	if ((rc = stats_register(r, NULL, sim_counter_names, s->c, SIM_C_WALK_FAULTS, err)) ||
+	    (rc = stats_register(r, NULL, cost_counter_names, s->cost.c, COST_C__COUNT, err)) ||
+	    (rc = stats_register(r, NULL, sim_counter_names + SIM_C_WALK_FAULTS,
+				 s->c + SIM_C_WALK_FAULTS, SIM_C__COUNT - SIM_C_WALK_FAULTS, err)) ||
 	    (rc = stats_register(r, "page_crossings_walked_twice", side_names,
 				 s->cross_walked_twice, 2, err)))
 		return rc;
@@ -359,7 +369,7 @@ int sim_register_stats(struct sim *s, struct sim_error *err)
 	if ((rc = stats_register_hist(r, "hist.walk_refs", &s->h_walk_refs, err)) ||
 	    (rc = stats_register_hist(r, "hist.walk_s1_refs", &s->h_walk_s1_refs, err)) ||
 	    (rc = stats_register_hist(r, "hist.walk_s2_refs", &s->h_walk_s2_refs, err)) ||
-	    (rc = stats_register_hist(r, "hist.walk_cycles", &s->h_walk_cycles, err)))
+	    (rc = stats_register_hist(r, "hist.walk_cycles", &s->cost.h_walk_cycles, err)))
 		return rc;
 	/* Derived figures, computed when read. */
 	if ((rc = stats_register_ratio(r, "derived.refs_per_walk", "walk_memory_refs", "walks", 1, 1, err)) ||
@@ -444,9 +454,10 @@ int sim_alloc(struct sim **sp, const struct sim_config *cfg, unsigned ncpus, boo
 	s->mem = (struct mmu_mem){ .read = pmem_read64, .write = pmem_write64, .ctx = &s->pm };
 	if ((rc = stats_hist_init(&s->h_walk_refs, HIST_REFS_LIMIT)) ||
 	    (rc = stats_hist_init(&s->h_walk_s1_refs, HIST_REFS_LIMIT)) ||
-	    (rc = stats_hist_init(&s->h_walk_s2_refs, HIST_REFS_LIMIT)) ||
-	    (rc = stats_hist_init(&s->h_walk_cycles, HIST_CYCLES_LIMIT)))
+	    (rc = stats_hist_init(&s->h_walk_s2_refs, HIST_REFS_LIMIT)))
 		return sim_error_set(err, rc, "out of memory");
+	if ((rc = cost_init(&s->cost, &cfg->policy, err)))
+		return rc;
 	return build_os(s, workload, err);
 }
 
@@ -476,7 +487,7 @@ void sim_destroy(struct sim *s)
 	stats_hist_free(&s->h_walk_refs);
 	stats_hist_free(&s->h_walk_s1_refs);
 	stats_hist_free(&s->h_walk_s2_refs);
-	stats_hist_free(&s->h_walk_cycles);
+	cost_destroy(&s->cost);
 	for (unsigned i = 0; i < s->ncpus; i++)
 		destroy_cpu(&s->cpu[i]);
 	free(s->cpu);

@@ -19,6 +19,7 @@
 #include "mmu/pmem.h"
 #include "mmu/translate.h"
 #include "sim/config.h"
+#include "sim/cost.h"
 #include "sim/err.h"
 #include "sim/ptcache.h"
 #include "sim/sim.h"
@@ -33,7 +34,9 @@
 #include "workloads/trace.h"
 #include "workloads/workload.h"
 
-/* Run-wide counters; the X-macro keeps names and fields in step. */
+/* Run-wide counters; the X-macro keeps names and fields in step.  The
+ * cycle counters are sim/cost.h's; they are registered between
+ * walk_s2_refs_saved and walk_faults (their place in every output). */
 #define SIM_COUNTERS(X) \
 	X(ACCESSES, "accesses")                 /* trace memory accesses */ \
 	X(TRANSLATIONS, "translations")         /* page lookups (crossings add) */ \
@@ -45,9 +48,6 @@
 	X(WALK_WRITES, "walk_writes")           /* hardware AF/dirty updates */ \
 	X(S1_SAVED, "walk_s1_refs_saved")       /* reads the walk caches supplied */ \
 	X(S2_SAVED, "walk_s2_refs_saved")       /* ... and the stage-2 TLB */ \
-	X(WALK_CYCLES, "walk_cycles") \
-	X(TLB_CYCLES, "tlb_cycles")             /* TLB lookup latencies */ \
-	X(TRANS_CYCLES, "translation_cycles")   /* tlb_cycles + walk_cycles */ \
 	X(WALK_FAULTS, "walk_faults")           /* walks that faulted after mapping */ \
 	X(CONTROL, "control_records")           /* switches and TLBIs in the trace */ \
 	X(TLBI, "tlbi")
@@ -86,7 +86,7 @@ struct sim_cpu {
 	struct ptcache ptc;
 	struct mmu_hooks hooks;
 	struct mmu_refs refs;
-	unsigned walk_hook_cycles;      /* cache lookup latency within one walk */
+	struct cost_walk cw;            /* the cycles of the walk under way */
 
 	struct tlb *l1[2];              /* first TLB of each side's path, if fast */
 };
@@ -109,7 +109,8 @@ struct sim {
 	 * TLB, per side (enum tlb_side): what a simulator that counts at most
 	 * one miss per access would count fewer. */
 	uint64_t cross_walked_twice[2];
-	struct stats_hist h_walk_refs, h_walk_s1_refs, h_walk_s2_refs, h_walk_cycles;
+	struct stats_hist h_walk_refs, h_walk_s1_refs, h_walk_s2_refs;
+	struct cost cost;               /* every cycle, and its counters */
 	struct stats_registry reg;
 	uint64_t warmup_left;           /* accesses until the statistics snapshot */
 	size_t step_failed_at;          /* index in the batch of sim_step()'s failure */
@@ -203,8 +204,8 @@ enum { WL_EVENTS_X_START = -1,
 	X(WORLD_FLUSH, "world_switch_flushes") \
 	X(S2_FLUSH, "stage2_flushes") \
 	X(ASID_FLUSH, "asid_rollover_flushes") \
-	X(VMID_FLUSH, "vmid_rollover_flushes") \
-	X(CYCLES, "cycles")
+	X(VMID_FLUSH, "vmid_rollover_flushes")
+	/* maintenance.cycles, the last of the block, is sim/cost.h's */
 
 enum { WL_MAINT_X_START = -1,
 #define X(id, name) WL_M_##id,

@@ -42,19 +42,13 @@
 
 /* ---- maintenance ---- */
 
-static void charge(struct sim *s, uint64_t cycles)
-{
-	s->c[SIM_C_TRANS_CYCLES] += cycles;
-	s->wl->maint[WL_M_CYCLES] += cycles;
-}
-
 void sim_maint_local(struct sim_cpu *cpu, const struct tlb_match *m, bool last_level)
 {
 	struct sim *s = cpu->sim;
 
 	sim_cpu_invalidate(cpu, m, last_level);
 	s->wl->maint[WL_M_LOCAL]++;
-	charge(s, s->cfg.policy.tlbi_local_cycles);
+	cost_maint(&s->cost, COST_TLBI_LOCAL);
 }
 
 void sim_maint_all(struct sim_cpu *issuer, const struct tlb_match *m, bool last_level)
@@ -66,14 +60,14 @@ void sim_maint_all(struct sim_cpu *issuer, const struct tlb_match *m, bool last_
 		for (unsigned i = 0; i < s->ncpus; i++)
 			sim_cpu_invalidate(&s->cpu[i], m, last_level);
 		s->wl->maint[WL_M_BCAST]++;
-		charge(s, p->tlbi_broadcast_cycles);
+		cost_maint(&s->cost, COST_TLBI_BROADCAST);
 		return;
 	}
 	for (unsigned i = 0; i < s->ncpus; i++) {
 		sim_maint_local(&s->cpu[i], m, last_level);
 		if (&s->cpu[i] != issuer) {
 			s->wl->maint[WL_M_IPI]++;
-			charge(s, p->ipi_cycles);
+			cost_maint(&s->cost, COST_IPI);
 		}
 	}
 }

@@ -8,9 +8,9 @@
  *    the first-level TLB serving its side, then each next in turn.  Two
  *    first-level TLBs serving the same side, a next that does not serve a
  *    side whose path reaches it, and a loop are configuration errors.
- *  - A lookup tries the path in order and stops at the first hit.  Its cost
- *    is the sum of the latencies of the TLBs it looked in: up to and
- *    including the one that hit, or all of them on a miss ("walk needed").
+ *  - A lookup tries the path in order and stops at the first hit.  It says
+ *    how many TLBs it looked in: up to and including the one that hit, or
+ *    all of them on a miss ("walk needed"); the caller prices them.
  *  - A hit below the first level fills every TLB above it on the path with
  *    the entry found (each splintering it to its own held sizes).
  *  - After the walk the caller fills the whole path (tlb_hier_fill()).
@@ -60,7 +60,8 @@ struct tlb_hier_result {
 	const struct tlb_entry *entry;  /* entry that hit, in the TLB that hit */
 	struct tlb *tlb;                /* the TLB that hit, NULL on a miss */
 	int depth;                      /* its position on the path (0 = first), -1 on a miss */
-	unsigned cycles;                /* latency accumulated along the path */
+	unsigned looked;                /* TLBs of the path looked in: depth + 1,
+					 * or the whole path on a miss */
 	uint64_t out_addr;              /* translation of the address, on a hit */
 };
 
@@ -87,7 +88,7 @@ bool tlb_hier_lookup_below(struct tlb_hier *h, enum tlb_side side,
  * @side: instruction or data
  * @ctx: tlb_ctx(regime, kind, vmid, asid, false) of the access
  * @addr: VA (IPA for stage-2-only lookups)
- * @r: filled in (cycles and depth always)
+ * @r: filled in (depth and looked always)
  *
  * Return: true on a hit; false means "walk needed", after which the caller
  * calls tlb_hier_fill().
@@ -103,7 +104,7 @@ tlb_hier_lookup(struct tlb_hier *h, enum tlb_side side, uint64_t ctx, uint64_t a
 		r->entry = NULL;
 		r->tlb = NULL;
 		r->depth = -1;
-		r->cycles = 0;
+		r->looked = 0;
 		return false;
 	}
 	t = h->path[side][0];
@@ -112,7 +113,7 @@ tlb_hier_lookup(struct tlb_hier *h, enum tlb_side side, uint64_t ctx, uint64_t a
 		r->entry = e;
 		r->tlb = t;
 		r->depth = 0;
-		r->cycles = t->latency;
+		r->looked = 1;
 		r->out_addr = tlb_entry_out_addr(e, addr);
 		return true;
 	}

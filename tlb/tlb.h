@@ -98,7 +98,7 @@ struct tlb_geom {
 	unsigned ways;                  /* TLB_ORG_SHARED */
 	unsigned nsizes;                /* 1..TLB_MAX_SIZES */
 	struct tlb_size_geom sizes[TLB_MAX_SIZES];
-	unsigned latency;               /* cycles charged for a lookup */
+	unsigned latency;               /* of a lookup, in cycles (the caller charges it) */
 	const struct tlb_repl_ops *repl;
 	uint64_t seed;                  /* for the random policy */
 };
