@@ -10,3 +10,5 @@ libmmusim_a_SOURCES += \
 	mmu/translate.h mmu/translate.c \
 	mmu/pmem.h mmu/pmem.c \
 	mmu/pgtable.h mmu/pgtable.c
+
+EXTRA_DIST += mmu/README.md

@@ -28,6 +28,7 @@ mmusim_SOURCES += sim/main.c sim/cmd_walk.c sim/cmd_layout.c sim/cmd_run.c \
 	sim/cmd_sweep.c sim/cmd_record.c
 
 dist_doc_DATA += sim/CONFIG.md
+EXTRA_DIST += sim/README.md
 
 # Where `mmusim record` finds the plugin: $(pkglibdir), also relative to
 # the program when it runs from a staged install (sim/installed.h).

@@ -24,4 +24,4 @@ CLEANFILES += workloads/bench_trace
 
 dist_doc_DATA += workloads/FORMAT.md workloads/CHAMPSIM.md workloads/WORKLOADS.md \
 	workloads/GENERATORS.md
-EXTRA_DIST += workloads/scenarios
+EXTRA_DIST += workloads/README.md workloads/scenarios

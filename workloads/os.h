@@ -1,6 +1,6 @@
 /*
- * workloads/os.h - a guest-OS and hypervisor model that builds page tables on
- * demand, as the software above the MMU would.
+ * workloads/os.h - a guest-OS and hypervisor model that builds page tables
+ * on demand, as the software above the MMU would.
  *
  * Objects:
  *  - struct os: the machine: one host-physical frame allocator shared by

@@ -1,6 +1,6 @@
 /*
- * workloads/scenario.h - walk scenarios: register values, physical memory words
- * and AT-style translation requests (the input of `mmusim walk`).
+ * workloads/scenario.h - walk scenarios: register values, physical memory
+ * words and AT-style translation requests (the input of `mmusim walk`).
  *
  * The text format is specified in the project's walk-scenario spec (see the
  * README): `reg NAME VALUE`, `mem PA VALUE`, `at OP VA`, `#` comments,
