@@ -6,6 +6,12 @@
 
 #include "sim/bits.h"
 
+const char *const ptc_counter_names[PTC_C__COUNT] = {
+#define X(id, name) [PTC_C_##id] = name,
+	PTC_COUNTERS(X)
+#undef X
+};
+
 int ptc_init(struct ptcache *c, const struct ptc_level_geom *g, unsigned n,
 	     unsigned mem_latency, struct sim_error *e)
 {
@@ -79,8 +85,9 @@ unsigned ptc_access(struct ptcache *c, uint64_t pa)
 	for (i = 0; i < c->nlevels; i++) {
 		struct ptc_level *l = &c->lv[i];
 
+		l->c[PTC_C_LOOKUP]++;
 		if (level_access(l, pa >> l->line_shift, c->now)) {
-			l->hits++;
+			l->c[PTC_C_HIT]++;
 			break;
 		}
 	}

@@ -26,11 +26,25 @@ struct ptc_level_geom {
 	unsigned latency;       /* cycles for a hit here */
 };
 
+/* Counters of one level (registered as ptcache.NAME.*). */
+#define PTC_COUNTERS(X) \
+	X(LOOKUP, "lookups")            /* references that reached this level */ \
+	X(HIT, "hits")                  /* ... and found their line here */
+
+enum ptc_counter {
+#define X(id, name) PTC_C_##id,
+	PTC_COUNTERS(X)
+#undef X
+	PTC_C__COUNT
+};
+
+extern const char *const ptc_counter_names[PTC_C__COUNT];
+
 struct ptc_level {
 	unsigned sets, ways, line_shift, latency;
 	uint64_t *tag;          /* sets * ways; line number + 1, 0 = empty */
 	uint64_t *stamp;        /* LRU: last use time */
-	uint64_t hits;
+	uint64_t c[PTC_C__COUNT];
 };
 
 struct ptcache {

@@ -34,6 +34,7 @@ static const char *const wl_maint_names[WL_M__COUNT] = {
 };
 
 static const char *const maint_cycles_name[1] = { "cycles" };
+static const char *const ptc_memory_name[1] = { "memory_reads" };
 
 static const struct tlb_repl_ops *repl_ops(enum cfg_repl r)
 {
@@ -294,6 +295,17 @@ static const uint64_t *s2tlb_counters(const struct sim *s)
 	return s->ncpus == 1 ? s->cpu[0].s2tlb.st.c : s->wl->s2tlb_sum;
 }
 
+/* The page-table line cache's counters of level @i, or of memory (@i =
+ * the number of levels). */
+static const uint64_t *ptc_counters(const struct sim *s, unsigned i)
+{
+	const struct ptcache *p = &s->cpu[0].ptc;
+
+	if (i == p->nlevels)
+		return s->ncpus == 1 ? &p->mem_reads : &s->wl->ptc_mem_sum;
+	return s->ncpus == 1 ? p->lv[i].c : s->wl->ptc_sum[i];
+}
+
 /* The workload's counters; a run without a workload has them as absent
  * blocks, so that every run has the same columns. */
 static int register_wl_stats(struct sim *s, struct sim_error *err)
@@ -364,6 +376,16 @@ int sim_register_stats(struct sim *s, struct sim_error *err)
 	    (rc = stats_register(r, "s2tlb", tlb_counter_names,
 				 cpu->have_s2tlb ? s2tlb_counters(s) : NULL, TLB_C__COUNT, err)))
 		return rc;
+	/* Where the walks' references were served: each cache level, memory. */
+	for (unsigned i = 0; i < cpu->ptc.nlevels; i++) {
+		snprintf(prefix, sizeof(prefix), "ptcache.%s", s->cfg.cache.level[i].name);
+		if ((rc = stats_register(r, prefix, ptc_counter_names, ptc_counters(s, i),
+					 PTC_C__COUNT, err)))
+			return rc;
+	}
+	if ((rc = stats_register(r, "ptcache", ptc_memory_name,
+				 ptc_counters(s, cpu->ptc.nlevels), 1, err)))
+		return rc;
 	if ((rc = stats_register(r, "os", os_counter_names, s->os.st.c, OS_C__COUNT, err)))
 		return rc;
 	if ((rc = stats_register_hist(r, "hist.walk_refs", &s->h_walk_refs, err)) ||
@@ -390,6 +412,16 @@ int sim_register_stats(struct sim *s, struct sim_error *err)
 		if ((rc = stats_register_ratio(r, name, num, den, 1, 1, err)))
 			return rc;
 	}
+	for (unsigned i = 0; i < cpu->ptc.nlevels; i++) {
+		char name[96], num[96], den[96];
+		const char *lv = s->cfg.cache.level[i].name;
+
+		snprintf(name, sizeof(name), "derived.ptcache.%s.hit_rate", lv);
+		snprintf(num, sizeof(num), "ptcache.%s.hits", lv);
+		snprintf(den, sizeof(den), "ptcache.%s.lookups", lv);
+		if ((rc = stats_register_ratio(r, name, num, den, 1, 1, err)))
+			return rc;
+	}
 	return register_wl_stats(s, err);
 }
 
@@ -411,6 +443,8 @@ void sim_sync_stats(struct sim *s)
 	memset(w->wc_s1_sum, 0, sizeof(w->wc_s1_sum));
 	memset(w->wc_s2_sum, 0, sizeof(w->wc_s2_sum));
 	memset(w->s2tlb_sum, 0, sizeof(w->s2tlb_sum));
+	memset(w->ptc_sum, 0, sizeof(w->ptc_sum));
+	w->ptc_mem_sum = 0;
 	for (unsigned c = 0; c < s->ncpus; c++) {
 		const struct sim_cpu *cpu = &s->cpu[c];
 
@@ -423,6 +457,10 @@ void sim_sync_stats(struct sim *s)
 		}
 		for (unsigned k = 0; k < TLB_C__COUNT; k++)
 			w->s2tlb_sum[k] += cpu->have_s2tlb ? cpu->s2tlb.st.c[k] : 0;
+		for (unsigned i = 0; i < cpu->ptc.nlevels; i++)
+			for (unsigned k = 0; k < PTC_C__COUNT; k++)
+				w->ptc_sum[i][k] += cpu->ptc.lv[i].c[k];
+		w->ptc_mem_sum += cpu->ptc.mem_reads;
 	}
 }
 

@@ -236,6 +236,7 @@ struct sim_wl {
 	/* sums over CPUs and VMs, registered when there are several */
 	uint64_t (*tlb_sum)[TLB_C__COUNT];
 	uint64_t wc_s1_sum[WC_C__COUNT], wc_s2_sum[WC_C__COUNT], s2tlb_sum[TLB_C__COUNT];
+	uint64_t ptc_sum[PTC_LEVELS_MAX][PTC_C__COUNT], ptc_mem_sum;
 	uint64_t guest_asid_sum[ASID_C__COUNT];
 };
 

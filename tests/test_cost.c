@@ -37,8 +37,10 @@ START_TEST(test_ptcache_levels)
 	ck_assert_uint_eq(ptc_access(&c, 0x0), 1);       /* still in L2 */
 	ck_assert_uint_eq(ptc_access(&c, 0x100), 0);
 	ck_assert_uint_eq(c.mem_reads, 3);
-	ck_assert_uint_eq(c.lv[0].hits, 2);
-	ck_assert_uint_eq(c.lv[1].hits, 1);
+	ck_assert_uint_eq(c.lv[0].c[PTC_C_LOOKUP], 6);
+	ck_assert_uint_eq(c.lv[0].c[PTC_C_HIT], 2);
+	ck_assert_uint_eq(c.lv[1].c[PTC_C_LOOKUP], 4);
+	ck_assert_uint_eq(c.lv[1].c[PTC_C_HIT], 1);
 	ck_assert_uint_eq(ptc_latency(&c, 0), 4);
 	ck_assert_uint_eq(ptc_latency(&c, 1), 12);
 	ck_assert_uint_eq(ptc_latency(&c, 2), 100);
