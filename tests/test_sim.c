@@ -1,5 +1,5 @@
 /*
- * tests/test_sim.c - the replay engine (sim/sim.c) driven record by record.
+ * tests/test_sim.c - the replay engine (sim/sim.h) driven record by record.
  *
  * Every expected number below is derived by hand from the documented model
  * (sim/sim.h, sim/CONFIG.md, mmu/translate.h, workloads/os.h, tlb/walkcache.h and
