@@ -1,4 +1,6 @@
-# mmu/: the architecture: descriptors, geometry, register decoding, the walker.
+# mmu/: the architecture, and nothing else: descriptors, geometry, register
+# decoding, the walker, complete translations, simulated physical memory
+# and the page-table builder.  Tests: tests/local.mk.
 
 libmmusim_a_SOURCES += \
 	mmu/desc.h \
@@ -6,10 +8,7 @@ libmmusim_a_SOURCES += \
 	mmu/walk.h mmu/walk.c \
 	mmu/regime.h mmu/regime.c \
 	mmu/translate.h mmu/translate.c \
-	mmu/scenario.h mmu/scenario.c
+	mmu/pmem.h mmu/pmem.c \
+	mmu/pgtable.h mmu/pgtable.c
 
-check_PROGRAMS += tests/test_geom
-TESTS += tests/test_geom
-tests_test_geom_SOURCES = tests/test_geom.c
-tests_test_geom_CFLAGS = $(TEST_CFLAGS)
-tests_test_geom_LDADD = $(TEST_LIBS)
+EXTRA_DIST += mmu/README.md

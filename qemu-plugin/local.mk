@@ -26,5 +26,7 @@ qemu-plugin/libmmusim-trace.so: $(QEMU_PLUGIN_SRCS) $(QEMU_PLUGIN_HDRS) autoconf
 		$(ZLIB_CFLAGS) $(ZSTD_CFLAGS) -o $@ $(QEMU_PLUGIN_SRCS) $(ZSTD_LIBS)
 
 CLEANFILES += qemu-plugin/libmmusim-trace.so
-EXTRA_DIST += qemu-plugin/README.md qemu-plugin/mmusim_trace.c \
-	qemu-plugin/qemu_plugin_api.h
+EXTRA_DIST += qemu-plugin/mmusim_trace.c qemu-plugin/qemu_plugin_api.h
+# READMEs of folders keep their folder's name.
+plugindocdir = $(docdir)/qemu-plugin
+dist_plugindoc_DATA = qemu-plugin/README.md

@@ -1,7 +1,8 @@
 # results/: everything that writes, reads or presents results (see
-# results/README.md).  See the top-level Makefile.am for the shared
-# variables; the tests are in results/report.mk, sim/config.mk and
-# sim/virt.mk.
+# results/README.md): the emitters, the CSV writer and reader, the JSON
+# reader, the result loader, the job pool, the report, sweep and compare
+# commands, the gnuplot chart scripts and the results schema.  Shared
+# variables: the top-level Makefile.am; tests: tests/local.mk.
 
 # The emitters, the CSV writer and reader, the JSON reader, the result
 # loader, the job pool of sweep and compare.
@@ -20,9 +21,9 @@ mmusim_SOURCES += $(REPORT_SOURCES) results/cmd_compare.c \
 	results/sweep_run.c results/sweep_emit.c
 
 # The chart scripts: `mmusim report` finds them by the rule of
-# sim/installed.h (the installation's $(pkgdatadir)/plot; the source
-# tree's for the program of this build tree).  See find_plotdir() in
-# results/report_gnuplot.c.
+# sim/installed.h (the installation's $(pkgdatadir)/plot, located from the
+# program's own directory; the source tree's for the program of this build
+# tree).  See find_plotdir() in results/report_gnuplot.c.
 plotdir = $(pkgdatadir)/plot
 dist_plot_DATA = results/plot/common.gp results/plot/bars.inc.gp \
 	results/plot/walk_by_s2_levels.gp results/plot/overhead_by_config.gp \
@@ -30,6 +31,11 @@ dist_plot_DATA = results/plot/common.gp results/plot/bars.inc.gp \
 	results/plot/refs_per_walk.gp results/plot/flush_policy.gp \
 	results/plot/column_by_config.gp
 
+dist_doc_DATA += results/SCHEMA.md
+# READMEs of folders keep their folder's name.
+resultsdocdir = $(docdir)/results
+dist_resultsdoc_DATA = results/README.md
+
 # same_results.sh: two programs write the same results and reports (for
 # changes to this folder's code; not part of make check).
-EXTRA_DIST += results/README.md results/SCHEMA.md results/same_results.sh
+EXTRA_DIST += results/same_results.sh

@@ -113,16 +113,19 @@ static bool rereadable(const char *path)
  * is the very first, the new simulation carries on from it; otherwise the
  * records before it ran in the single space, and *@restart tells the caller
  * to replay every trace from the start, which needs files that can be read
- * again.
+ * again.  On failure *@failed_at is the index in @recs of the record that
+ * failed.
  */
 static int to_spaces(struct sim **sp, const struct sim_config *cfg, char **paths, int cur,
 		     struct trace_reader *rd, const struct trace_rec *recs, size_t n, bool *restart,
-		     struct sim_error *err)
+		     size_t *failed_at, struct sim_error *err)
 {
-	size_t at = (*sp)->step_failed_at;
+	size_t at = sim_step_failed_at(*sp);
 	bool first = cur == 0 && trace_reader_records(rd) - n + at == 0;
 	struct sim *s;
 	int rc;
+
+	*failed_at = at;
 
 	for (int k = 0; !first && k <= cur; k++)
 		if (!rereadable(paths[k]))
@@ -141,7 +144,7 @@ static int to_spaces(struct sim **sp, const struct sim_config *cfg, char **paths
 		return 0;
 	}
 	rc = sim_step(s, recs + at, n - at, err);
-	s->step_failed_at += at;
+	*failed_at = sim_step_failed_at(s) + at;
 	return rc;
 }
 
@@ -389,17 +392,20 @@ int cmd_run(int argc, char **argv)
 				break;
 			}
 			while ((n = trace_read(rd, recs, RUN_BATCH)) > 0) {
+				size_t failed_at;
+
 				rc = sim_step(s, recs, (size_t)n, &err);
+				failed_at = sim_step_failed_at(s);
 				if (rc == SIM_STEP_SPACES)
 					rc = to_spaces(&s, &cfg, argv + optind, i - optind, rd, recs,
-						       (size_t)n, &restart, &err);
+						       (size_t)n, &restart, &failed_at, &err);
 				if (restart)
 					break;
 				if (rc) {
 					snprintf(reason, sizeof(reason), "%s: record %" PRIu64 ": %s",
 						 trace_reader_name(rd),
 						 trace_reader_records(rd) - (uint64_t)n +
-						 (uint64_t)s->step_failed_at + 1, err.msg);
+						 (uint64_t)failed_at + 1, err.msg);
 					complete = false;
 					break;
 				}
@@ -428,14 +434,14 @@ int cmd_run(int argc, char **argv)
 		if (show && now_seconds() >= t0 + 1.0)
 			fprintf(stderr, "\r%60s\r", "");
 		if (!workload) {
-			use.spaces = s->wl != NULL;
+			use.spaces = sim_multi_space(s);
 			cfg_unused(&user, &cfg, &use, CFG_UNUSED_POLICY, warn_unused, NULL);
 		}
-		if (s->control_ignored && s->c[SIM_C_CONTROL])
+		if (sim_control_ignored(s))
 			fprintf(stderr, "mmusim run: warning: the one-level preset counts the trace's "
 				"%" PRIu64 " control records (context and VM switches, TLB "
 				"maintenance) and ignores them: one address space, no flushes\n",
-				s->c[SIM_C_CONTROL]);
+				sim_control_ignored(s));
 	}
 
 	if (!complete) {

@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "mmu/scenario.h"
+#include "workloads/scenario.h"
 #include "sim/cmd.h"
 #include "sim/readfile.h"
 

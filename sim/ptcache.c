@@ -6,6 +6,12 @@
 
 #include "sim/bits.h"
 
+const char *const ptc_counter_names[PTC_C__COUNT] = {
+#define X(id, name) [PTC_C_##id] = name,
+	PTC_COUNTERS(X)
+#undef X
+};
+
 int ptc_init(struct ptcache *c, const struct ptc_level_geom *g, unsigned n,
 	     unsigned mem_latency, struct sim_error *e)
 {
@@ -73,15 +79,15 @@ static int level_access(struct ptc_level *l, uint64_t line, uint64_t now)
 
 unsigned ptc_access(struct ptcache *c, uint64_t pa)
 {
-	unsigned i, cycles = c->mem_latency;
+	unsigned i;
 
 	c->now++;
 	for (i = 0; i < c->nlevels; i++) {
 		struct ptc_level *l = &c->lv[i];
 
+		l->c[PTC_C_LOOKUP]++;
 		if (level_access(l, pa >> l->line_shift, c->now)) {
-			l->hits++;
-			cycles = l->latency;
+			l->c[PTC_C_HIT]++;
 			break;
 		}
 	}
@@ -89,5 +95,5 @@ unsigned ptc_access(struct ptcache *c, uint64_t pa)
 		c->mem_reads++;
 	/* Inclusive: a line found at level i (or in memory) is now in every
 	 * level above it too; level_access() already allocated it there. */
-	return cycles;
+	return i;
 }

@@ -1,22 +1,23 @@
 /*
  * sim/sim.h - the replay engine: simulated CPUs' translation hierarchies
- * driven by memory traces.
+ * driven by memory traces.  The public interface; the engine's own
+ * structures are in sim/sim_impl.h, for its files only.
  *
- * struct sim owns everything a run needs and nothing is global, so two
+ * A struct sim owns everything a run needs and nothing is global, so two
  * simulations can run side by side in one process: the configuration
  * (const once created), simulated physical memory holding the real page
- * tables, the guest-OS/hypervisor model that builds them on first touch,
- * the CPUs (struct sim_cpu: each with its TLB hierarchy, stage-1 and
+ * tables, the guest-OS/hypervisor model that builds them on first touch
+ * (workloads/os.h), the CPUs (each with its TLB hierarchy, stage-1 and
  * stage-2 walk caches, stage-2 TLB and the page-table line cache that
- * prices each walk reference), and the statistics.  A run from a single
+ * prices each walk reference) and the statistics.  A run from a single
  * trace (sim_create()) has one CPU and one address space; a trace whose
  * switch records name several runs on sim_create_spaces().  A workload run
  * (sim_create_workload(), workloads/WORKLOADS.md) has several CPUs, VMs
  * and processes, context switches through the ASID allocator, guest
  * entries through the VMID allocator, VM exits, system calls and TLB
- * maintenance under the [policy] choices; sim.c describes that model
- * where it implements it.  The page tables are shared by every CPU; the
- * TLBs, walk caches and line caches are each CPU's own.
+ * maintenance under the [policy] choices; sim/virt.c and sim/sched.c
+ * describe that model where they implement it.  The page tables are shared
+ * by every CPU; the TLBs, walk caches and line caches are each CPU's own.
  *
  * Per access: look the page up in the TLB hierarchy (instruction or data
  * side); on a miss everywhere, make sure the OS model has mapped the page,
@@ -29,144 +30,28 @@
  * its first (first).  Only the successful walk of a page is charged: the
  * demand-paging fault that maps a page on first touch is counted
  * separately (os.* counters), not priced.
+ *
+ * The engine's files: sim.c builds a simulation and registers its
+ * statistics; replay.c is the per-access path (with the fast path);
+ * fill.c turns a walk into walk-cache, stage-2 TLB and TLB fills (and
+ * applies invalidations); virt.c is the virtualization model (VMs, address
+ * spaces, world switches, flush policy, maintenance); sched.c schedules
+ * CPUs, processes, handlers and control records.
  */
 #ifndef MMUSIM_SIM_SIM_H
 #define MMUSIM_SIM_SIM_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
-#include "mmu/os.h"
-#include "mmu/pmem.h"
-#include "mmu/translate.h"
 #include "sim/config.h"
 #include "sim/err.h"
-#include "sim/ptcache.h"
 #include "sim/stats.h"
-#include "tlb/hier.h"
-#include "tlb/tlb.h"
-#include "tlb/walkcache.h"
 #include "workloads/trace.h"
 
-/* Run-wide counters; the X-macro keeps names and fields in step. */
-#define SIM_COUNTERS(X) \
-	X(ACCESSES, "accesses")                 /* trace memory accesses */ \
-	X(TRANSLATIONS, "translations")         /* page lookups (crossings add) */ \
-	X(CROSSINGS, "page_crossings")          /* accesses spanning pages */ \
-	X(WALKS, "walks")                       /* misses in every TLB level */ \
-	X(WALK_REFS, "walk_memory_refs")        /* descriptor reads of all walks */ \
-	X(WALK_S1_REFS, "walk_s1_refs") \
-	X(WALK_S2_REFS, "walk_s2_refs") \
-	X(WALK_WRITES, "walk_writes")           /* hardware AF/dirty updates */ \
-	X(S1_SAVED, "walk_s1_refs_saved")       /* reads the walk caches supplied */ \
-	X(S2_SAVED, "walk_s2_refs_saved")       /* ... and the stage-2 TLB */ \
-	X(WALK_CYCLES, "walk_cycles") \
-	X(TLB_CYCLES, "tlb_cycles")             /* TLB lookup latencies */ \
-	X(TRANS_CYCLES, "translation_cycles")   /* tlb_cycles + walk_cycles */ \
-	X(WALK_FAULTS, "walk_faults")           /* walks that faulted after mapping */ \
-	X(CONTROL, "control_records")           /* switches and TLBIs in the trace */ \
-	X(TLBI, "tlbi")
-
-enum sim_counter {
-#define X(id, name) SIM_C_##id,
-	SIM_COUNTERS(X)
-#undef X
-	SIM_C__COUNT
-};
-
-/*
- * Fast path (run.fast_path): the recent first-level TLB hits of one side,
- * direct-mapped by page.  A slot says "a lookup of this page (of the TLB's
- * smallest held size) hit entry e at (array, set, way)".  While the slot
- * holds, sim.c does what tlb_lookup() would do - count a lookup and a hit,
- * touch e's replacement state, set the TLB's own last-hit memo - without
- * probing every way of every held size; the statistics are identical.  The
- * slot holds when either
- *  - the TLB has had no fill and no invalidation since (gen, the sum of its
- *    fill and invalidation counters, grows with every change of its
- *    contents): unchanged contents give the same first match for every
- *    address of the page; or
- *  - e still matches the page, every first-level entry has the smallest
- *    held size (l1_one_size: no walk has produced a larger translation) and
- *    every walk ran in one lookup context (l1_one_ctx).  A TLB is filled
- *    only after it missed, so no second entry can then cover a page that e
- *    covers: e is the only match, hence the hit.
- */
-#define SIM_L1MEMO 64
-
-struct sim_l1memo {
-	const struct tlb_entry *e;      /* NULL: empty */
-	uint64_t page;                  /* va >> the TLB's smallest held shift */
-	uint64_t ctx;                   /* lookup context */
-	uint64_t gen;                   /* the TLB's fills + invalidations then */
-	struct tlb_sa *a;               /* where e lives */
-	unsigned set, way;
-};
-
-/*
- * One CPU (PE): its own TLB hierarchy, walk caches, stage-2 TLB and
- * page-table line cache, the translation context it runs in now, and the
- * fast-path memos of its first-level TLBs.  Everything a lookup or a walk
- * touches lives here, so CPUs never share cached translations; what they
- * share (physical memory, the page tables, the statistics) is struct sim's.
- */
-struct sim_cpu {
-	struct sim *sim;
-	unsigned index;
-
-	/* the context it runs in */
-	struct os_proc *proc;           /* the address space */
-	struct mmu_ctx mctx;            /* its translation context */
-	bool two_stage;
-	enum mmu_regime regime;         /* of the stage-1 entries it fills */
-	enum tlb_kind kind;             /* what its TLB entries translate */
-	uint8_t el;                     /* exception level of its accesses */
-	uint64_t tlb_ctx;               /* lookup context in the TLBs */
-
-	struct tlb_hier tlbs;
-	struct wc wc_s1, wc_s2;
-	struct tlb s2tlb;
-	bool have_wc_s1, have_wc_s2, have_s2tlb;
-	struct ptcache ptc;
-	struct mmu_hooks hooks;
-	struct mmu_refs refs;
-	unsigned walk_hook_cycles;      /* cache lookup latency within one walk */
-
-	struct tlb *l1[2];              /* first TLB of each side's path, if fast */
-	unsigned l1_min_shift;          /* smallest size the l1[] TLBs hold */
-	bool l1_one_size;               /* no translation larger than that yet */
-	uint64_t l1_ctx;                /* the lookup context at creation */
-	bool l1_one_ctx;                /* every walk so far ran in it */
-	struct sim_l1memo l1memo[2][SIM_L1MEMO];
-};
-
-struct sim_wl;
-
-struct sim {
-	struct sim_config cfg;
-	struct pmem pm;
-	struct mmu_mem mem;
-	struct os os;
-	struct os_vm *vm;               /* single trace: the guest (virt, s2only) or the host */
-	struct os_proc *proc;           /* single trace: the process it runs in */
-	unsigned page_shift;            /* crossing granularity */
-	unsigned ncpus;
-	struct sim_cpu *cpu;            /* ncpus CPUs */
-
-	uint64_t c[SIM_C__COUNT];
-	/* Page-crossing accesses whose first and later page both missed every
-	 * TLB, per side (enum tlb_side): what a simulator that counts at most
-	 * one miss per access would count fewer. */
-	uint64_t cross_walked_twice[2];
-	struct stats_hist h_walk_refs, h_walk_s1_refs, h_walk_s2_refs, h_walk_cycles;
-	struct stats_registry reg;
-	uint64_t warmup_left;           /* accesses until the statistics snapshot */
-	size_t step_failed_at;          /* index in the batch of sim_step()'s failure */
-	bool control_ignored;           /* the one-level preset: control records
-					 * are counted, not acted on */
-	struct sim_wl *wl;              /* a workload run's VMs, processes and
-					 * schedule (sim.c); NULL for a single trace */
-};
+struct sim;
+struct workload;
 
 /**
  * sim_create() - build a simulation for a finalized configuration.
@@ -193,12 +78,17 @@ void sim_destroy(struct sim *s);
  * stops before that record and returns SIM_STEP_SPACES, and the caller
  * replays the trace from its first record on sim_create_spaces().
  *
- * Return: 0; SIM_STEP_SPACES with s->step_failed_at the index of the switch
- * record; or a negative enum sim_err (out of simulated or real memory, an
- * address the OS model cannot map) with @err filled and s->step_failed_at
- * the index of the record that failed; the statistics so far stay valid.
+ * Return: 0; SIM_STEP_SPACES with sim_step_failed_at() the index of the
+ * switch record; or a negative enum sim_err (out of simulated or real
+ * memory, an address the OS model cannot map) with @err filled and
+ * sim_step_failed_at() the index of the record that failed; the statistics
+ * so far stay valid.
  */
 int sim_step(struct sim *s, const struct trace_rec *recs, size_t n, struct sim_error *err);
+
+/* sim_step_failed_at() - after sim_step() returned non-zero: the index in
+ * its batch of the record it stopped at. */
+size_t sim_step_failed_at(const struct sim *s);
 
 /**
  * sim_create_spaces() - build a simulation for a single trace with switch
@@ -213,8 +103,6 @@ int sim_step(struct sim *s, const struct trace_rec *recs, size_t n, struct sim_e
  * Return: as sim_create_workload().
  */
 int sim_create_spaces(struct sim **sp, const struct sim_config *cfg, struct sim_error *err);
-
-struct workload;
 
 /**
  * sim_create_workload() - build a simulation of a workload (workloads/
@@ -250,10 +138,24 @@ int sim_create_workload(struct sim **sp, const struct sim_config *cfg, const str
  */
 int sim_run(struct sim *s, uint64_t max_accesses, bool *done, struct sim_error *err);
 
-/* The registry every emitter reads (counters since the warmup snapshot). */
-static inline const struct stats_registry *sim_stats(const struct sim *s)
-{
-	return &s->reg;
-}
+/* sim_stats() - the registry every emitter reads (counters since the
+ * warmup snapshot). */
+const struct stats_registry *sim_stats(const struct sim *s);
+
+/* sim_config() - the configuration the simulation runs (its own copy). */
+const struct sim_config *sim_config(const struct sim *s);
+
+/* sim_ncpus() - the number of simulated CPUs. */
+unsigned sim_ncpus(const struct sim *s);
+
+/* sim_multi_space() - whether the simulation runs the model of processes
+ * and VMs (sim_create_spaces(), sim_create_workload()) rather than one
+ * address space. */
+bool sim_multi_space(const struct sim *s);
+
+/* sim_control_ignored() - the control records (switches, TLBIs) the
+ * simulation counted without acting on them: those of a trace under the
+ * one-level preset, which has one address space and no flushes. */
+uint64_t sim_control_ignored(const struct sim *s);
 
 #endif /* MMUSIM_SIM_SIM_H */

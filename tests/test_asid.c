@@ -1,5 +1,5 @@
 /*
- * tests/test_asid.c - the ASID and VMID allocators (sim/asid.h) on
+ * tests/test_asid.c - the ASID and VMID allocators (workloads/asid.h) on
  * hand-made switch sequences, and a randomized invariant test.
  *
  * Notation in the derivations: Pk is the k-th process (address space) of a
@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/asid.h"
+#include "workloads/asid.h"
 #include "sim/bits.h"
 
 static void make_alloc(struct asid_alloc *a, const struct asid_alloc_cfg *cfg)

@@ -3,13 +3,12 @@
  * register decoder, the page-table builder and `mmusim layout`, checked
  * against the tables of the Arm ARM (D8-16..D8-41) as summarised in the
  * project's architecture notes (start levels, concatenation, KVM's
- * choices), and the page-table line cache model.
+ * choices).
  */
 #include <check.h>
 #include <stdlib.h>
 
 #include "mmu/geom.h"
-#include "sim/ptcache.h"
 
 /* 4K: TnSZ 16-24 -> L0, 25-33 -> L1, 34-39 -> L2 (VA 48..40, 39..31, 30..25). */
 START_TEST(s1_start_level_4k)
@@ -199,33 +198,6 @@ START_TEST(block_levels)
 }
 END_TEST
 
-/* Two levels, 2 ways each: hits at the level that holds the line, LRU
- * replacement, memory latency on a miss everywhere. */
-START_TEST(ptcache_costs)
-{
-	const struct ptc_level_geom g[2] = {
-		{ .size = 256, .ways = 2, .line = 64, .latency = 4 },   /* 2 sets */
-		{ .size = 1024, .ways = 2, .line = 64, .latency = 12 }, /* 8 sets */
-	};
-	struct ptcache c;
-	struct sim_error e = { 0 };
-
-	ck_assert_int_eq(ptc_init(&c, g, 2, 100, &e), 0);
-	ck_assert_uint_eq(ptc_access(&c, 0x0), 100);     /* cold */
-	ck_assert_uint_eq(ptc_access(&c, 0x8), 4);       /* same line */
-	ck_assert_uint_eq(ptc_access(&c, 0x80), 100);    /* L1 set 0, way 2 */
-	ck_assert_uint_eq(ptc_access(&c, 0x100), 100);   /* L1 set 0 evicts line 0 */
-	ck_assert_uint_eq(ptc_access(&c, 0x0), 12);      /* still in L2 */
-	ck_assert_uint_eq(ptc_access(&c, 0x100), 4);
-	ck_assert_uint_eq(c.mem_reads, 3);
-	ptc_destroy(&c);
-
-	/* Impossible geometry is a configuration error, not a crash. */
-	const struct ptc_level_geom bad = { .size = 1000, .ways = 3, .line = 64, .latency = 1 };
-	ck_assert_int_eq(ptc_init(&c, &bad, 1, 100, &e), SIM_E_CONFIG);
-}
-END_TEST
-
 static Suite *geom_suite(void)
 {
 	Suite *s = suite_create("geom");
@@ -243,9 +215,6 @@ static Suite *geom_suite(void)
 	tcase_add_test(tc, oa_bits_and_min_pamax);
 	tcase_add_test(tc, sl0_encoding);
 	tcase_add_test(tc, block_levels);
-	suite_add_tcase(s, tc);
-	tc = tcase_create("PtCache");
-	tcase_add_test(tc, ptcache_costs);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "mmu/desc.h"
-#include "mmu/os.h"
+#include "workloads/os.h"
 #include "mmu/translate.h"
 
 #define MiB (UINT64_C(1) << 20)
@@ -323,13 +323,13 @@ END_TEST
 START_TEST(test_policies_and_splintering)
 {
 	struct os_cfg cfg = base_cfg;
-	struct os_vm_cfg pages = { .ipa_base = 0x40000000, .guest.policy = OS_MAP_L2 };
+	struct os_vm_cfg pages = { .ipa_base = 0x40000000, .guest.policy = OS_MAP_L2,
+				   .huge_fraction = 1.0 };
 	struct os_vm_cfg huge = pages;
 	struct os_vm *vm2;
 	struct os_proc *q;
 	struct os_touch t;
 
-	cfg.huge_fraction = 1.0;
 	os_up(&cfg);
 	/* VM 1: guest 2M blocks over stage-2 pages: splintered. */
 	fx.vm = vm_up(&pages);
@@ -370,15 +370,15 @@ END_TEST
 START_TEST(test_s2_block_levels_by_geometry)
 {
 	struct os_cfg cfg = base_cfg;
-	struct os_vm_cfg v16 = { .s2_granule_shift = 14, .s2_policy = OS_MAP_L1, .s2_only = true };
+	struct os_vm_cfg v16 = { .s2_granule_shift = 14, .s2_policy = OS_MAP_L1, .s2_only = true,
+				 .huge_fraction = 1.0 };
 	struct os_vm_cfg v64 = { .s2_granule_shift = 16, .ipa_bits = 42,
-				 .s2_policy = OS_MAP_L1, .s2_only = true };
+				 .s2_policy = OS_MAP_L1, .s2_only = true, .huge_fraction = 1.0 };
 	struct os_vm_cfg v4 = { .ipa_bits = 40, .s2_start_forced = true, .s2_start_level = 0,
-				.s2_policy = OS_MAP_L1, .s2_only = true };
+				.s2_policy = OS_MAP_L1, .s2_only = true, .huge_fraction = 1.0 };
 	struct os_vm *a, *b, *c;
 	struct os_touch t;
 
-	cfg.huge_fraction = 1.0;
 	os_up(&cfg);
 	a = vm_up(&v16);
 	b = vm_up(&v64);
@@ -403,10 +403,9 @@ END_TEST
 static void s2_only_regions(double fraction, uint64_t seed, uint64_t pas[256])
 {
 	struct os_cfg cfg = base_cfg;
-	struct os_vm_cfg v = { .s2_only = true, .s2_policy = OS_MAP_L2 };
+	struct os_vm_cfg v = { .s2_only = true, .s2_policy = OS_MAP_L2, .huge_fraction = fraction };
 	struct os_touch t;
 
-	cfg.huge_fraction = fraction;
 	cfg.seed = seed;
 	os_up(&cfg);
 	fx.vm = vm_up(&v);
@@ -515,15 +514,17 @@ START_TEST(test_walk_everything_built)
 {
 	struct os_cfg cfg = base_cfg;
 	struct os_vm_cfg vcfg[3] = {
-		{ .ipa_base = 0x40000000, .guest.policy = OS_MAP_L2, .s2_policy = OS_MAP_L1 },
+		{ .ipa_base = 0x40000000, .guest.policy = OS_MAP_L2, .s2_policy = OS_MAP_L1,
+		  .huge_fraction = 0.3 },
 		{ .ipa_base = 0x40000000, .s2_granule_shift = 16, .ipa_bits = 44,
-		  .guest.granule_shift = 14, .guest.va_bits = 47, .s2_policy = OS_MAP_L2 },
-		{ .s2_only = true, .s2_granule_shift = 14, .s2_policy = OS_MAP_L2 },
+		  .guest.granule_shift = 14, .guest.va_bits = 47, .s2_policy = OS_MAP_L2,
+		  .huge_fraction = 0.3 },
+		{ .s2_only = true, .s2_granule_shift = 14, .s2_policy = OS_MAP_L2,
+		  .huge_fraction = 0.3 },
 	};
 	struct os_proc *procs[5];
 	uint64_t x = 12345;
 
-	cfg.huge_fraction = 0.3;
 	cfg.seed = 7;
 	os_up(&cfg);
 	procs[0] = proc_up(NULL, NULL);
@@ -549,7 +550,7 @@ END_TEST
 
 /* A guest's TCR_EL1.IPS below its IPA size: its RAM and its stage-1
  * output addresses lie below 2^IPS.  Blocks come from the top of the
- * guest's frames downwards (mmu/os.c): the first 2M block is the last 2M
+ * guest's frames downwards (workloads/os.c): the first 2M block is the last 2M
  * below 2^36, not below 2^40. */
 START_TEST(test_guest_ips)
 {

@@ -1,8 +1,8 @@
 /*
- * tests/test_sim.c - the replay engine (sim/sim.c) driven record by record.
+ * tests/test_sim.c - the replay engine (sim/sim.h) driven record by record.
  *
  * Every expected number below is derived by hand from the documented model
- * (sim/sim.h, sim/CONFIG.md, mmu/translate.h, mmu/os.h, tlb/walkcache.h and
+ * (sim/sim.h, sim/CONFIG.md, mmu/translate.h, workloads/os.h, tlb/walkcache.h and
  * ARCH-NOTES 5.1/7): the derivation is in the comment next to each check.
  * Facts the derivations use:
  *
@@ -980,8 +980,8 @@ START_TEST(test_fast_path_identical)
 		struct sim *a = new_sim(cases[i].preset, cases[i].on);
 		struct sim *b = new_sim(cases[i].preset, cases[i].off);
 
-		ck_assert(a->cfg.run.fast_path);
-		ck_assert(!b->cfg.run.fast_path);
+		ck_assert(sim_config(a)->run.fast_path);
+		ck_assert(!sim_config(b)->run.fast_path);
 		step(a, t, N);
 		step(b, t, N);
 		ck_assert_uint_gt(stat(a, "walks"), 100);
@@ -1074,6 +1074,72 @@ START_TEST(test_ha_fault_around_writes)
 }
 END_TEST
 
+/* ---- Suite: the page-table line cache ---- */
+
+/*
+ * Where the walks' references were served (ptcache.*), natively with the
+ * default caches (L1D, L2, LLC, 64-byte lines) and walk caches.  A's cold
+ * walk reads one descriptor in each of 4 table pages: 4 lines, missing
+ * every level, 4 memory reads.  A + 8K: the level-2 walk-cache entry
+ * starts the walk at level 3, whose descriptor (2 x 8 bytes after A's)
+ * is in the line A's walk brought in: an L1D hit, nothing below.
+ */
+START_TEST(test_ptcache_counters)
+{
+	static const char *const sets[] = { "run.mode=native", NULL };
+	struct sim *s = new_sim(NULL, sets);
+
+	load(s, VA_A, 8);
+	ck_stat(s, "walk_memory_refs", 4);
+	ck_stat(s, "ptcache.L1D.lookups", 4);
+	ck_stat(s, "ptcache.L1D.hits", 0);
+	ck_stat(s, "ptcache.L2.lookups", 4);
+	ck_stat(s, "ptcache.L2.hits", 0);
+	ck_stat(s, "ptcache.LLC.lookups", 4);
+	ck_stat(s, "ptcache.LLC.hits", 0);
+	ck_stat(s, "ptcache.memory_reads", 4);
+	load(s, VA_A + 8 * KiB, 8);
+	ck_stat(s, "walk_memory_refs", 5);
+	ck_stat(s, "walk_s1_refs_saved", 3);
+	ck_stat(s, "ptcache.L1D.lookups", 5);
+	ck_stat(s, "ptcache.L1D.hits", 1);
+	ck_stat(s, "ptcache.L2.lookups", 4);
+	ck_stat(s, "ptcache.memory_reads", 4);
+	sim_destroy(s);
+}
+END_TEST
+
+/* Every reference (read or write) reaches the first level; what a level
+ * misses reaches the next; what the last misses is a memory read: on a
+ * random trace in each mode (test_virt.c checks the sums over CPUs). */
+START_TEST(test_ptcache_conservation)
+{
+	static const char *const modes[] = { "run.mode=native", "run.mode=virt", NULL };
+
+	for (int m = 0; modes[m]; m++) {
+		const char *sets[] = { modes[m], NULL };
+		struct sim *s = new_sim(NULL, sets);
+		uint64_t x = 99;
+
+		for (int i = 0; i < 3000; i++) {
+			x = x * UINT64_C(6364136223846793005) + 1442695040888963407u;
+			load(s, VA_A + ((x >> 20) & (64 * MiB - 8)), 8);
+		}
+		ck_assert_uint_gt(stat(s, "walks"), 1000);
+		ck_assert_uint_eq(stat(s, "ptcache.L1D.lookups"),
+				  stat(s, "walk_memory_refs") + stat(s, "walk_writes"));
+		ck_assert_uint_eq(stat(s, "ptcache.L2.lookups"),
+				  stat(s, "ptcache.L1D.lookups") - stat(s, "ptcache.L1D.hits"));
+		ck_assert_uint_eq(stat(s, "ptcache.LLC.lookups"),
+				  stat(s, "ptcache.L2.lookups") - stat(s, "ptcache.L2.hits"));
+		ck_assert_uint_eq(stat(s, "ptcache.memory_reads"),
+				  stat(s, "ptcache.LLC.lookups") - stat(s, "ptcache.LLC.hits"));
+		ck_assert_uint_gt(stat(s, "ptcache.L1D.hits"), 0);
+		sim_destroy(s);
+	}
+}
+END_TEST
+
 /* ---- Suite: switch records ---- */
 
 /*
@@ -1098,7 +1164,7 @@ START_TEST(test_switch_needs_spaces)
 		s = new_sim(NULL, NULL);
 		r[1] = k ? trace_rec_vm_switch(0, 2) : trace_rec_ctx_switch(0, 2);
 		ck_assert_int_eq(sim_step(s, r, 3, &err), SIM_STEP_SPACES);
-		ck_assert_uint_eq(s->step_failed_at, 1);
+		ck_assert_uint_eq(sim_step_failed_at(s), 1);
 		ck_assert_int_eq(err.code, 0);
 		ck_stat(s, "accesses", 1);
 		ck_stat(s, "control_records", 0);
@@ -1112,7 +1178,7 @@ START_TEST(test_switch_needs_spaces)
 	ck_stat(s, "control_records", 1);
 	r[1] = trace_rec_vm_switch(0, 2);
 	ck_assert_int_eq(sim_step(s, r, 3, &err), SIM_STEP_SPACES);
-	ck_assert_uint_eq(s->step_failed_at, 1);
+	ck_assert_uint_eq(sim_step_failed_at(s), 1);
 	sim_destroy(s);
 }
 END_TEST
@@ -1279,6 +1345,8 @@ static Suite *sim_suite(void)
 
 	tc = tcase_create("access_flag");
 	tcase_add_test(tc, test_ha_fault_around_writes);
+	tcase_add_test(tc, test_ptcache_counters);
+	tcase_add_test(tc, test_ptcache_conservation);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("switch_records");

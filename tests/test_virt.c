@@ -4,8 +4,8 @@
  * (sim_create_workload(), sim_step() with switch records, sim_run()).
  *
  * Every expected value is derived by hand from workloads/WORKLOADS.md,
- * workloads/workload.h, sim/sim.c's model notes, sim/asid.h and
- * ARCH-NOTES 5.1, 7, 8 and 9; the derivation is in the comment next to the
+ * workloads/workload.h, the model notes of sim/virt.c and sim/sched.c,
+ * workloads/asid.h and ARCH-NOTES 5.1, 7, 8 and 9; the derivation is in the comment next to the
  * check.  Facts the engine derivations use:
  *
  *  - Switch records name spaces, not ASIDs; a space runs with the number
@@ -758,6 +758,35 @@ START_TEST(test_run_limit_cuts_handlers)
 }
 END_TEST
 
+/* The page-table line caches are each CPU's own; their counters are
+ * summed over the CPUs like the TLBs': every reference of every CPU's
+ * walks reaches some CPU's first level, and what each level misses
+ * reaches the next. */
+START_TEST(test_ptcache_sums)
+{
+	struct wrun r;
+	struct sim_error err = { 0 };
+	bool done = false;
+
+	wrun_init(&r, "[workload]\ncpus = 2\n[vm.v]\nexit_every = 0\n"
+		  "[proc.a]\nvm = v\ncpu = 0\npattern = random\nfootprint = 64m\naccesses = 20k\n"
+		  "[proc.b]\nvm = v\ncpu = 1\npattern = random\nfootprint = 64m\naccesses = 20k\n",
+		  NULL);
+	while (!done)
+		ck_assert_msg(sim_run(r.s, 100000, &done, &err) == 0, "%s", err.msg);
+	ck_assert_uint_gt(wstat(&r, "walks"), 10000);
+	ck_assert_uint_eq(wstat(&r, "ptcache.L1D.lookups"),
+			  wstat(&r, "walk_memory_refs") + wstat(&r, "walk_writes"));
+	ck_assert_uint_eq(wstat(&r, "ptcache.L2.lookups"),
+			  wstat(&r, "ptcache.L1D.lookups") - wstat(&r, "ptcache.L1D.hits"));
+	ck_assert_uint_eq(wstat(&r, "ptcache.LLC.lookups"),
+			  wstat(&r, "ptcache.L2.lookups") - wstat(&r, "ptcache.L2.hits"));
+	ck_assert_uint_eq(wstat(&r, "ptcache.memory_reads"),
+			  wstat(&r, "ptcache.LLC.lookups") - wstat(&r, "ptcache.LLC.hits"));
+	wrun_free(&r);
+}
+END_TEST
+
 START_TEST(test_two_runs_identical)
 {
 	struct wrun a, b;
@@ -984,6 +1013,7 @@ static Suite *virt_suite(void)
 	tcase_add_test(tc, test_run_two_traces);
 	tcase_add_test(tc, test_run_limit_cuts_handlers);
 	tcase_add_test(tc, test_two_runs_identical);
+	tcase_add_test(tc, test_ptcache_sums);
 	tcase_add_test(tc, test_run_error_names_record);
 	tcase_add_test(tc, test_spaces_virt);
 	tcase_add_test(tc, test_spaces_s2only);

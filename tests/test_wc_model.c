@@ -22,7 +22,7 @@
  * difference is reported.
  *
  * Part 2, references saved = levels skipped.  Real tables are built with
- * the OS model (mmu/os.h); every address is translated twice by
+ * the OS model (workloads/os.h); every address is translated twice by
  * mmu_translate_cached(): without hooks (reads R0 per stage) and with
  * hooks backed by real walk caches (reads R1, saved S), with walk caches
  * for stage 1, stage 2, both, or one cache shared by both stages.  For
@@ -42,7 +42,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mmu/os.h"
+#include "workloads/os.h"
 #include "mmu/pmem.h"
 #include "mmu/translate.h"
 #include "sim/bits.h"

@@ -102,20 +102,16 @@ bool tlb_hier_lookup_below(struct tlb_hier *h, enum tlb_side side,
 			   uint64_t ctx, uint64_t addr,
 			   struct tlb_hier_result *r)
 {
-	unsigned cycles = h->path[side][0]->latency;
-
 	for (unsigned d = 1; d < h->depth[side]; d++) {
 		struct tlb *t = h->path[side][d];
-		const struct tlb_entry *e;
+		const struct tlb_entry *e = tlb_lookup(t, ctx, addr);
 
-		cycles += t->latency;
-		e = tlb_lookup(t, ctx, addr);
 		if (!e)
 			continue;
 		r->entry = e;
 		r->tlb = t;
 		r->depth = (int)d;
-		r->cycles = cycles;
+		r->looked = d + 1;
 		r->out_addr = tlb_entry_out_addr(e, addr);
 		/* Fill the levels above with the entry found. */
 		struct tlb_fill f = {
@@ -135,7 +131,7 @@ bool tlb_hier_lookup_below(struct tlb_hier *h, enum tlb_side side,
 	r->entry = NULL;
 	r->tlb = NULL;
 	r->depth = -1;
-	r->cycles = cycles;
+	r->looked = h->depth[side];
 	return false;
 }
 

@@ -8,17 +8,17 @@
  *    the first-level TLB serving its side, then each next in turn.  Two
  *    first-level TLBs serving the same side, a next that does not serve a
  *    side whose path reaches it, and a loop are configuration errors.
- *  - A lookup tries the path in order and stops at the first hit.  Its cost
- *    is the sum of the latencies of the TLBs it looked in: up to and
- *    including the one that hit, or all of them on a miss ("walk needed").
+ *  - A lookup tries the path in order and stops at the first hit.  It says
+ *    how many TLBs it looked in: up to and including the one that hit, or
+ *    all of them on a miss ("walk needed"); the caller prices them.
  *  - A hit below the first level fills every TLB above it on the path with
  *    the entry found (each splintering it to its own held sizes).
  *  - After the walk the caller fills the whole path (tlb_hier_fill()).
  *  - The levels are neither inclusive nor exclusive: an eviction at one
  *    level never touches another.  Invalidations apply to every TLB.
- *  - The optional last-hit memo (config.memo) is the per-TLB memo of
- *    tlb/tlb.h switched on for the first-level TLBs: a hit-dominated trace
- *    then costs two compares per access, with identical statistics.
+ *  - The optional memos (config.memo) are the per-TLB memos of tlb/tlb.h
+ *    switched on for the first-level TLBs: a hit-dominated trace then
+ *    costs a few compares per access, with identical statistics.
  *  - No allocation happens after tlb_hier_init().
  */
 #ifndef MMUSIM_TLB_HIER_H
@@ -60,7 +60,8 @@ struct tlb_hier_result {
 	const struct tlb_entry *entry;  /* entry that hit, in the TLB that hit */
 	struct tlb *tlb;                /* the TLB that hit, NULL on a miss */
 	int depth;                      /* its position on the path (0 = first), -1 on a miss */
-	unsigned cycles;                /* latency accumulated along the path */
+	unsigned looked;                /* TLBs of the path looked in: depth + 1,
+					 * or the whole path on a miss */
 	uint64_t out_addr;              /* translation of the address, on a hit */
 };
 
@@ -87,14 +88,14 @@ bool tlb_hier_lookup_below(struct tlb_hier *h, enum tlb_side side,
  * @side: instruction or data
  * @ctx: tlb_ctx(regime, kind, vmid, asid, false) of the access
  * @addr: VA (IPA for stage-2-only lookups)
- * @r: filled in (cycles and depth always)
+ * @r: filled in (depth and looked always)
  *
  * Return: true on a hit; false means "walk needed", after which the caller
  * calls tlb_hier_fill().
  */
-static inline bool tlb_hier_lookup(struct tlb_hier *h, enum tlb_side side,
-				   uint64_t ctx, uint64_t addr,
-				   struct tlb_hier_result *r)
+static inline __attribute__((always_inline)) bool
+tlb_hier_lookup(struct tlb_hier *h, enum tlb_side side, uint64_t ctx, uint64_t addr,
+		struct tlb_hier_result *r)
 {
 	struct tlb *t;
 	const struct tlb_entry *e;
@@ -103,7 +104,7 @@ static inline bool tlb_hier_lookup(struct tlb_hier *h, enum tlb_side side,
 		r->entry = NULL;
 		r->tlb = NULL;
 		r->depth = -1;
-		r->cycles = 0;
+		r->looked = 0;
 		return false;
 	}
 	t = h->path[side][0];
@@ -112,7 +113,7 @@ static inline bool tlb_hier_lookup(struct tlb_hier *h, enum tlb_side side,
 		r->entry = e;
 		r->tlb = t;
 		r->depth = 0;
-		r->cycles = t->latency;
+		r->looked = 1;
 		r->out_addr = tlb_entry_out_addr(e, addr);
 		return true;
 	}
@@ -132,7 +133,13 @@ unsigned tlb_hier_fill(struct tlb_hier *h, enum tlb_side side,
  */
 unsigned tlb_hier_invalidate(struct tlb_hier *h, const struct tlb_match *m);
 
-/* tlb_hier_set_memo() - switch the first-level memo on or off. */
+/* tlb_hier_first() - the first TLB of @side's path, or NULL. */
+static inline struct tlb *tlb_hier_first(const struct tlb_hier *h, enum tlb_side side)
+{
+	return h->depth[side] ? h->path[side][0] : NULL;
+}
+
+/* tlb_hier_set_memo() - switch the first-level memos on or off. */
 void tlb_hier_set_memo(struct tlb_hier *h, bool on);
 
 /* tlb_hier_find() - a TLB by name, or NULL. */

@@ -60,19 +60,22 @@ void tlb_sa_destroy(struct tlb_sa *a)
 }
 
 struct tlb_entry *tlb_sa_insert(struct tlb_sa *a, const struct tlb_entry *ne,
-				enum tlb_sa_placed *placed)
+				enum tlb_sa_placed *placed, unsigned *same_page)
 {
 	unsigned set = (unsigned)(ne->in_page & a->set_mask);
 	struct tlb_entry *s = tlb_sa_set(a, set);
-	unsigned way = a->ways, w;
+	unsigned way = a->ways, w, twins = 0;
 	enum tlb_sa_placed how = TLB_SA_FREE;
 
 	for (w = 0; w < a->ways; w++) {
-		if (!((s[w].tag ^ ne->tag) & TLB_TAG_ID_MASK) &&
-		    s[w].in_page == ne->in_page) {
-			way = w;
-			how = TLB_SA_REFRESH;
-			break;
+		if (s[w].in_page == ne->in_page && s[w].tag) {
+			if (!((s[w].tag ^ ne->tag) & TLB_TAG_ID_MASK)) {
+				way = w;
+				how = TLB_SA_REFRESH;
+				twins = 0;
+				break;
+			}
+			twins++;
 		}
 		if (!s[w].tag && way == a->ways)
 			way = w;
@@ -80,11 +83,15 @@ struct tlb_entry *tlb_sa_insert(struct tlb_sa *a, const struct tlb_entry *ne,
 	if (way == a->ways) {
 		way = a->repl->victim(a->repl_state, set);
 		how = TLB_SA_EVICT;
+		if (s[way].in_page == ne->in_page)
+			twins--;        /* the victim was one */
 	}
 	s[way] = *ne;
 	a->repl->fill(a->repl_state, set, way);
 	if (placed)
 		*placed = how;
+	if (same_page)
+		*same_page = twins;
 	return &s[way];
 }
 

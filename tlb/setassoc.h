@@ -93,12 +93,15 @@ tlb_sa_probe(const struct tlb_sa *a, uint64_t set,
  * @a: the array
  * @ne: the new entry (valid tag)
  * @placed: filled with how the entry was placed (may be NULL)
+ * @same_page: filled with the number of other valid entries of the set
+ *             with @ne's page and another identity, left beside the stored
+ *             one (0 for a refresh in place; may be NULL)
  *
  * Calls the policy's fill() for the way used.
  * Return: the stored entry.
  */
 struct tlb_entry *tlb_sa_insert(struct tlb_sa *a, const struct tlb_entry *ne,
-				enum tlb_sa_placed *placed);
+				enum tlb_sa_placed *placed, unsigned *same_page);
 
 /**
  * tlb_sa_invalidate() - invalidate every entry matching @m.

@@ -1,12 +1,13 @@
 /*
  * tlb/tlb.c - one set-associative TLB (see tlb/tlb.h for the semantics).
  *
- * The per-access path is tlb_lookup() in the header (memo check) and
+ * The per-access path is tlb_lookup() in the header (the memos) and
  * tlb_lookup_slow() here: one probe of one set per held size, each way
  * compared with tlb_entry_matches().  Fills and invalidations are rare and
  * kept simple; an invalidation by address probes only the sets that can
  * hold an entry covering that address (one per held size), any other
- * invalidation scans the whole TLB.
+ * invalidation scans the whole TLB.  With a memo on, a fill also looks for
+ * entries the new one overlaps (overlap_check()), within a budget.
  */
 #include "tlb/tlb.h"
 
@@ -128,7 +129,12 @@ void tlb_destroy(struct tlb *t)
 void tlb_set_memo(struct tlb *t, bool on)
 {
 	t->memo_on = on && t->arr[0].repl->touch_idempotent;
+	t->page_memo_on = on;
 	t->memo.e = NULL;
+	memset(t->page_memo, 0, sizeof(t->page_memo));
+	/* Overlaps are tracked only while a memo is on: not knowing, assume
+	 * them unless the TLB is empty. */
+	t->overlap = t->nvalid != 0;
 }
 
 /* Find the way matching @m, and where it is (array, set, way). */
@@ -181,11 +187,16 @@ const struct tlb_entry *tlb_lookup_slow(struct tlb *t, uint64_t ctx,
 		e = &tlb_sa_set(a, set)[way];
 		t->st.c[TLB_C_HIT]++;
 		a->repl->hit(a->repl_state, (unsigned)set, (unsigned)way);
-		if (t->memo_on) {
-			t->memo.e = e;
-			t->memo.ctx = ctx;
-			t->memo.mask = ~bits_low_mask(tlb_tag_shift(e->tag));
-			t->memo.base = addr & t->memo.mask;
+		if (t->memo_on)
+			tlb_memo_set(t, e, ctx, addr);
+		if (t->page_memo_on) {
+			uint64_t page = addr >> t->shift[0];
+
+			t->page_memo[page & (TLB_PAGE_MEMO - 1)] = (struct tlb_page_memo){
+				.e = e, .page = page, .ctx = ctx, .gen = t->gen,
+				.set = (uint32_t)set, .way = (uint16_t)way,
+				.arr = t->arr_of[i],
+			};
 		}
 		return e;
 	}
@@ -205,11 +216,77 @@ const struct tlb_entry *tlb_probe(const struct tlb *t, uint64_t ctx,
 	return find(t, &m, &arr, &set, &way);
 }
 
+/* Whether some lookup can match both @a and @b: they cover a common
+ * address, and agree on every tag bit a lookup compares but the ASID,
+ * which they must share unless one of them is global. */
+static bool entries_overlap(const struct tlb_entry *a, const struct tlb_entry *b)
+{
+	unsigned sa = tlb_tag_shift(a->tag), sb = tlb_tag_shift(b->tag);
+	unsigned m = sa > sb ? sa : sb;
+	uint64_t diff = a->tag ^ b->tag;
+
+	if (diff & TLB_LOOKUP_MASK & ~TLB_TAG_ASID)
+		return false;
+	if ((diff & TLB_TAG_ASID) && !((a->tag | b->tag) & TLB_TAG_GLOBAL))
+		return false;
+	return ((a->in_page << sa) >> m) == ((b->in_page << sb) >> m);
+}
+
+/* Entries overlap_check() examines at most; beyond, it assumes an overlap. */
+#define OVERLAP_SCAN_MAX 256
+
+/*
+ * Does a valid entry other than @ne (just stored, size index @i) overlap
+ * it?  @twins: how many other valid entries of its set have its page
+ * (tlb_sa_insert()): the only ones of its own size that can.  Of each other
+ * size j ever filled, an entry at least as large that covers @ne's address
+ * sits in one set; smaller ones lie in the sets of the pages of size j
+ * inside @ne's page.
+ */
+static bool overlap_check(const struct tlb *t, const struct tlb_entry *ne, unsigned i,
+			  unsigned twins)
+{
+	unsigned s = tlb_tag_shift(ne->tag), scanned = 0;
+	uint64_t addr = ne->in_page << s;
+
+	if (twins) {
+		const struct tlb_sa *a = &t->arr[t->arr_of[i]];
+		const struct tlb_entry *set = tlb_sa_set(a, ne->in_page);
+
+		for (unsigned w = 0; w < a->ways; w++)
+			if (&set[w] != ne && set[w].tag && entries_overlap(&set[w], ne))
+				return true;
+	}
+	for (uint32_t left = t->filled & ~(UINT32_C(1) << i); left; left &= left - 1) {
+		unsigned j = (unsigned)__builtin_ctz(left), sj = t->shift[j];
+		const struct tlb_sa *a = &t->arr[t->arr_of[j]];
+		uint64_t first = addr >> sj, nsets = 1;
+
+		if (sj < s) {
+			nsets = s - sj >= 63 ? UINT64_MAX : UINT64_C(1) << (s - sj);
+			if (nsets > a->sets)
+				nsets = a->sets;
+		}
+		if (nsets * a->ways > OVERLAP_SCAN_MAX - scanned)
+			return true;
+		scanned += (unsigned)(nsets * a->ways);
+		for (uint64_t k = 0; k < nsets; k++) {
+			const struct tlb_entry *set = tlb_sa_set(a, first + k);
+
+			for (unsigned w = 0; w < a->ways; w++)
+				if (&set[w] != ne && set[w].tag && entries_overlap(&set[w], ne))
+					return true;
+		}
+	}
+	return false;
+}
+
 int tlb_fill(struct tlb *t, const struct tlb_fill *f)
 {
 	struct tlb_entry ne;
+	const struct tlb_entry *stored;
 	enum tlb_sa_placed how;
-	unsigned s, block;
+	unsigned s, block, twins;
 	int i;
 
 	/* Largest held size not larger than the translation. */
@@ -232,11 +309,16 @@ int tlb_fill(struct tlb *t, const struct tlb_fill *f)
 	ne.attrs = f->attrs;
 	ne.s1_level = f->s1_level;
 	ne.s2_level = f->s2_level;
-	tlb_sa_insert(&t->arr[t->arr_of[i]], &ne, &how);
+	stored = tlb_sa_insert(&t->arr[t->arr_of[i]], &ne, &how, &twins);
 	t->filled |= UINT32_C(1) << i;
 	t->st.c[TLB_C_FILL]++;
 	if (how == TLB_SA_EVICT)
 		t->st.c[TLB_C_EVICT]++;
+	if (how == TLB_SA_FREE)
+		t->nvalid++;
+	t->gen++;
+	if (t->page_memo_on && !t->overlap && (twins || (t->filled & (t->filled - 1))))
+		t->overlap = overlap_check(t, stored, (unsigned)i, twins);
 	t->memo.e = NULL;       /* the fill moved the replacement state */
 	return 0;
 }
@@ -258,6 +340,12 @@ unsigned tlb_invalidate(struct tlb *t, const struct tlb_match *m)
 			n += tlb_sa_invalidate(&t->arr[i], TLB_SA_ALL_SETS, m);
 	}
 	t->st.c[TLB_C_INVAL] += n;
+	if (n) {
+		t->gen++;
+		t->nvalid -= n;
+		if (!t->nvalid)
+			t->overlap = false;
+	}
 	if (t->memo.e && !t->memo.e->tag)
 		t->memo.e = NULL;
 	return n;

@@ -25,12 +25,27 @@
  *  - Allocation on every fill; tlb_fill() does not look for overlapping
  *    entries of another size or context (a caller that fills only after a
  *    miss never creates them), but an entry with the identical tag and page
- *    is refreshed in place.
- *  - A last-hit memo (off by default, tlb_set_memo()): when the previous
- *    lookup of this TLB hit entry E and nothing was filled since, a lookup
- *    with the same context inside E's page hits E without probing.  The
- *    replacement policies are touch-idempotent (tlb/repl.h), so the memo
- *    changes no counter and no later victim.
+ *    is refreshed in place.  It does note whether any two valid entries can
+ *    match one lookup ("overlap"; the memos below need to know).
+ *  - Two memos (off by default, tlb_set_memo()), which answer a lookup the
+ *    way the full probe would, without probing, so that counters, hits and
+ *    every later victim are the same with them on or off:
+ *    last-hit - the previous lookup hit entry E, nothing was filled since
+ *             and E is still valid: a lookup with the same context inside
+ *             E's page hits E (inside the smallest held page around the
+ *             previous address while entries overlap).  The hit() of the
+ *             replacement policy is skipped: the policies are touch-
+ *             idempotent (tlb/repl.h).
+ *    page   - TLB_PAGE_MEMO slots, direct-mapped by the page of the
+ *             smallest held size, each remembering that a lookup of that
+ *             page and context hit entry E at (array, set, way).  A slot
+ *             holds while the TLB's contents are unchanged (every address
+ *             of such a page probes the same sets and is covered by the
+ *             same entries, so the probe finds the same first match), or,
+ *             while no entries overlap, as long as E still matches (E is
+ *             then the only match).  A hit through a slot does what the
+ *             probe does on a hit: counts, touches E's replacement state,
+ *             sets the last-hit memo.  Any policy.
  * Lookups vastly outnumber fills and invalidations; only lookups are inline.
  */
 #ifndef MMUSIM_TLB_TLB_H
@@ -39,6 +54,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "sim/bits.h"
 #include "sim/err.h"
 #include "tlb/repl.h"
 #include "tlb/setassoc.h"
@@ -82,7 +98,7 @@ struct tlb_geom {
 	unsigned ways;                  /* TLB_ORG_SHARED */
 	unsigned nsizes;                /* 1..TLB_MAX_SIZES */
 	struct tlb_size_geom sizes[TLB_MAX_SIZES];
-	unsigned latency;               /* cycles charged for a lookup */
+	unsigned latency;               /* of a lookup, in cycles (the caller charges it) */
 	const struct tlb_repl_ops *repl;
 	uint64_t seed;                  /* for the random policy */
 };
@@ -112,8 +128,21 @@ extern const char *const tlb_counter_names[TLB_C__COUNT];
 struct tlb_memo {
 	const struct tlb_entry *e;      /* NULL: nothing memoised */
 	uint64_t ctx;                   /* lookup context of the memoised hit */
-	uint64_t base;                  /* input address of E's page */
-	uint64_t mask;                  /* ~(E's page size - 1) */
+	uint64_t base;                  /* input address of the page it answers */
+	uint64_t mask;                  /* ~(that page's size - 1) */
+};
+
+#define TLB_PAGE_MEMO 64                /* page memo slots, a power of two */
+
+/* One slot of the page memo (see the file comment). */
+struct tlb_page_memo {
+	const struct tlb_entry *e;      /* NULL: empty */
+	uint64_t page;                  /* address >> the smallest held shift */
+	uint64_t ctx;                   /* lookup context */
+	uint64_t gen;                   /* struct tlb gen when recorded */
+	uint32_t set;                   /* where e lives */
+	uint16_t way;
+	uint8_t arr;
 };
 
 struct tlb {
@@ -126,11 +155,17 @@ struct tlb {
 	uint8_t arr_of[TLB_MAX_SIZES];  /* array holding each size */
 	unsigned narr;
 	struct tlb_sa arr[TLB_MAX_SIZES];
-	bool memo_on;
+	bool memo_on;                   /* the last-hit memo */
+	bool page_memo_on;              /* the page memo */
 	bool pieces;                    /* holds entries smaller than their block */
+	bool overlap;                   /* two valid entries may match one lookup */
 	uint32_t filled;                /* bit i: size shift[i] was ever filled */
+	unsigned nvalid;                /* valid entries */
+	uint64_t gen;                   /* changes of the contents: fills, and
+					 * invalidations that removed entries */
 	struct tlb_memo memo;
 	struct tlb_stats st;
+	struct tlb_page_memo page_memo[TLB_PAGE_MEMO];
 };
 
 /* What a walk (or a lower TLB level) produced, to be cached. */
@@ -164,7 +199,8 @@ int tlb_init(struct tlb *t, const struct tlb_geom *g, struct sim_error *err);
 /* tlb_destroy() - free a TLB built by tlb_init(). */
 void tlb_destroy(struct tlb *t);
 
-/* tlb_set_memo() - switch the last-hit memo on or off (off after init). */
+/* tlb_set_memo() - switch the memos on or off (off after init): the page
+ * memo for any policy, the last-hit memo for touch-idempotent ones. */
 void tlb_set_memo(struct tlb *t, bool on);
 
 static inline bool tlb_serves(const struct tlb *t, enum tlb_side side)
@@ -176,6 +212,47 @@ static inline bool tlb_serves(const struct tlb *t, enum tlb_side side)
 const struct tlb_entry *tlb_lookup_slow(struct tlb *t, uint64_t ctx,
 					uint64_t addr);
 
+/* The last-hit memo after a hit of @e by (@ctx, @addr); tlb.c's. */
+static inline void tlb_memo_set(struct tlb *t, const struct tlb_entry *e, uint64_t ctx,
+				uint64_t addr)
+{
+	t->memo.e = e;
+	t->memo.ctx = ctx;
+	t->memo.mask = ~bits_low_mask(t->overlap ? t->shift[0] : tlb_tag_shift(e->tag));
+	t->memo.base = addr & t->memo.mask;
+}
+
+/* The page memo's answer for (@ctx, @addr), counted as a hit, or NULL. */
+static inline __attribute__((always_inline)) const struct tlb_entry *
+tlb_page_memo_hit(struct tlb *t, uint64_t ctx, uint64_t addr)
+{
+	uint64_t page = addr >> t->shift[0];
+	struct tlb_page_memo *pm = &t->page_memo[page & (TLB_PAGE_MEMO - 1)];
+	const struct tlb_sa *a;
+
+	if (!pm->e || pm->page != page || pm->ctx != ctx)
+		return NULL;
+	if (pm->gen != t->gen) {
+		struct tlb_match m;
+
+		/* Changed since: without overlaps, e is the only entry that
+		 * can match, so it is the hit while it still matches. */
+		tlb_match_lookup(&m, ctx, addr);
+		if (t->overlap || !tlb_entry_matches(pm->e, &m)) {
+			pm->e = NULL;
+			return NULL;
+		}
+		pm->gen = t->gen;
+	}
+	t->st.c[TLB_C_LOOKUP]++;
+	t->st.c[TLB_C_HIT]++;
+	a = &t->arr[pm->arr];
+	a->repl->hit(a->repl_state, pm->set, pm->way);
+	if (t->memo_on)
+		tlb_memo_set(t, pm->e, ctx, addr);
+	return pm->e;
+}
+
 /**
  * tlb_lookup() - look an address up; counts a lookup and a hit or a miss.
  * @t: the TLB
@@ -186,8 +263,8 @@ const struct tlb_entry *tlb_lookup_slow(struct tlb *t, uint64_t ctx,
  * Return: the entry that hit (valid until the next fill or invalidation of
  * @t; translate with tlb_entry_out_addr()), or NULL on a miss.
  */
-static inline const struct tlb_entry *tlb_lookup(struct tlb *t, uint64_t ctx,
-						 uint64_t addr)
+static inline __attribute__((always_inline)) const struct tlb_entry *
+tlb_lookup(struct tlb *t, uint64_t ctx, uint64_t addr)
 {
 	const struct tlb_memo *mo = &t->memo;
 
@@ -196,7 +273,40 @@ static inline const struct tlb_entry *tlb_lookup(struct tlb *t, uint64_t ctx,
 		t->st.c[TLB_C_HIT]++;
 		return mo->e;
 	}
+	if (t->page_memo_on) {
+		const struct tlb_entry *e = tlb_page_memo_hit(t, ctx, addr);
+
+		if (e)
+			return e;
+	}
 	return tlb_lookup_slow(t, ctx, addr);
+}
+
+/**
+ * tlb_memo_span() - the addresses the last-hit memo answers for @ctx.
+ * Return: true with *@base and *@mask set (an address a is answered when
+ * !((a ^ *base) & *mask)), or false when the memo is empty or of another
+ * context.
+ */
+static inline bool tlb_memo_span(const struct tlb *t, uint64_t ctx, uint64_t *base,
+				 uint64_t *mask)
+{
+	if (!t->memo.e || t->memo.ctx != ctx)
+		return false;
+	*base = t->memo.base;
+	*mask = t->memo.mask;
+	return true;
+}
+
+/**
+ * tlb_memo_hits() - count @n lookups, each of an address that
+ * tlb_memo_span() answers, without making them: what @n tlb_lookup() calls
+ * would do (the last-hit memo changes nothing else).
+ */
+static inline void tlb_memo_hits(struct tlb *t, uint64_t n)
+{
+	t->st.c[TLB_C_LOOKUP] += n;
+	t->st.c[TLB_C_HIT] += n;
 }
 
 /**

@@ -135,7 +135,7 @@ int wc_fill(struct wc *w, uint64_t ctx, unsigned granule_shift, uint64_t ia,
 		ne.in_page = ia >> wc_level_shift(granule_shift, steps[i].level);
 		ne.out_addr = steps[i].table;
 		ne.attrs = steps[i].attrs;
-		tlb_sa_insert(&w->arr, &ne, &how);
+		tlb_sa_insert(&w->arr, &ne, &how, NULL);
 		w->st.c[WC_C_FILL]++;
 		if (how == TLB_SA_EVICT)
 			w->st.c[WC_C_EVICT]++;

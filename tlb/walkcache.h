@@ -44,7 +44,7 @@ struct wc_geom {
 	const char *name;
 	unsigned entries;
 	unsigned ways;
-	unsigned latency;               /* cycles charged per lookup */
+	unsigned latency;               /* of a lookup, in cycles (the caller charges it) */
 	const struct tlb_repl_ops *repl;
 	uint64_t seed;
 };

@@ -1,6 +1,6 @@
 /*
  * tests/fuzz/fuzz_scenario.c - libFuzzer target of the walk-scenario parser
- * (mmu/scenario.c) and, for what parses, of the walker driven by the fuzzed
+ * (workloads/scenario.c) and, for what parses, of the walker driven by the fuzzed
  * registers and page-table memory (scn_run(), with and without the list of
  * walk references).
  *
@@ -11,7 +11,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "mmu/scenario.h"
+#include "workloads/scenario.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

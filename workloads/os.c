@@ -1,5 +1,5 @@
 /*
- * mmu/os.c - the guest-OS and hypervisor mapping model; see mmu/os.h.
+ * workloads/os.c - the guest-OS and hypervisor mapping model; see workloads/os.h.
  *
  * Semantic choices:
  *  - Demand paging only: nothing is mapped before it is touched (but for
@@ -34,7 +34,7 @@
  *    fetches are taken to (program and library text), data accesses are
  *    not (anonymous memory), though a first read of .rodata would be.
  */
-#include "mmu/os.h"
+#include "workloads/os.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -76,13 +76,13 @@ static bool region_huge(const struct os *os, const struct os_vm *vm, uint64_t ip
 {
 	uint64_t h;
 
-	if (os->cfg.huge_fraction <= 0.0)
+	if (vm->cfg.huge_fraction <= 0.0)
 		return false;
-	if (os->cfg.huge_fraction >= 1.0)
+	if (vm->cfg.huge_fraction >= 1.0)
 		return true;
 	h = mix64(os->cfg.seed + UINT64_C(0x9e3779b97f4a7c15) * (vm->id + 1));
 	h = mix64(h ^ ((uint64_t)shift << 56) ^ (ipa >> shift));
-	return (double)(h >> 11) * 0x1p-53 < os->cfg.huge_fraction;
+	return (double)(h >> 11) * 0x1p-53 < vm->cfg.huge_fraction;
 }
 
 /*
@@ -276,9 +276,6 @@ int os_init(struct os *os, const struct os_cfg *cfg, struct pmem *pm, struct sim
 	if (os->cfg.pa_bits < 32 || os->cfg.pa_bits > 52)
 		return sim_error_set(err, SIM_E_CONFIG, "os: PA size %u is outside 32..52 bits",
 				     os->cfg.pa_bits);
-	if (!(os->cfg.huge_fraction >= 0.0 && os->cfg.huge_fraction <= 1.0))
-		return sim_error_set(err, SIM_E_CONFIG, "os: huge_fraction %g is outside 0..1",
-				     os->cfg.huge_fraction);
 	host = calloc(1, sizeof(*host));
 	if (!host)
 		return sim_error_set(err, SIM_E_NOMEM, "os: no memory for the host");
@@ -316,11 +313,15 @@ void os_destroy(struct os *os)
 int os_vm_create(struct os *os, const struct os_vm_cfg *cfg, struct os_vm **vmp,
 		 struct sim_error *err)
 {
-	struct os_vm *vm = calloc(1, sizeof(*vm));
+	struct os_vm *vm;
 	struct pgt_geom g;
 	struct pgt_backing b;
 	int rc;
 
+	if (!(cfg->huge_fraction >= 0.0 && cfg->huge_fraction <= 1.0))
+		return sim_error_set(err, SIM_E_CONFIG, "os: huge_fraction %g is outside 0..1",
+				     cfg->huge_fraction);
+	vm = calloc(1, sizeof(*vm));
 	if (!vm)
 		return sim_error_set(err, SIM_E_NOMEM, "os: no memory for a VM");
 	vm->os = os;

@@ -1,5 +1,5 @@
-/* mmu/scenario.c - walk scenario parsing and execution; see scenario.h. */
-#include "mmu/scenario.h"
+/* workloads/scenario.c - walk scenario parsing and execution; see workloads/scenario.h. */
+#include "workloads/scenario.h"
 
 #include <inttypes.h>
 #include <stdlib.h>

@@ -1,6 +1,6 @@
 /*
- * sim/asid.c - generation-based ASID and VMID allocators (see sim/asid.h
- * for what is modelled and where it departs from Linux).
+ * workloads/asid.c - generation-based ASID and VMID allocators (see
+ * workloads/asid.h for what is modelled and where it departs from Linux).
  *
  * Representation:
  *  - An id word is (generation << step_bits) | number.  a->gen holds the
@@ -16,7 +16,7 @@
  *    pending[] says the CPU owes a local flush (ASIDs only).
  *  - The old VMID scheme uses only a->gen and a->cur (the next number).
  */
-#include "sim/asid.h"
+#include "workloads/asid.h"
 
 #include <assert.h>
 #include <stdlib.h>

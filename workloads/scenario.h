@@ -1,6 +1,6 @@
 /*
- * mmu/scenario.h - walk scenarios: register values, physical memory words
- * and AT-style translation requests (the input of `mmusim walk`).
+ * workloads/scenario.h - walk scenarios: register values, physical memory
+ * words and AT-style translation requests (the input of `mmusim walk`).
  *
  * The text format is specified in the project's walk-scenario spec (see the
  * README): `reg NAME VALUE`, `mem PA VALUE`, `at OP VA`, `#` comments,
@@ -11,8 +11,8 @@
  * instruction in turn; hardware access-flag and dirty updates made by one
  * request are visible to the next.
  */
-#ifndef MMUSIM_MMU_SCENARIO_H
-#define MMUSIM_MMU_SCENARIO_H
+#ifndef MMUSIM_WORKLOADS_SCENARIO_H
+#define MMUSIM_WORKLOADS_SCENARIO_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -72,4 +72,4 @@ bool scn_op_two_stage(enum scn_op op);
  */
 int scn_run(const struct scenario *s, bool refs, FILE *out, struct sim_error *e);
 
-#endif /* MMUSIM_MMU_SCENARIO_H */
+#endif /* MMUSIM_WORKLOADS_SCENARIO_H */

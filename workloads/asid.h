@@ -1,5 +1,5 @@
 /*
- * sim/asid.h - the operating system's ASID and VMID allocators: which
+ * workloads/asid.h - the operating system's ASID and VMID allocators: which
  * number an address space (a process, or a VM) runs under on each CPU,
  * when the numbers run out (a rollover), and which TLB flushes that costs.
  *
@@ -50,8 +50,8 @@
  * Switches vastly outnumber rollovers: the fast path is a load, a compare
  * and a store.
  */
-#ifndef MMUSIM_SIM_ASID_H
-#define MMUSIM_SIM_ASID_H
+#ifndef MMUSIM_WORKLOADS_ASID_H
+#define MMUSIM_WORKLOADS_ASID_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -166,7 +166,7 @@ struct asid_switch_result {
 	bool kick_all;
 };
 
-/* One allocator.  Callers read st and cfg; the rest is sim/asid.c's. */
+/* One allocator.  Callers read st and cfg; the rest is workloads/asid.c's. */
 struct asid_alloc {
 	struct asid_alloc_cfg cfg;      /* defaults resolved */
 	struct asid_stats st;
@@ -250,4 +250,4 @@ int asid_put(struct asid_alloc *a, unsigned cpu);
  */
 uint64_t asid_usable(const struct asid_alloc *a);
 
-#endif /* MMUSIM_SIM_ASID_H */
+#endif /* MMUSIM_WORKLOADS_ASID_H */

@@ -1,6 +1,6 @@
 /*
- * mmu/os.h - a guest-OS and hypervisor model that builds page tables on
- * demand, as the software above the MMU would.
+ * workloads/os.h - a guest-OS and hypervisor model that builds page tables
+ * on demand, as the software above the MMU would.
  *
  * Objects:
  *  - struct os: the machine: one host-physical frame allocator shared by
@@ -21,8 +21,8 @@
  * so walks of guest tables translate).  What exists afterwards is ordinary
  * descriptors in struct pmem, walkable by walk_stage()/mmu_translate().
  */
-#ifndef MMUSIM_MMU_OS_H
-#define MMUSIM_MMU_OS_H
+#ifndef MMUSIM_WORKLOADS_OS_H
+#define MMUSIM_WORKLOADS_OS_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -66,11 +66,7 @@ struct os_s1_cfg {
 struct os_cfg {
 	unsigned pa_bits;               /* implemented PA size (PAMax); 0: 48 */
 	uint64_t ram_base;              /* first host frame handed out */
-	/* Fraction (0..1) of host memory backed by huge pages: a stage-2
-	 * block is placed only over an aligned IPA region that the seeded
-	 * hash of (seed, VM, region) selects with this probability. */
-	double huge_fraction;
-	uint64_t seed;
+	uint64_t seed;                  /* of the huge-page hash (os_vm_cfg) */
 	struct os_s1_cfg host;          /* host kernel and native processes */
 };
 
@@ -84,6 +80,11 @@ struct os_vm_cfg {
 	bool s2_hw_af;                  /* VTCR_EL2.HA (KVM sets it wherever the
 					 * CPU has the feature) */
 	uint64_t ipa_base;              /* first guest frame handed out */
+	/* Fraction (0..1) of the VM's memory the host backs with huge pages:
+	 * a stage-2 block is placed only over an aligned IPA region that the
+	 * seeded hash of (os_cfg seed, VM, region) selects with this
+	 * probability. */
+	double huge_fraction;
 	struct os_s1_cfg guest;         /* the guest OS's stage 1 */
 };
 
@@ -278,4 +279,4 @@ int os_vm_s2_params(const struct os_vm *vm, struct walk_params *wp, struct sim_e
 void os_proc_mmu_ctx(const struct os_proc *p, uint16_t asid, uint16_t vmid,
 		     struct mmu_ctx *c);
 
-#endif /* MMUSIM_MMU_OS_H */
+#endif /* MMUSIM_WORKLOADS_OS_H */
