@@ -547,7 +547,8 @@ int sim_virt_build(struct sim *s, const struct workload *wl, struct sim_error *e
 		w->hyp->vm = w->vms[0];
 		if ((rc = os_proc_create(&s->os, NULL, &pc, &w->hyp->proc, err)))
 			return rc;
-		/* the half of the kernel's VA size that holds no idmap (ARCH-NOTES 10) */
+		/* the half of the kernel's VA size that holds no idmap (Linux arch/arm64/kvm/va_layout.c: hyp VAs
+		 * take the half that does not hold the idmap) */
 		w->hyp_base = UINT64_C(1) << half;
 	} else {
 		/* With VHE the handler is host kernel code working on host kernel

@@ -14,7 +14,7 @@
 # standard input still works.  mmusim report reads the results.
 #
 # Expected values, derived by hand (workloads/WORKLOADS.md, sim/CONFIG.md,
-# ARCH-NOTES 5.1):
+# Arm ARM D8.2.1, (n+1)(m+1)-1):
 #  - The configurations differ only in stage-2 depth between virt (40-bit
 #    IPA, start level 1) and s2-4lvl-ipa48 / s2-4lvl-sl0 (start level 0):
 #    the TLBs hold the same translations (a combined entry's size does not

@@ -801,7 +801,9 @@ struct level_case {
 	int want;
 };
 
-/* Expected values from ARCH-NOTES section 1.2 and the KVM column of 4.4. */
+/* Expected values from the Arm ARM's start-level tables (D8-18, D8-28, D8-37;
+ * AArch64.S1StartLevel) and KVM's choice (arch/arm64/include/asm/
+ * stage2_pgtable.h, stage2_pgtable_levels()). */
 static const struct level_case level_cases[] = {
 	{ 12, 48, 48, CFG_LEVEL_AUTO, MMU_STAGE1, 0 },
 	{ 12, 39, 48, CFG_LEVEL_AUTO, MMU_STAGE1, 1 },

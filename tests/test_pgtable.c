@@ -501,7 +501,7 @@ START_TEST(test_walk_all_s2_geometries)
 			}
 		}
 	}
-	ck_assert_uint_eq(tried, 24 + 21 + 27);  /* per granule, from ARCH-NOTES 4.4 */
+	ck_assert_uint_eq(tried, 24 + 21 + 27);  /* per granule: Arm ARM D8.2 tables */
 	ck_assert_uint_eq(concat_seen, 7 + 5 + 6);
 }
 END_TEST

@@ -3,7 +3,7 @@
  *
  * Every expected number below is derived by hand from the documented model
  * (sim/sim.h, sim/CONFIG.md, mmu/translate.h, workloads/os.h, tlb/walkcache.h and
- * ARCH-NOTES 5.1/7): the derivation is in the comment next to each check.
+ * Arm ARM D8.2.1, D8.16-D8.17): the derivation is in the comment next to each check.
  * Facts the derivations use:
  *
  *  - One address space: ASID 1; VMID 0 natively, 1 for the guest (sim.h).
@@ -13,7 +13,7 @@
  *  - Stage 2, 4K granule, 40-bit IPA: start level 1 (two concatenated
  *    tables), 3 reads to a page; a 48-bit IPA, or start level 0 forced,
  *    gives 4.  A cold nested walk makes (n+1)(m+1)-1 reads: 19 for n=4,
- *    m=3 and 24 for n=m=4 (ARCH-NOTES 5.1).  stage2.blocks = none keeps
+ *    m=3 and 24 for n=m=4 (Arm ARM D8.2.1).  stage2.blocks = none keeps
  *    every stage-2 mapping a page, so every stage-2 walk really has m
  *    levels (with the default l2 blocks a walk of guest RAM stops at
  *    level 2).
@@ -434,7 +434,7 @@ END_TEST
 /* ---- Suite: splintering ---- */
 
 /* Stage-1 2M blocks over 4K stage-2 pages: the combined entry has the
- * smaller size, 4K (sim.h; ARCH-NOTES 7.2).  A and A + 4K lie in one
+ * smaller size, 4K (sim.h; Arm ARM D8.17, splintering).  A and A + 4K lie in one
  * stage-1 block but need two TLB entries: both miss every TLB and walk. */
 START_TEST(test_splinter_s2_pages)
 {
@@ -850,7 +850,7 @@ START_TEST(test_tlbi_vale1)
 END_TEST
 
 /* A by-VA TLBI with another ASID does not touch the process's non-global
- * entries (ARCH-NOTES 7.4): the next access hits. */
+ * entries (Arm ARM D8.17.6): the next access hits. */
 START_TEST(test_tlbi_other_asid)
 {
 	static const char *const sets[] = { "run.mode=native", NULL };

@@ -5,7 +5,7 @@
  * The model keeps, per set, a plain array of entries in recency order
  * (index 0 = most recently used), finds entries by linear search over the
  * whole TLB, stores every field unpacked as given, and decides lookups and
- * every TLBI form with its own predicates written from ARCH-NOTES 7.1/7.4
+ * every TLBI form with its own predicates written from the Arm ARM (D8.16.3, D8.17.5-D8.17.6)
  * (not from tlb/tlb_key.h).  Random sequences of lookups (fill on miss),
  * context switches across VMIDs, ASIDs, regimes and kinds, and TLBIs of
  * every form drive both side by side.  After every step the hit/miss

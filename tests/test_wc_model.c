@@ -9,7 +9,7 @@
  * an entry unpacked as given (stage, regime, VMID, ASID, granule, level,
  * input-address prefix, next-table address, attributes), finds entries by
  * linear search over the whole cache, and decides lookups and every TLBI
- * form with its own predicates written from ARCH-NOTES 7.1, 7.3 and 7.4
+ * form with its own predicates written from the Arm ARM (D8.16.3, D8.16, D8.17.5-D8.17.6)
  * (not from tlb/tlb_key.h or tlb/tlbi.c).  Random sequences of walks
  * (lookup, then fill of the table descriptors read below the hit), bare
  * probes from other start levels, context switches across VMIDs, ASIDs,
@@ -114,7 +114,7 @@ static unsigned m_region_shift(unsigned g, int level)
 }
 
 /* Do an entry filled in context @e and a walk in context @c share a
- * context (ARCH-NOTES 7.1, 7.3)?  Granule and level are separate. */
+ * context (Arm ARM D8.16.3, D8.16)?  Granule and level are separate. */
 static bool m_same_ctx(const struct model *m, const struct mentry *e,
 		       const struct mctx *c)
 {
@@ -266,7 +266,7 @@ static bool m_covers(const struct mentry *e, uint64_t a)
 	return (a >> m_region_shift(e->g, e->level)) == e->prefix;
 }
 
-/* Which table entries each TLBI form removes (ARCH-NOTES 7.4). */
+/* Which table entries each TLBI form removes (Arm ARM D8.17.6). */
 static bool m_tlbi_hits(const struct model *m, const struct mentry *e,
 			const struct mtlbi *t)
 {

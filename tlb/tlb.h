@@ -103,7 +103,7 @@ struct tlb_geom {
 	uint64_t seed;                  /* for the random policy */
 };
 
-/* Counters of one TLB (STYLE P10): enum and names kept in sync. */
+/* Counters of one TLB: the X-macro keeps the enum and the names in sync. */
 #define TLB_COUNTERS(X) \
 	X(LOOKUP, "lookups") \
 	X(HIT, "hits") \

@@ -2,7 +2,7 @@
  * tlb/tlb_key.h - how TLB and walk-cache entries are tagged, and the one
  * predicate that decides whether an entry matches a lookup or a TLBI.
  *
- * What is modelled (ARCH-NOTES section 7.1):
+ * What is modelled (Arm ARM D8.16.3 and D8.17):
  *  - Every entry carries regime, VMID, ASID, global (nG == 0), kind
  *    (stage-1 only, stage-2 only i.e. IPA->PA, or combined stage 1+2),
  *    whether it is an intermediate (table, i.e. walk-cache) entry, its size
@@ -11,7 +11,7 @@
  *  - Lookups compare the address at the entry's own size.  TLBIs by VA or
  *    IPA compare it at the block size: a splintered block, or a combined
  *    entry smaller than its stage-1 block, is removed whole by a TLBI at
- *    any address of the block (ARCH-NOTES 7.2: TLBI must remove all the
+ *    any address of the block (Arm ARM D8.17: TLBI must remove all the
  *    pieces).
  *  - A global entry matches any ASID but only within its VMID.
  *  - EL1&0 entries always compare the VMID, even with stage 2 off (the

@@ -1,7 +1,7 @@
 /*
  * tlb/tlbi.h - TLB maintenance: each TLBI operation as a struct tlb_match.
  *
- * What is modelled (ARCH-NOTES 7.4, the architectural minimum; nothing more
+ * What is modelled (Arm ARM D8.17.5-D8.17.6, the architectural minimum; nothing more
  * is removed):
  *  - VMALLE1: the target regime's stage-1 entries (leaf, combined and
  *    walk-cache) of the current VMID, every ASID and global.

@@ -2,7 +2,7 @@
  * tlb/walkcache.h - walk caches: caches of intermediate (table) descriptors
  * that let a page-table walk skip the levels it has already resolved.
  *
- * What is modelled (ARCH-NOTES 7.3):
+ * What is modelled (Arm ARM D8.16, intermediate caching):
  *  - Stage 1: an entry is keyed by (regime, VMID, ASID, granule, level L,
  *    input-address prefix ia >> (g + s*(3-L))) where g is the granule shift
  *    and s = g - 3; its value is the address of the level-(L+1) table (an

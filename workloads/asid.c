@@ -229,7 +229,7 @@ static void want_broadcast_flush(struct asid_alloc *a,
 }
 
 /*
- * Start a new generation (ARCH-NOTES 8.1, flush_context): the map goes
+ * Start a new generation (Linux arch/arm64/mm/context.c, flush_context()): the map goes
  * back to its initial pattern, and each CPU keeps the number it runs (or,
  * if it has not switched since the previous rollover, the one it kept
  * then) reserved.  ASIDs: every CPU now owes a local flush.  VMIDs: one
@@ -294,8 +294,8 @@ static bool keep_old_number(struct asid_alloc *a, uint64_t old,
 }
 
 /*
- * A current-generation id for a space whose id @old is stale (ARCH-NOTES
- * 8.1 step 2, new_context): the old number if it can be kept, else the
+ * A current-generation id for a space whose id @old is stale (Linux
+ * arch/arm64/mm/context.c, new_context()): the old number if it can be kept, else the
  * first free one at or after the cursor, rolling over when there is none.
  */
 static int new_id(struct asid_alloc *a, uint64_t old, uint64_t *out,
@@ -325,7 +325,7 @@ static int new_id(struct asid_alloc *a, uint64_t old, uint64_t *out,
 }
 
 /*
- * The pre-5.18 KVM scheme (ARCH-NOTES 8.2, old scheme): a stale VM takes
+ * The pre-5.18 KVM scheme (arch/arm64/kvm/arm.c update_vmid() before Linux 5.18): a stale VM takes
  * the next number of a global counter; once the counter has wrapped to 0,
  * the next allocation starts a generation, kicks every vCPU out and
  * flushes every VMID.

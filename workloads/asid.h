@@ -3,7 +3,8 @@
  * number an address space (a process, or a VM) runs under on each CPU,
  * when the numbers run out (a rollover), and which TLB flushes that costs.
  *
- * What is modelled (ARCH-NOTES 8.1-8.3):
+ * What is modelled (Linux arch/arm64/mm/context.c, arch/arm64/kvm/vmid.c, and the older
+ * arch/arm64/kvm/arm.c update_vmid()):
  *  - ASIDs as Linux arm64 hands them out (arch/arm64/mm/context.c, recent
  *    versions): a generation counter held in the bits above the ASID, a
  *    bitmap of the 2^B numbers, per-CPU "active" and "reserved" ids, a
@@ -28,7 +29,7 @@
  *    guest and issues TLBI ALLE1IS.  With B bits that is a rollover every
  *    2^B - 1 allocations.
  *  - The generation step is a parameter: 2^16 by default (what Linux does
- *    since the fix described in ARCH-NOTES 8.3), or 2^B as older kernels
+ *    since the fix described in Linux commit c0900d15d31c), or 2^B as older kernels
  *    did.  The number to program is always masked to B bits; the result
  *    also reports the unmasked low 16 bits of the id word, i.e. what a
  *    kernel without that fix would have written to TTBR1_EL1.ASID.
@@ -64,7 +65,7 @@ enum asid_kind {
 	ASID_KIND_VMID = 1,     /* VM VMIDs (VTTBR_EL2.VMID) */
 };
 
-#define ASID_GEN_STEP_BITS_DEFAULT 16   /* the 2^16 step of ARCH-NOTES 8.3 */
+#define ASID_GEN_STEP_BITS_DEFAULT 16   /* the 2^16 step of Linux c0900d15d31c */
 #define ASID_GEN_STEP_BITS_MAX 32       /* leaves 2^32 generations at least */
 #define ASID_MAX_CPUS 4096
 
@@ -89,7 +90,7 @@ struct asid_alloc_cfg {
 };
 
 /*
- * Counters (STYLE P10):
+ * Counters (an X-macro keeps the enum and the names in sync):
  *  allocations       - numbers taken from the bitmap (or, in the old VMID
  *                      scheme, from the counter) for a space;
  *  fast_switches     - switches that took the lock-free fast path;
@@ -139,7 +140,7 @@ enum asid_how {
  *              masked to B bits.  Under KPTI the kernel's (even) ASID.
  * @user_asid:  under KPTI the user ASID, @asid | 1; else @asid.
  * @unmasked:   bits [15:0] of the space's id word: what a kernel that did
- *              not mask the number (ARCH-NOTES 8.3) would program.  Equal
+ *              not mask the number (Linux c0900d15d31c) would program.  Equal
  *              to @asid whenever gen_step_bits >= 16.
  * @generation: the generation the space's id now belongs to (1, 2, ...).
  * @how:        how the number was found.
