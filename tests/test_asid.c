@@ -338,8 +338,9 @@ END_TEST
  * The generation step.  With the default 2^16 the id of P256 (generation
  * 2, number 1) is 0x20001 and bits [15:0] are just the number.  With a
  * step of 2^8 (older kernels) it is 0x201: the number to program is still
- * 1, but an unmasked TTBR1_EL1.ASID would read 0x201 (Linux commit c0900d15d31c, "arm64: Ensure bits ASID[15:8]
- * are masked out when the kernel uses 8-bit ASIDs");
+ * 1, but an unmasked TTBR1_EL1.ASID would read 0x201 (Linux commit
+ * c0900d15d31c, "arm64: Ensure bits ASID[15:8] are masked out when the
+ * kernel uses 8-bit ASIDs");
  * already in generation 1, Pk's id is 0x100 | k.
  */
 START_TEST(test_asid8_generation_step)

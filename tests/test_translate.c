@@ -259,7 +259,7 @@ START_TEST(test_decode_epd)
 END_TEST
 
 /*
- * Stage-2 (granule, T0SZ, SL0, PARange) legality, Arm ARM J1.1 AArch64.S2InconsistentSL, S2InvalidSL and
+ * Stage-2 (granule, T0SZ, SL0, PARange) legality, Arm ARM J1.1
  * AArch64.S2InvalidSL/S2InconsistentSL/S2TxSZFaults.  With B = (3 -
  * start)*s + g, r = IPA - B must be 1..s+4; SL0 = 3 is reserved without
  * TTST/DS; a 4K L0 start needs PAMax >= 44, a 16K L1 start PAMax >= 42;

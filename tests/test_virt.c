@@ -5,8 +5,9 @@
  *
  * Every expected value is derived by hand from workloads/WORKLOADS.md,
  * workloads/workload.h, the model notes of sim/virt.c and sim/sched.c,
- * workloads/asid.h and the Arm ARM (D8.2.1, D8.16-D8.17) and Linux (arch/arm64/mm/context.c, arch/arm64/kvm/vmid.c); the derivation is in the comment next to the
- * check.  Facts the engine derivations use:
+ * workloads/asid.h, the Arm ARM (D8.2.1, D8.16-D8.17) and Linux
+ * (arch/arm64/mm/context.c, arch/arm64/kvm/vmid.c); the derivation is in
+ * the comment next to the check.  Facts the engine derivations use:
  *
  *  - Switch records name spaces, not ASIDs; a space runs with the number
  *    its allocator hands it.  The first switch of a CPU, and of a space
