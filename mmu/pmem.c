@@ -343,6 +343,10 @@ int pmem_falloc_try(struct pmem_falloc *fa, uint64_t size, double fraction, uint
 				     "frame allocator: bad free-run request of 0x%llx bytes",
 				     (unsigned long long)size);
 	fa->tries++;
+	if (fraction <= 0.0) {          /* no free run anywhere */
+		fa->misses++;
+		return 1;
+	}
 	if (!run || size >= run) {
 		rc = next_run(fa, size, fraction, &a, err);
 	} else {

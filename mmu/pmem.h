@@ -175,7 +175,8 @@ int pmem_falloc_alloc(struct pmem_falloc *fa, uint64_t size, uint64_t align,
 /**
  * pmem_falloc_try() - a free run of @size bytes aligned to @size (a power
  * of two larger than a unit), found with probability @fraction (0..1; 1:
- * always) as struct pmem_falloc describes.
+ * always; 0: never, and no candidate is used up) as struct pmem_falloc
+ * describes.
  *
  * Return: 0 with *@addr set; 1 when no free run was found; SIM_E_INVAL
  * (bad size, or no runs configured for a request smaller than a run),

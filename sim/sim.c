@@ -189,6 +189,7 @@ static int build_os(struct sim *s, bool workload, struct sim_error *err)
 			.kernel_ng = workload && !c->policy.kernel_global,
 			.hw_af = c->stage1.ha,
 			.fault_around = c->stage1.fault_around,
+			.map_dirty = true,
 		},
 	};
 
@@ -223,6 +224,7 @@ static int build_single_space(struct sim *s, struct sim_error *err)
 				.oa_bits = c->stage1.pa_bits,
 				.hw_af = c->stage1.ha,
 				.fault_around = c->stage1.fault_around,
+				.map_dirty = true,
 			},
 		};
 		if ((rc = os_vm_create(&s->os, &vc, &s->vm, err)))

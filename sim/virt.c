@@ -265,6 +265,7 @@ static int vm_create(struct sim *s, const struct wl_vm *wv, uint32_t id, struct 
 				.oa_bits = c->stage1.pa_bits,
 				.hw_af = c->stage1.ha,
 				.fault_around = c->stage1.fault_around,
+				.map_dirty = true,
 			},
 		};
 		int sl = wv && wv->start_level != WL_UNSET ? wv->start_level : c->stage2.start_level;

@@ -269,7 +269,7 @@ START_TEST(test_falloc_try_whole_runs)
 END_TEST
 
 /* With a fraction below 1, each request finds its one candidate free with
- * that probability: a fraction 0 finds none and skips the candidate. */
+ * that probability, and a candidate in use is skipped. */
 START_TEST(test_falloc_try_fraction)
 {
 	struct pmem_falloc fa;
@@ -278,8 +278,9 @@ START_TEST(test_falloc_try_fraction)
 	ck_assert_int_eq(pmem_falloc_init(&fa, 0, UINT64_C(1) << 40, 0x10000, &fx.err), 0);
 	ck_assert_int_eq(pmem_falloc_fragment(&fa, 12, 21, false, 7, &fx.err), 0);
 	hi = fa.hi;
+	/* fraction 0: there is no free run; nothing is used up */
 	ck_assert_int_eq(pmem_falloc_try(&fa, 0x200000, 0.0, &a, &fx.err), 1);
-	ck_assert_uint_eq(fa.hi, hi - 0x200000);
+	ck_assert_uint_eq(fa.hi, hi);
 	ck_assert_uint_eq(fa.misses, 1);
 	for (unsigned i = 0; i < 4000; i++) {
 		int rc = pmem_falloc_try(&fa, 0x200000, 0.3, &a, &fx.err);
@@ -294,6 +295,7 @@ START_TEST(test_falloc_try_fraction)
 	ck_assert_uint_ge(got, 1100);
 	ck_assert_uint_le(got, 1300);
 	ck_assert_uint_eq(fa.misses, 1 + 4000 - got);
+	ck_assert_uint_eq(fa.hi, hi - 4000 * UINT64_C(0x200000));
 	/* a 64 KiB group fails when the new run it needs is in use */
 	ck_assert_int_eq(pmem_falloc_try(&fa, 0x10000, 0.0, &a, &fx.err), 1);
 }
