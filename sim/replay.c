@@ -13,11 +13,13 @@
 
 /*
  * A miss in every TLB level, or a write that a writable-clean entry
- * refused with hardware dirty management: map on demand, age, walk,
- * charge, fill.  A fault the OS or the hypervisor resolves sets *@retry.
+ * refused with hardware dirty management: map on demand, age (@age: the
+ * first miss of an access, not the walk that retries it after a fixed
+ * fault), walk, charge, fill.  A fault the OS or the hypervisor resolves
+ * sets *@retry.
  */
 static int sim_walk(struct sim_cpu *cpu, enum tlb_side side, uint64_t va, struct mmu_access acc,
-		    bool *retry, struct sim_error *err)
+		    bool age, bool *retry, struct sim_error *err)
 {
 	struct sim *s = cpu->sim;
 	struct mmu_result res;
@@ -27,7 +29,7 @@ static int sim_walk(struct sim_cpu *cpu, enum tlb_side side, uint64_t va, struct
 
 	*retry = false;
 	if ((rc = os_fault(&s->os, cpu->proc, va, acc.type, &touch, err)) ||
-	    (rc = os_age(&s->os, cpu->proc, va, &touch, err)))
+	    (age && (rc = os_age(&s->os, cpu->proc, va, &touch, err))))
 		return rc;
 	cost_walk_start(&cpu->cw);
 	rc = mmu_translate_cached(&cpu->mctx, &s->mem, &cpu->hooks, va, acc, cpu->two_stage, &res,
@@ -95,7 +97,7 @@ sim_translate(struct sim_cpu *cpu, enum tlb_side side, uint64_t va, struct mmu_a
 				continue;
 			/* not one the OS resolves: the walk finds the fault */
 		}
-		if ((rc = sim_walk(cpu, side, va, acc, &retry, err)) || !retry)
+		if ((rc = sim_walk(cpu, side, va, acc, !tries && !hit, &retry, err)) || !retry)
 			return rc;
 	}
 }

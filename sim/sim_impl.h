@@ -269,6 +269,10 @@ void sim_sync_stats(struct sim *s);
 void sim_cpu_set_context(struct sim_cpu *cpu, struct os_proc *p, uint16_t asid, uint16_t vmid,
 			 bool two_stage, uint8_t el);
 enum os_map_policy sim_map_policy(enum cfg_blocks b);
+/* The OS model's stage-1 configuration ([stage1]); a VM's ([stage2], its
+ * stage 1, @huge_ppm for its stage-2 blocks). */
+void sim_os_s1_cfg(const struct sim_config *c, struct os_s1_cfg *g);
+void sim_os_vm_cfg(const struct sim_config *c, uint32_t huge_ppm, struct os_vm_cfg *v);
 
 /* ---- replay.c: the per-access path ---- */
 
