@@ -324,10 +324,10 @@ int os_touch_ipa(struct os *os, struct os_vm *vm, uint64_t ipa, struct os_touch 
  * touch count), the OS clears the access flag of the stage-1 leaf of a
  * user page, and the hypervisor that of the stage-2 leaf of its IPA (the
  * whole contiguous group, as Linux's contpte does), unless @t says this
- * very touch created that mapping.  No TLB is invalidated: Linux's
- * multi-gen LRU clears the flag with ptep_test_and_clear_young() alone,
- * and KVM's stage-2 aging does not invalidate either, so a translation
- * still cached stays young until the TLBs drop it.
+ * very touch created that mapping.  No TLB is invalidated, as when
+ * Linux's multi-gen LRU clears the flag with ptep_test_and_clear_young()
+ * and KVM's clear_young MMU notifier ages stage 2, so a translation still
+ * cached (in a TLB or the stage-2 TLB) stays usable until it is dropped.
  * @t: what os_fault() found for this access
  *
  * Return: 0 or a memory error.
