@@ -63,9 +63,10 @@ static int sim_walk(struct sim_cpu *cpu, enum tlb_side side, uint64_t va, struct
 	return 0;
 }
 
-/* Retries of one access after fixed faults: at most one access-flag and
- * one dirty-state fault per stage. */
-#define SIM_MAX_RETRIES 4
+/* Retries of one access after fixed faults: an access takes at most an
+ * access-flag and a dirty-state fault per stage, and an access-flag fault
+ * at stage 2 on a table fetch; more is a defect, reported. */
+#define SIM_MAX_RETRIES 8
 
 static inline __attribute__((always_inline)) int
 sim_translate(struct sim_cpu *cpu, enum tlb_side side, uint64_t va, struct mmu_access acc,
