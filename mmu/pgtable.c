@@ -195,6 +195,8 @@ uint64_t pgt_leaf_desc(const struct pgt *t, uint64_t oa, int level,
 		d |= DESC_AF;
 	if (a->dbm)
 		d |= DESC_DBM;
+	if (a->contiguous)
+		d |= DESC_CONT;
 	if (t->g.stage == MMU_STAGE1) {
 		d |= FIELD_PREP(DESC_ATTRINDX, a->attr_indx);
 		if (a->el0)
@@ -388,4 +390,28 @@ int pgt_set_attrs(struct pgt *t, uint64_t ia, const struct pgt_attrs *attrs,
 				     attrs->attr_indx, attrs->sh);
 	return wr(t, leaf.desc_addr,
 		  pgt_leaf_desc(t, leaf.oa & ~bits_low_mask(leaf.shift), leaf.level, attrs), err);
+}
+
+int pgt_update_leaf(struct pgt *t, uint64_t ia, uint64_t set, uint64_t clear,
+		    struct pgt_leaf *old, struct sim_error *err)
+{
+	/* what a leaf's attributes may not redefine: its type and address */
+	const uint64_t fixed = DESC_TYPE_MASK | GENMASK(49, 12);
+	struct pgt_leaf leaf;
+	int rc;
+
+	if ((set | clear) & fixed)
+		return sim_error_set(err, SIM_E_INVAL,
+				     "page table: attribute change 0x%llx/0x%llx touches the type "
+				     "or address bits", (unsigned long long)set,
+				     (unsigned long long)clear);
+	rc = pgt_lookup(t, ia, &leaf, err);
+	if (old)
+		*old = leaf;
+	if (rc)
+		return rc;
+	if (!leaf.mapped)
+		return sim_error_set(err, SIM_E_INVAL,
+				     "page table: IA 0x%llx is not mapped", (unsigned long long)ia);
+	return wr(t, leaf.desc_addr, (leaf.desc & ~clear) | set, err);
 }

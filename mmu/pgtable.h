@@ -69,6 +69,8 @@ struct pgt_attrs {
 	bool no_af;             /* leave AF clear: first access faults or is
 				 * updated by hardware */
 	bool dbm;               /* dirty bit modifier */
+	bool contiguous;        /* the Contiguous bit: the caller maps the
+				 * whole aligned group alike */
 	bool device;            /* S2: MemAttr 0b0001 (Device-nGnRE) instead of
 				 * 0b1111 (Normal, Inner/Outer Write-Back) */
 	uint8_t attr_indx;      /* S1: MAIR_ELx index, 0..7 */
@@ -193,6 +195,19 @@ int pgt_unmap(struct pgt *t, uint64_t ia, struct pgt_leaf *old, struct sim_error
  */
 int pgt_set_attrs(struct pgt *t, uint64_t ia, const struct pgt_attrs *attrs,
 		  struct sim_error *err);
+
+/**
+ * pgt_update_leaf() - change bits of the leaf mapping @ia in place, as an
+ * OS's fault or aging code does (set AF, make a page writable, clear AF):
+ * the descriptor becomes (desc & ~@clear) | @set; everything else,
+ * hardware-updated bits included, is kept.
+ * @old: the leaf before the change (may be NULL)
+ *
+ * Return: 0, SIM_E_INVAL when no leaf maps @ia or @set/@clear touch the
+ * type or address bits, memory errors.
+ */
+int pgt_update_leaf(struct pgt *t, uint64_t ia, uint64_t set, uint64_t clear,
+		    struct pgt_leaf *old, struct sim_error *err);
 
 /**
  * pgt_leaf_desc() - the descriptor pgt_map() writes for a leaf of @t at

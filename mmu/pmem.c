@@ -13,6 +13,12 @@
  *    of one walk in the same table frame without probing the hash.
  *  - Out-of-range or misaligned addresses are errors (SIM_E_INVAL), never
  *    silently truncated: they mean a bug in whoever built the address.
+ *  - The frame allocator's "free" and "in use" are hashes of the seed and
+ *    the address, never state: a run of the same configuration and inputs
+ *    always gets the same frames.  A free-run request examines exactly one
+ *    candidate, so the share of requests served follows the fraction the
+ *    caller gives whatever the footprint; candidates found in use, and the
+ *    units of fragmented memory in use, are simply never handed out.
  */
 #include "mmu/pmem.h"
 
@@ -226,6 +232,56 @@ int pmem_falloc_init(struct pmem_falloc *fa, uint64_t base, uint64_t limit,
 	return 0;
 }
 
+int pmem_falloc_fragment(struct pmem_falloc *fa, unsigned unit_shift, unsigned run_shift,
+			 bool scatter, uint64_t seed, struct sim_error *err)
+{
+	if (unit_shift < 12 || unit_shift > 16 || run_shift <= unit_shift || run_shift > 48)
+		return sim_error_set(err, SIM_E_INVAL,
+				     "frame allocator: page 2^%u or free run 2^%u out of range",
+				     unit_shift, run_shift);
+	fa->unit_shift = (uint8_t)unit_shift;
+	fa->run_shift = (uint8_t)run_shift;
+	fa->scatter = scatter;
+	fa->seed = seed;
+	return 0;
+}
+
+static int falloc_full(const struct pmem_falloc *fa, uint64_t size, uint64_t align,
+		       struct sim_error *err)
+{
+	return sim_error_set(err, SIM_E_NOMEM,
+			     "frame allocator [0x%llx, 0x%llx) exhausted: 0x%llx bytes "
+			     "aligned to 0x%llx do not fit (0x%llx bytes handed out)",
+			     (unsigned long long)fa->base, (unsigned long long)fa->limit,
+			     (unsigned long long)size, (unsigned long long)align,
+			     (unsigned long long)fa->bytes);
+}
+
+/* Is the unit at @addr free in fragmented memory?  Half of them are. */
+static bool unit_free(const struct pmem_falloc *fa, uint64_t addr)
+{
+	return bits_mix64(fa->seed ^ (addr >> fa->unit_shift) * PMEM_HASH_MUL) & 1;
+}
+
+/* A single page from fragmented memory: the next free unit at or above lo. */
+static int scattered_page(struct pmem_falloc *fa, uint64_t size, uint64_t *addr,
+			  struct sim_error *err)
+{
+	uint64_t unit = BIT(fa->unit_shift);
+	uint64_t a = (fa->lo + unit - 1) & ~(unit - 1);
+
+	for (; a >= fa->lo && a <= fa->hi && fa->hi - a >= unit; a += unit) {
+		if (!unit_free(fa, a))
+			continue;
+		fa->lo = a + unit;
+		fa->bytes += size;
+		fa->allocs++;
+		*addr = a;
+		return 0;
+	}
+	return falloc_full(fa, size, unit, err);
+}
+
 int pmem_falloc_alloc(struct pmem_falloc *fa, uint64_t size, uint64_t align,
 		      uint64_t *addr, struct sim_error *err)
 {
@@ -235,28 +291,83 @@ int pmem_falloc_alloc(struct pmem_falloc *fa, uint64_t size, uint64_t align,
 		return sim_error_set(err, SIM_E_INVAL,
 				     "frame allocator: bad request of 0x%llx bytes aligned to 0x%llx",
 				     (unsigned long long)size, (unsigned long long)align);
+	if (fa->scatter && size <= BIT(fa->unit_shift) && align <= BIT(fa->unit_shift))
+		return scattered_page(fa, size, addr, err);
 	if (align <= fa->small_align) {
 		a = (fa->lo + align - 1) & ~(align - 1);
 		if (a < fa->lo || a > fa->hi || fa->hi - a < size)
-			goto full;
+			return falloc_full(fa, size, align, err);
 		fa->lo = a + size;
 	} else {
 		if (fa->hi - fa->lo < size)
-			goto full;
+			return falloc_full(fa, size, align, err);
 		a = (fa->hi - size) & ~(align - 1);
 		if (a < fa->lo)
-			goto full;
+			return falloc_full(fa, size, align, err);
 		fa->hi = a;
 	}
 	fa->bytes += size;
 	fa->allocs++;
 	*addr = a;
 	return 0;
-full:
-	return sim_error_set(err, SIM_E_NOMEM,
-			     "frame allocator [0x%llx, 0x%llx) exhausted: 0x%llx bytes "
-			     "aligned to 0x%llx do not fit (0x%llx bytes handed out)",
-			     (unsigned long long)fa->base, (unsigned long long)fa->limit,
-			     (unsigned long long)size, (unsigned long long)align,
-			     (unsigned long long)fa->bytes);
+}
+
+/* The next candidate run of @size below hi: 0 with *@addr when it is free
+ * (with probability @fraction), 1 when it is in use (skipped). */
+static int next_run(struct pmem_falloc *fa, uint64_t size, double fraction, uint64_t *addr,
+		    struct sim_error *err)
+{
+	uint64_t a;
+
+	if (fa->hi - fa->lo < size || (a = (fa->hi - size) & ~(size - 1)) < fa->lo)
+		return falloc_full(fa, size, size, err);
+	fa->hi = a;
+	if (fraction < 1.0) {
+		uint64_t h = bits_mix64(fa->seed ^ bits_mix64(a + size));
+
+		if (!((double)(h >> 11) * 0x1p-53 < fraction))
+			return 1;
+	}
+	*addr = a;
+	return 0;
+}
+
+int pmem_falloc_try(struct pmem_falloc *fa, uint64_t size, double fraction, uint64_t *addr,
+		    struct sim_error *err)
+{
+	uint64_t run = fa->run_shift ? BIT(fa->run_shift) : 0, a;
+	int rc;
+
+	if (!bits_is_pow2(size))
+		return sim_error_set(err, SIM_E_INVAL,
+				     "frame allocator: bad free-run request of 0x%llx bytes",
+				     (unsigned long long)size);
+	fa->tries++;
+	if (fraction <= 0.0) {          /* no free run anywhere */
+		fa->misses++;
+		return 1;
+	}
+	if (!run || size >= run) {
+		rc = next_run(fa, size, fraction, &a, err);
+	} else {
+		a = (fa->carve + size - 1) & ~(size - 1);
+		rc = 0;
+		if (!fa->carve_end || a < fa->carve || a + size > fa->carve_end) {
+			rc = next_run(fa, run, fraction, &a, err);
+			if (!rc) {
+				fa->carve = a;
+				fa->carve_end = a + run;
+			}
+		}
+		if (!rc)
+			fa->carve = a + size;
+	}
+	if (rc == 1)
+		fa->misses++;
+	if (rc)
+		return rc;
+	fa->bytes += size;
+	fa->allocs++;
+	*addr = a;
+	return 0;
 }

@@ -10,13 +10,15 @@
  * space.  Memory that was never written reads as zero.  Data pages are never
  * stored: the simulator follows addresses, not contents.
  *
- * struct pmem_falloc is a deterministic bump allocator for frames of one
- * physical (or guest-physical) address space.  Frames it hands out need no
- * backing in struct pmem until something is written into them.
+ * struct pmem_falloc is a deterministic frame allocator for one physical
+ * (or guest-physical) address space, packed or fragmented.  Frames it
+ * hands out need no backing in struct pmem until something is written
+ * into them.
  */
 #ifndef MMUSIM_MMU_PMEM_H
 #define MMUSIM_MMU_PMEM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -95,11 +97,30 @@ struct mmu_mem pmem_mem(struct pmem *pm);
 size_t pmem_bytes(const struct pmem *pm);
 
 /*
- * struct pmem_falloc - deterministic bump allocator over [base, limit).
- * Allocations aligned to at most small_align are carved upwards from lo
- * (pages and tables of one granule pack without gaps); larger alignments
- * (blocks) are carved downwards from hi, so a 2 MiB block does not leave a
- * hole in the page area.  Nothing is ever freed.
+ * struct pmem_falloc - a deterministic frame allocator over [base, limit).
+ *
+ * pmem_falloc_alloc() serves what must be had: allocations aligned to at
+ * most small_align are carved upwards from lo (pages and tables of one
+ * granule pack without gaps); larger alignments downwards from hi, so a
+ * 2 MiB block does not leave a hole in the page area.
+ *
+ * pmem_falloc_try() asks for a free run: physically contiguous, aligned
+ * memory for a block or a contiguous group of pages, which a running
+ * system may not have.  A request of at least the run size (the caller's
+ * block size) looks at one candidate, the next size-aligned range below
+ * hi, and finds it free with the probability the caller gives (a seeded
+ * hash of its address); a candidate found in use is skipped and the
+ * request fails, so the caller falls back to smaller mappings.  A request
+ * smaller than a run is carved, upwards, from the last free run found (a
+ * buddy allocator splits a huge block for smaller orders), and takes a new
+ * candidate run when that one is used up.
+ *
+ * Fragmented memory (pmem_falloc_fragment() with scatter): single pages (a
+ * request of at most one unit) no longer pack: they come from the
+ * fragmented part of free memory, units upwards from lo, each free with
+ * probability 1/2 (a seeded hash), the others taken to be in use by the
+ * rest of the system; consecutive pages are then rarely contiguous.
+ * Nothing is ever freed.
  */
 struct pmem_falloc {
 	uint64_t base, limit;
@@ -107,18 +128,38 @@ struct pmem_falloc {
 	uint64_t small_align;
 	uint64_t bytes;                 /* handed out, excluding padding */
 	uint64_t allocs;
+	uint64_t seed;                  /* of every seeded choice */
+	uint8_t unit_shift;             /* a page of the scattered part */
+	uint8_t run_shift;              /* 0: no runs configured */
+	bool scatter;                   /* single pages from fragmented memory */
+	uint64_t carve, carve_end;      /* the free run being split */
+	uint64_t tries, misses;         /* pmem_falloc_try() calls, and those
+					 * that found no free run */
 };
 
 /**
  * pmem_falloc_init() - an allocator for [@base, @limit).
- * @small_align: largest alignment served from the low end (a power of two,
- *               normally the granule)
+ * @small_align: largest alignment served from the low end (a power of
+ *               two, normally the granule)
  *
  * Return: 0, or SIM_E_INVAL when the range is empty or @small_align is not a
  * power of two.
  */
 int pmem_falloc_init(struct pmem_falloc *fa, uint64_t base, uint64_t limit,
 		     uint64_t small_align, struct sim_error *err);
+
+/**
+ * pmem_falloc_fragment() - configure free runs and fragmentation.
+ * @unit_shift: log2 of a page of the scattered part (the granule)
+ * @run_shift:  log2 of a free run (the block size of the granule)
+ * @scatter:    single pages come from fragmented memory
+ * @seed:       of the hashes that say which memory is free
+ *
+ * Return: 0, or SIM_E_INVAL for a unit outside 4K..64K or a run not
+ * larger than a unit.
+ */
+int pmem_falloc_fragment(struct pmem_falloc *fa, unsigned unit_shift, unsigned run_shift,
+			 bool scatter, uint64_t seed, struct sim_error *err);
 
 /**
  * pmem_falloc_alloc() - hand out @size bytes aligned to @align (both powers
@@ -130,5 +171,18 @@ int pmem_falloc_init(struct pmem_falloc *fa, uint64_t base, uint64_t limit,
  */
 int pmem_falloc_alloc(struct pmem_falloc *fa, uint64_t size, uint64_t align,
 		      uint64_t *addr, struct sim_error *err);
+
+/**
+ * pmem_falloc_try() - a free run of @size bytes aligned to @size (a power
+ * of two larger than a unit), found with probability @fraction (0..1; 1:
+ * always; 0: never, and no candidate is used up) as struct pmem_falloc
+ * describes.
+ *
+ * Return: 0 with *@addr set; 1 when no free run was found; SIM_E_INVAL
+ * (bad size, or no runs configured for a request smaller than a run),
+ * SIM_E_NOMEM when the range is exhausted.
+ */
+int pmem_falloc_try(struct pmem_falloc *fa, uint64_t size, double fraction, uint64_t *addr,
+		    struct sim_error *err);
 
 #endif /* MMUSIM_MMU_PMEM_H */

@@ -43,6 +43,18 @@ static inline unsigned bits_log2(uint64_t x)
 	return 63u - (unsigned)__builtin_clzll(x);
 }
 
+/* A 64-bit finaliser (SplitMix64's): every input bit affects every output
+ * bit; seeded, reproducible choices hash their inputs through it. */
+static inline uint64_t bits_mix64(uint64_t x)
+{
+	x ^= x >> 30;
+	x *= UINT64_C(0xbf58476d1ce4e5b9);
+	x ^= x >> 27;
+	x *= UINT64_C(0x94d049bb133111eb);
+	x ^= x >> 31;
+	return x;
+}
+
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 #endif /* MMUSIM_SIM_BITS_H */

@@ -67,6 +67,14 @@ enum cfg_blocks {
 	CFG_BLOCKS_L1 = 2,      /* level-1 blocks where legal (1G with 4K), else L2 */
 };
 
+/* Contiguous groups the OS (stage 1) or the hypervisor (stage 2) maps. */
+enum cfg_contiguous {
+	CFG_CONT_NONE = 0,
+	CFG_CONT_LAST = 1,      /* groups of last-level pages */
+	CFG_CONT_BLOCK = 2,     /* groups of level-2 blocks */
+	CFG_CONT_BOTH = 3,
+};
+
 enum cfg_repl {
 	CFG_REPL_LRU = 0,
 	CFG_REPL_PLRU = 1,      /* tree pseudo-LRU: ways must be a power of two */
@@ -105,9 +113,14 @@ struct cfg_stage {
 	int start_level;        /* CFG_LEVEL_AUTO or 0..3 */
 	enum cfg_blocks blocks;
 	unsigned pa_bits;       /* output size: 32,36,40,42,44,48,52 */
-	uint32_t huge_ppm;      /* stage 2: host memory in huge pages, ppm */
+	uint32_t huge_ppm;      /* free memory in block-sized free runs, ppm */
 	bool ha;                /* hardware access-flag update */
 	uint64_t fault_around;  /* stage 1: the OS's fault-around window, bytes */
+	bool hd;                /* hardware dirty-state update */
+	enum cfg_contiguous contiguous;
+	uint32_t old_ppm;       /* walks of a mapped page that find it aged, ppm */
+	bool dirty_log;         /* stage 2: the hypervisor logs dirty pages */
+	uint64_t ram_base;      /* stage 2: the guest's RAM base (IPA) */
 };
 
 struct cfg_tlb_level {

@@ -78,8 +78,9 @@ static unsigned stage_page_shift(const struct cfg_stage *st, enum mmu_stage stag
 {
 	int lvl = cfg_block_level(st, stage, pamax);
 
-	/* stage 2 backs only huge_fraction of memory with blocks */
-	if (stage == MMU_STAGE2 && st->huge_ppm < CFG_PPM_ONE)
+	/* blocks only where a free run is found (huge_fraction); KVM's
+	 * dirty logging maps stage 2 in pages */
+	if (st->huge_ppm < CFG_PPM_ONE || (stage == MMU_STAGE2 && st->dirty_log))
 		return st->granule_shift;
 	return geom_level_shift(st->granule_shift, lvl);
 }
@@ -161,6 +162,10 @@ static int check_stage2(const struct cfg_stage *st, struct sim_error *err)
 	if (st->pa_bits > geom_max_oa_bits(st->granule_shift))
 		return sim_error_set(err, SIM_E_CONFIG, "[stage2] pa_bits = %u needs the 64k "
 				     "granule (LPA2 is not modelled)", st->pa_bits);
+	if ((st->ram_base & (BIT(16) - 1)) || (st->ram_base >> st->ia_bits))
+		return sim_error_set(err, SIM_E_CONFIG, "[stage2] ram_base = 0x%" PRIx64 ": must "
+				     "be a multiple of 64k below 2^ipa_bits = 2^%u", st->ram_base,
+				     st->ia_bits);
 	why = geom_s2_validate(st->granule_shift, st->ia_bits, lvl, st->pa_bits);
 	if (why == GEOM_S2_OK)
 		return 0;
@@ -312,6 +317,12 @@ int cfg_validate(const struct sim_config *cfg, struct sim_error *err)
 		return sim_error_set(err, SIM_E_CONFIG, "[stage2] pa_bits = 52 needs [stage1] "
 				     "granule = 64k: the host's stage 1 uses the stage-1 granule "
 				     "and outputs 52-bit PAs (4k/16k would need LPA2)");
+	/* the guest's RAM lies below 2^min(its IPS, the IPA size) */
+	if (cfg->run.mode == CFG_MODE_VIRT && cfg->stage1.pa_bits < cfg->stage2.ia_bits &&
+	    cfg->stage2.ram_base >> cfg->stage1.pa_bits)
+		return sim_error_set(err, SIM_E_CONFIG, "[stage2] ram_base = 0x%" PRIx64 " is not "
+				     "below 2^[stage1] pa_bits = 2^%u, the guest's output size",
+				     cfg->stage2.ram_base, cfg->stage1.pa_bits);
 	if ((rc = check_tlb(cfg, err)))
 		return rc;
 	for (size_t i = 0; i < ARRAY_SIZE(wcs); i++) {

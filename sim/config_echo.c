@@ -35,12 +35,22 @@ static const char unused_help[] =
 	"  tlb.NAME.org           when the level holds one page size\n"
 	"  *.repl                 with ways = 1 (nothing to choose)\n"
 	"  run.seed               when nothing is random: no repl = random in a\n"
-	"                         structure that exists, no stage2.huge_fraction\n"
-	"                         strictly between 0 and 1 with stage-2 blocks\n"
-	"  stage2.huge_fraction   with stage2.blocks = none\n"
-	"  stage2.ha              always: KVM maps stage 2 young and no page is aged\n"
-	"  stage1.ha, stage1.fault_around  with stage-1 blocks (a fault maps a block);\n"
-	"                         stage1.ha also without fault-around (no page is old)\n"
+	"                         structure that exists, no huge_fraction below 1 and\n"
+	"                         no old_share strictly between 0 and 1 at a stage in use\n"
+	"  stage1.fault_around, stage1.contiguous = last  when every stage-1 fault\n"
+	"                         maps a block (stage1.blocks not none, huge_fraction 1)\n"
+	"  stage1.contiguous = block, stage2.contiguous = block  with blocks = none\n"
+	"  stage1.hd              with stage1.ha = 0 (HD is used only with HA), and with\n"
+	"                         run.preset = one-level (its pages are mapped dirty)\n"
+	"  stage1.ha              when nothing is old and HD is not in use: stage1.hd = 0\n"
+	"                         or one-level, old_share = 0, and no fault-around page\n"
+	"  stage2.ha              with stage2.old_share = 0 (no stage-2 page is old)\n"
+	"  stage2.hd              with stage2.ha = 0, or stage2.dirty_log = 0 (no stage-2\n"
+	"                         page is writable-clean)\n"
+	"  stage2.contiguous      with stage2.dirty_log = 1 (stage 2 in pages); = last\n"
+	"                         when every stage-2 fault maps a block (stage2.blocks\n"
+	"                         not none, huge_fraction 1)\n"
+	"  stage2.ram_base        in run.mode = s2only (its addresses are IPAs already)\n"
 	"  policy.*               for a single trace without context- or VM-switch\n"
 	"                         records (one address space); [policy] applies to\n"
 	"                         multi-space runs: workloads, traces with switches\n"
@@ -218,6 +228,11 @@ void cfg_print_help(FILE *f)
 
 /* ---- keys without effect ---------------------------------------------- */
 
+static bool strictly_between(uint32_t ppm)
+{
+	return ppm > 0 && ppm < CFG_PPM_ONE;
+}
+
 static bool any_random(const struct sim_config *f, const struct cfg_use *use)
 {
 	const struct cfg_wcache *wcs[] = { &f->wc_s1, &f->wc_s2, &f->s2tlb };
@@ -236,8 +251,11 @@ static bool any_random(const struct sim_config *f, const struct cfg_use *use)
 	for (size_t i = 0; i < ARRAY_SIZE(wcs); i++)
 		if (present[i] && wcs[i]->repl == CFG_REPL_RANDOM)
 			return true;
-	return f->run.mode != CFG_MODE_NATIVE && f->stage2.blocks != CFG_BLOCKS_NONE &&
-	       f->stage2.huge_ppm > 0 && f->stage2.huge_ppm < CFG_PPM_ONE;
+	if (f->run.mode != CFG_MODE_S2ONLY &&
+	    (f->stage1.huge_ppm < CFG_PPM_ONE || strictly_between(f->stage1.old_ppm)))
+		return true;
+	return f->run.mode != CFG_MODE_NATIVE &&
+	       (f->stage2.huge_ppm < CFG_PPM_ONE || strictly_between(f->stage2.old_ppm));
 }
 
 static bool is(const char *a, const char *b)
@@ -269,6 +287,67 @@ static bool structure_geom(const struct sim_config *f, const char *sec, unsigned
 		return true;
 	}
 	return false;
+}
+
+/* Does every fault of stage @st map a block? */
+static bool all_blocks(const struct sim_config *f, const struct cfg_stage *st,
+		       enum mmu_stage stage)
+{
+	return cfg_block_level(st, stage, cfg_pamax(f)) < 3 && st->huge_ppm >= CFG_PPM_ONE &&
+	       !(stage == MMU_STAGE2 && st->dirty_log);
+}
+
+static const char *stage1_unused(const char *key, const struct sim_config *f)
+{
+	const struct cfg_stage *st = &f->stage1;
+	bool one_level = is(f->run.preset, "one-level");
+	/* fault-around maps a page old with HA: a page fault maps pages, and
+	 * the window holds more than one */
+	bool fa_old = !all_blocks(f, st, MMU_STAGE1) && st->fault_around > BIT(st->granule_shift);
+
+	if (is(key, "fault_around") && all_blocks(f, st, MMU_STAGE1))
+		return "every stage-1 fault maps a block (stage1.blocks): fault-around maps "
+		       "no page";
+	if (is(key, "contiguous") && st->contiguous == CFG_CONT_LAST && all_blocks(f, st, MMU_STAGE1))
+		return "every stage-1 fault maps a block (stage1.blocks): no group of pages";
+	if (is(key, "contiguous") && st->contiguous == CFG_CONT_BLOCK && st->blocks == CFG_BLOCKS_NONE)
+		return "stage1.blocks = none: no group of blocks";
+	if (is(key, "hd") && !st->ha)
+		return "stage1.ha = 0: hardware dirty-state management needs it (TCR_EL1.HD is "
+		       "used only with HA)";
+	if (is(key, "hd") && one_level)
+		return "the one-level preset maps every page dirty";
+	if (is(key, "ha") && (!st->hd || one_level) && !st->old_ppm && !fa_old)
+		return "no page is ever old (no fault-around page, old_share = 0) and HD is "
+		       "not in use";
+	return NULL;
+}
+
+static const char *stage2_unused(const char *key, const struct sim_config *f,
+				 const struct cfg_use *use)
+{
+	const struct cfg_stage *st = &f->stage2;
+
+	if (is(key, "ha") && !st->old_ppm && !(st->hd && st->dirty_log))
+		return "no stage-2 page is ever old (stage2.old_share = 0) and HD is not in use";
+	if (is(key, "hd") && !st->ha)
+		return "stage2.ha = 0: hardware dirty-state management needs it (VTCR_EL2.HD "
+		       "is used only with HA)";
+	if (is(key, "hd") && !st->dirty_log)
+		return "stage2.dirty_log = 0: the hypervisor maps stage 2 writable, no page is "
+		       "writable-clean";
+	if (is(key, "ram_base") && f->run.mode == CFG_MODE_S2ONLY)
+		return "run.mode = s2only: the trace's addresses are IPAs already";
+	if (is(key, "contiguous") && st->dirty_log)
+		return "stage2.dirty_log = 1: stage 2 is mapped in pages only";
+	/* a workload's [vm.NAME] may set its own blocks and huge_fraction */
+	if (use->workload || !is(key, "contiguous"))
+		return NULL;
+	if (st->contiguous == CFG_CONT_LAST && all_blocks(f, st, MMU_STAGE2))
+		return "every stage-2 fault maps a block (stage2.blocks): no group of pages";
+	if (st->contiguous == CFG_CONT_BLOCK && st->blocks == CFG_BLOCKS_NONE)
+		return "stage2.blocks = none: no group of blocks";
+	return NULL;
 }
 
 /* Why key @key of section @sec cannot change the run, or NULL. */
@@ -343,21 +422,12 @@ static const char *key_unused(const char *sec, const char *key, const struct sim
 			return "the level holds one page size: one array either way";
 	}
 	if (is(sec, "run") && is(key, "seed") && !any_random(f, use))
-		return "nothing is random: no repl = random, no stage2.huge_fraction "
-		       "strictly between 0 and 1";
-	if (is(sec, "stage2") && is(key, "huge_fraction") && f->stage2.blocks == CFG_BLOCKS_NONE &&
-	    !use->workload)
-		return "stage2.blocks = none: no stage-2 blocks";
-	if (is(sec, "stage2") && is(key, "ha"))
-		return "KVM maps every stage-2 page young and no page is aged here, so no "
-		       "stage-2 descriptor is ever old (sim/CONFIG.md)";
-	if (is(sec, "stage1") && (is(key, "ha") || is(key, "fault_around"))) {
-		if (cfg_block_level(&f->stage1, MMU_STAGE1, cfg_pamax(f)) < 3)
-			return "stage-1 faults map blocks (stage1.blocks): fault-around maps "
-			       "no page";
-		if (is(key, "ha") && f->stage1.fault_around <= BIT(f->stage1.granule_shift))
-			return "stage1.fault_around maps no page, so no page is mapped old";
-	}
+		return "nothing is random: no repl = random, no huge_fraction below 1, no "
+		       "old_share strictly between 0 and 1";
+	if (is(sec, "stage1"))
+		return stage1_unused(key, f);
+	if (is(sec, "stage2"))
+		return stage2_unused(key, f, use);
 	return NULL;
 }
 

@@ -19,6 +19,7 @@
 
 _Static_assert(sizeof(enum cfg_mode) == sizeof(int), "enum fields are set through int");
 _Static_assert(sizeof(enum cfg_repl) == sizeof(int), "enum fields are set through int");
+_Static_assert(sizeof(enum cfg_contiguous) == sizeof(int), "enum fields are set through int");
 
 /* ---- choices ---------------------------------------------------------- */
 
@@ -39,6 +40,10 @@ static const struct opt_choice level_choices[] = {
 static const struct opt_choice blocks_choices[] = {
 	{ "none", CFG_BLOCKS_NONE }, { "l2", CFG_BLOCKS_L2 }, { "l1", CFG_BLOCKS_L1 },
 	{ NULL, 0 },
+};
+static const struct opt_choice contiguous_choices[] = {
+	{ "none", CFG_CONT_NONE }, { "last", CFG_CONT_LAST }, { "block", CFG_CONT_BLOCK },
+	{ "both", CFG_CONT_BOTH }, { NULL, 0 },
 };
 /* The PARange sizes (ID_AA64MMFR0_EL1.PARange). */
 static const struct opt_choice pa_choices[] = {
@@ -129,6 +134,22 @@ static const struct opt stage1_opts[] = {
 	    "bytes of the aligned window the OS maps around a process's first "
 	    "instruction fetch of a page (Linux fault_around_bytes); 0 or one "
 	    "page = none; a power of two, at most one last-level table"),
+	ROW("hd", OPT_BOOL, struct cfg_stage, hd, NULL, "1", 0, 0,
+	    "hardware dirty-state update for stage 1 (TCR_EL1.HD; only with ha = 1): "
+	    "the first write to a page the OS mapped writable-clean is a descriptor "
+	    "write (walk_writes); 0 = a permission fault the OS fixes "
+	    "(os.s1_dirty_faults)"),
+	ROW("contiguous", OPT_ENUM, struct cfg_stage, contiguous, contiguous_choices, "none", 0, 0,
+	    "groups the OS maps with the Contiguous bit, each to one free run: last = "
+	    "pages (64K with 4K), block = level-2 blocks (32M with 4K), both, none"),
+	ROW("huge_fraction", OPT_PPM, struct cfg_stage, huge_ppm, NULL, "1", 0, 0,
+	    "share 0..1 of the OS's free memory in block-sized free runs: a block or "
+	    "contiguous group finds its frames with this probability, else the OS maps "
+	    "smaller; below 1 single pages come from fragmented memory"),
+	ROW("old_share", OPT_PPM, struct cfg_stage, old_ppm, NULL, "0", 0, 0,
+	    "share 0..1 of the walks of a mapped user page that find it old (reclaim's "
+	    "aging cleared its access flag): a hardware update with ha = 1, an "
+	    "access-flag fault the OS fixes with ha = 0"),
 };
 
 static const struct opt stage2_opts[] = {
@@ -145,11 +166,31 @@ static const struct opt stage2_opts[] = {
 	ROW("pa_bits", OPT_ENUM, struct cfg_stage, pa_bits, pa_choices, "48", 0, 0,
 	    "host physical address size (VTCR_EL2.PS); 52 only with 64k"),
 	ROW("huge_fraction", OPT_PPM, struct cfg_stage, huge_ppm, NULL, "1", 0, 0,
-	    "fraction 0..1 of guest memory the host backs with blocks (models "
-	    "host fragmentation); up to 6 decimals"),
+	    "share 0..1 of the host's free memory in block-sized free runs: a stage-2 "
+	    "block or contiguous group finds host frames with this probability, else the "
+	    "hypervisor maps smaller; below 1 host pages come from fragmented memory; "
+	    "up to 6 decimals"),
 	ROW("ha", OPT_BOOL, struct cfg_stage, ha, NULL, "1", 0, 0,
-	    "hardware access-flag update for stage 2 (VTCR_EL2.HA); no effect: KVM maps "
-	    "stage 2 young and no page is aged"),
+	    "hardware access-flag update for stage 2 (VTCR_EL2.HA, which KVM sets "
+	    "where the CPU has it); matters where old_share ages stage-2 pages"),
+	ROW("hd", OPT_BOOL, struct cfg_stage, hd, NULL, "0", 0, 0,
+	    "hardware dirty-state update for stage 2 (VTCR_EL2.HD, only with ha = 1; "
+	    "KVM leaves it 0): with dirty_log the guest's first write to a page is a "
+	    "descriptor write; 0 = a stage-2 permission fault the hypervisor fixes"),
+	ROW("dirty_log", OPT_BOOL, struct cfg_stage, dirty_log, NULL, "0", 0, 0,
+	    "the hypervisor logs the pages the guest writes (KVM's dirty logging for "
+	    "live migration): stage 2 in pages only, a page first read mapped without "
+	    "write permission"),
+	ROW("contiguous", OPT_ENUM, struct cfg_stage, contiguous, contiguous_choices, "none", 0, 0,
+	    "groups the hypervisor maps with the Contiguous bit, each to one host free "
+	    "run (KVM maps none): last, block, both, none"),
+	ROW("old_share", OPT_PPM, struct cfg_stage, old_ppm, NULL, "0", 0, 0,
+	    "share 0..1 of the walks of a mapped guest page that find its stage-2 entry "
+	    "old (the host's reclaim aged it): a hardware update with ha = 1, an "
+	    "access-flag fault the hypervisor fixes with ha = 0"),
+	ROW("ram_base", OPT_SIZE, struct cfg_stage, ram_base, NULL, "1g", 0, UINT64_C(1) << 52,
+	    "IPA of the guest's RAM, a multiple of 64k below 2^ipa_bits (QEMU's virt "
+	    "machine: 1 GiB)"),
 };
 
 static const struct opt tlb_opts[] = {

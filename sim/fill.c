@@ -17,6 +17,8 @@
  * the HCR_EL2.PTW Device check. */
 #define S2E_PROT      GENMASK(7, 0)
 #define S2E_MEMATTR   GENMASK(11, 8)
+#define S2E_DBM       BIT(12)           /* the leaf's DBM (writable-clean when
+					 * PROT refuses writes) */
 
 static bool hook_s2_lookup(void *ctx, uint64_t ipa, struct walk_out *out)
 {
@@ -31,7 +33,8 @@ static bool hook_s2_lookup(void *ctx, uint64_t ipa, struct walk_out *out)
 		return false;
 	out->oa = tlb_entry_out_addr(e, ipa);
 	out->prot = (uint8_t)FIELD_GET(S2E_PROT, e->attrs);
-	out->desc = DESC_VALID | DESC_AF | FIELD_PREP(DESC_S2_MEMATTR, FIELD_GET(S2E_MEMATTR, e->attrs));
+	out->desc = DESC_VALID | DESC_AF | FIELD_PREP(DESC_S2_MEMATTR, FIELD_GET(S2E_MEMATTR, e->attrs)) |
+		    (e->attrs & S2E_DBM ? DESC_DBM : 0);
 	out->level = (int8_t)e->s2_level;
 	out->shift = (uint8_t)tlb_tag_shift(e->tag);
 	return true;
@@ -48,7 +51,8 @@ static void hook_s2_fill(void *ctx, uint64_t ipa, const struct walk_out *out)
 		.block_shift = out->shift,
 		.s2_level = (uint8_t)out->level,
 		.attrs = (uint32_t)(FIELD_PREP(S2E_PROT, out->prot) |
-				    FIELD_PREP(S2E_MEMATTR, FIELD_GET(DESC_S2_MEMATTR, out->desc))),
+				    FIELD_PREP(S2E_MEMATTR, FIELD_GET(DESC_S2_MEMATTR, out->desc)) |
+				    (out->desc & DESC_DBM ? S2E_DBM : 0)),
 	};
 
 	if (c->have_s2tlb)
@@ -114,6 +118,19 @@ struct mmu_hooks sim_cpu_hooks(struct sim_cpu *cpu)
 	};
 }
 
+/* Does a write that @res refuses wait only for a hardware dirty update
+ * (SIM_ATTR_HW_DIRTY)? */
+static bool hw_dirty(const struct sim_cpu *cpu, uint64_t va, const struct mmu_result *res)
+{
+	const struct walk_params *p1 = &cpu->mctx.s1[va >> 55 & 1], *p2 = &cpu->mctx.s2;
+	bool s1 = res->s1_walked && (res->s1.desc & (DESC_DBM | DESC_AP_RO)) ==
+				    (DESC_DBM | DESC_AP_RO) && p1->ha && p1->hd;
+	bool s2 = res->s2_walked && (res->s2.desc & (DESC_DBM | DESC_S2AP_W)) == DESC_DBM &&
+		  p2->ha && p2->hd;
+
+	return s1 || s2;
+}
+
 void sim_fill_tlbs(struct sim_cpu *cpu, enum tlb_side side, uint64_t va,
 		   const struct mmu_result *res)
 {
@@ -127,7 +144,7 @@ void sim_fill_tlbs(struct sim_cpu *cpu, enum tlb_side side, uint64_t va,
 		.block_shift = res->s1_walked ? res->s1.shift : res->shift,
 		.s1_level = (uint8_t)(res->s1_walked ? res->s1.level : 0),
 		.s2_level = (uint8_t)(res->s2_walked ? res->s2.level : 0),
-		.attrs = res->prot,
+		.attrs = res->prot | (hw_dirty(cpu, va, res) ? SIM_ATTR_HW_DIRTY : 0),
 	};
 
 	tlb_hier_fill(&cpu->tlbs, side, &f);

@@ -11,7 +11,7 @@ libmmusim_a_SOURCES += \
 
 # the engine
 libmmusim_a_SOURCES += \
-	sim/sim.h sim/sim_impl.h sim/sim.c sim/replay.c sim/fill.c \
+	sim/sim.h sim/sim_impl.h sim/sim.c sim/replay.c sim/fill.c sim/fault.c \
 	sim/virt.c sim/sched.c \
 	sim/cost.h sim/cost.c sim/ptcache.h sim/ptcache.c
 

@@ -33,8 +33,9 @@
  *      Cache sizes follow the cores' usual configurations (A57/A72: 32K
  *        2-way L1D; A76/N1: 64K 4-way L1D, 8-way L2); every cache and memory
  *        latency is a plausible round figure, not a measured one.
- *      A57 and A72 are Armv8.0 cores without hardware access-flag update,
- *        so both stages set ha = 0; they do not implement the 16K granule,
+ *      A57 and A72 are Armv8.0 cores without hardware access-flag or
+ *        dirty-state update (FEAT_HAFDBS), so both stages set ha = 0 and
+ *        stage 1 hd = 0; they do not implement the 16K granule,
  *        which their TLB size lists make a configuration error.
  */
 #include <stddef.h>
@@ -171,6 +172,7 @@ static const char cortex_a76_ini[] =
 #define CORTEX_A57_A72_COMMON \
 	"[stage1]\n" \
 	"ha = 0\n" \
+	"hd = 0\n" \
 	"[stage2]\n" \
 	"ha = 0\n" \
 	"[tlb]\n" \

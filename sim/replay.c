@@ -11,20 +11,25 @@
 #include "sim/sim_impl.h"
 #include "tlb/tlbi.h"
 
-/* A miss in every TLB level: map on demand, walk, charge, fill. */
+/*
+ * A miss in every TLB level, or a write that a writable-clean entry
+ * refused with hardware dirty management: map on demand, age (@age: the
+ * first miss of an access, not the walk that retries it after a fixed
+ * fault), walk, charge, fill.  A fault the OS or the hypervisor resolves
+ * sets *@retry.
+ */
 static int sim_walk(struct sim_cpu *cpu, enum tlb_side side, uint64_t va, struct mmu_access acc,
-		    struct sim_error *err)
+		    bool age, bool *retry, struct sim_error *err)
 {
 	struct sim *s = cpu->sim;
 	struct mmu_result res;
+	struct os_touch touch;
 	unsigned s1r, s2r;
 	int rc;
 
-	/* a workload's record in the kernel half is a kernel access */
-	if (s->wl && !acc.el && (va >> 55 & 1))
-		acc.el = 1;
-	rc = os_fault(&s->os, cpu->proc, va, acc.type, NULL, err);
-	if (rc)
+	*retry = false;
+	if ((rc = os_fault(&s->os, cpu->proc, va, acc.type, &touch, err)) ||
+	    (age && (rc = os_age(&s->os, cpu->proc, va, &touch, err))))
 		return rc;
 	cost_walk_start(&cpu->cw);
 	rc = mmu_translate_cached(&cpu->mctx, &s->mem, &cpu->hooks, va, acc, cpu->two_stage, &res,
@@ -52,15 +57,16 @@ static int sim_walk(struct sim_cpu *cpu, enum tlb_side side, uint64_t va, struct
 	stats_hist_add(&s->h_walk_s1_refs, s1r);
 	stats_hist_add(&s->h_walk_s2_refs, s2r);
 
-	if (rc == 1) {
-		/* The OS model mapped the page, so a fault here means the
-		 * configuration forbids the access; count it, cache nothing. */
-		s->c[SIM_C_WALK_FAULTS]++;
-		return 0;
-	}
+	if (rc == 1)
+		return sim_walk_fault(cpu, va, acc, &res.fault, retry, err);
 	sim_fill_tlbs(cpu, side, va, &res);
 	return 0;
 }
+
+/* Retries of one access after fixed faults: an access takes at most an
+ * access-flag and a dirty-state fault per stage, and an access-flag fault
+ * at stage 2 on a table fetch; more is a defect, reported. */
+#define SIM_MAX_RETRIES 8
 
 static inline __attribute__((always_inline)) int
 sim_translate(struct sim_cpu *cpu, enum tlb_side side, uint64_t va, struct mmu_access acc,
@@ -68,12 +74,33 @@ sim_translate(struct sim_cpu *cpu, enum tlb_side side, uint64_t va, struct mmu_a
 {
 	struct sim *s = cpu->sim;
 	struct tlb_hier_result hr;
-	bool hit;
+	bool hit, retry;
+	int rc;
 
 	s->c[SIM_C_TRANSLATIONS]++;
-	hit = tlb_hier_lookup(&cpu->tlbs, side, cpu->tlb_ctx, va, &hr);
-	cost_tlb_lookup(&s->cost, side, &hr);
-	return hit ? 0 : sim_walk(cpu, side, va, acc, err);
+	for (unsigned tries = 0;; tries++) {
+		if (tries > SIM_MAX_RETRIES)
+			return sim_error_set(err, SIM_E_INVAL,
+					     "access to VA 0x%llx still faults after %u fixed faults",
+					     (unsigned long long)va, SIM_MAX_RETRIES);
+		hit = tlb_hier_lookup(&cpu->tlbs, side, cpu->tlb_ctx, va, &hr);
+		cost_tlb_lookup(&s->cost, side, &hr);
+		if (hit && __builtin_expect(mmu_prot_allows(hr.entry->attrs & SIM_ATTR_PROT, acc), 1))
+			return 0;
+		if (hit && (hr.entry->attrs & SIM_ATTR_HW_DIRTY)) {
+			/* the PE updates the descriptor: a walk (Arm ARM D8.5.2) */
+			s->c[SIM_C_DIRTY_WALKS]++;
+		} else if (hit && acc.type == MMU_ACC_WRITE) {
+			/* a permission fault from the entry */
+			if ((rc = sim_write_refused(cpu, va, &retry, err)))
+				return rc;
+			if (retry)
+				continue;
+			/* not one the OS resolves: the walk finds the fault */
+		}
+		if ((rc = sim_walk(cpu, side, va, acc, !tries && !hit, &retry, err)) || !retry)
+			return rc;
+	}
 }
 
 static int sim_control(struct sim_cpu *cpu, const struct trace_rec *r, struct sim_error *err)
@@ -128,6 +155,9 @@ sim_access(struct sim_cpu *cpu, const struct trace_rec *r, uint64_t page_mask, u
 	acc.type = (enum mmu_acc_type)r->kind;
 	acc.el = cpu->el;
 	va = r->va;
+	/* a workload's record in the kernel half is a kernel access */
+	if (s->wl && !acc.el && (va >> 55 & 1))
+		acc.el = 1;
 	walks = s->c[SIM_C_WALKS];
 	if ((rc = sim_translate(cpu, side, va, acc, err)))
 		return rc;
@@ -171,10 +201,23 @@ sim_step_one(struct sim_cpu *cpu, const struct trace_rec *r, uint64_t page_mask,
 	return rc;
 }
 
+/* The access kinds (bit n: enum mmu_acc_type n) that TLB entry
+ * attributes @attrs allow at exception level @el. */
+static unsigned allowed_kinds(uint32_t attrs, uint8_t el)
+{
+	unsigned m = 0;
+
+	for (unsigned k = MMU_ACC_READ; k <= MMU_ACC_FETCH; k++)
+		if (mmu_prot_allows(attrs & SIM_ATTR_PROT,
+				    (struct mmu_access){ .type = (enum mmu_acc_type)k, .el = el }))
+			m |= 1u << k;
+	return m;
+}
+
 /*
  * Fast path (run.fast_path): replay recs[i..n) while every record is an
  * access within one page that the first-level TLB's own last-hit memo
- * answers.  Such an access does nothing but count: the access, the
+ * answers and whose entry allows it.  Such an access does nothing but count: the access, the
  * translation, a lookup and a hit of the first-level TLB, and its latency
  * (tlb_lookup() and sim_translate() do exactly that on a memo hit, and
  * change no memo).  As nothing else runs meanwhile, the two memos are read
@@ -187,6 +230,7 @@ static size_t sim_fast_run(struct sim_cpu *cpu, const struct trace_rec *recs, si
 {
 	struct sim *s = cpu->sim;
 	uint64_t base[2], mask[2], hits[2] = { 0, 0 }, count;
+	unsigned allow[2];
 	bool ok[2];
 	size_t start = i, end = n;
 
@@ -194,7 +238,11 @@ static size_t sim_fast_run(struct sim_cpu *cpu, const struct trace_rec *recs, si
 		const struct tlb *t = cpu->l1[side];
 
 		base[side] = mask[side] = 0;
+		allow[side] = 0;
 		ok[side] = t && tlb_memo_span(t, cpu->tlb_ctx, &base[side], &mask[side]);
+		if (ok[side])   /* sim_access()'s exception level for the page */
+			allow[side] = allowed_kinds(t->memo.e->attrs,
+						    cpu->el || (s->wl && (base[side] >> 55 & 1)));
 	}
 	if (!ok[0] && !ok[1])
 		return i;
@@ -208,7 +256,8 @@ static size_t sim_fast_run(struct sim_cpu *cpu, const struct trace_rec *recs, si
 		if (r->kind > TRACE_FETCH)
 			break;
 		side = r->kind == TRACE_FETCH ? TLB_SIDE_INSTR : TLB_SIDE_DATA;
-		if (((last ^ va) & page_mask) || !ok[side] || ((va ^ base[side]) & mask[side]))
+		if (((last ^ va) & page_mask) || !ok[side] || ((va ^ base[side]) & mask[side]) ||
+		    !(allow[side] >> r->kind & 1))
 			break;
 		hits[side]++;
 	}

@@ -57,6 +57,55 @@ enum os_map_policy sim_map_policy(enum cfg_blocks b)
 	return OS_MAP_PAGES;
 }
 
+static double fraction(uint32_t ppm)
+{
+	return (double)ppm / CFG_PPM_ONE;
+}
+
+static unsigned contiguous(enum cfg_contiguous c)
+{
+	return (c & CFG_CONT_LAST ? OS_CONT_LAST : 0) | (c & CFG_CONT_BLOCK ? OS_CONT_BLOCK : 0);
+}
+
+void sim_os_s1_cfg(const struct sim_config *c, struct os_s1_cfg *g)
+{
+	*g = (struct os_s1_cfg){
+		.granule_shift = c->stage1.granule_shift,
+		.va_bits = c->stage1.ia_bits,
+		.policy = sim_map_policy(c->stage1.blocks),
+		.hw_af = c->stage1.ha,
+		.hw_dirty = c->stage1.hd,
+		.fault_around = c->stage1.fault_around,
+		/* the one-level preset is a cache of pages: no dirty tracking */
+		.map_dirty = !strcmp(c->run.preset, "one-level"),
+		.contiguous = contiguous(c->stage1.contiguous),
+		.frag = c->stage1.huge_ppm < CFG_PPM_ONE,
+		.huge_fraction = fraction(c->stage1.huge_ppm),
+		.old_share = fraction(c->stage1.old_ppm),
+	};
+}
+
+void sim_os_vm_cfg(const struct sim_config *c, uint32_t huge_ppm, struct os_vm_cfg *v)
+{
+	*v = (struct os_vm_cfg){
+		.s2_granule_shift = c->stage2.granule_shift,
+		.ipa_bits = c->stage2.ia_bits,
+		.s2_start_forced = c->stage2.start_level != CFG_LEVEL_AUTO,
+		.s2_start_level = c->stage2.start_level,
+		.s2_policy = sim_map_policy(c->stage2.blocks),
+		.s2_only = c->run.mode == CFG_MODE_S2ONLY,
+		.s2_hw_af = c->stage2.ha,
+		.s2_hw_dirty = c->stage2.hd,
+		.s2_dirty_log = c->stage2.dirty_log,
+		.s2_contiguous = contiguous(c->stage2.contiguous),
+		.s2_old_share = fraction(c->stage2.old_ppm),
+		.ipa_base = c->stage2.ram_base,
+		.huge_fraction = fraction(huge_ppm),
+	};
+	sim_os_s1_cfg(c, &v->guest);
+	v->guest.oa_bits = c->stage1.pa_bits;
+}
+
 /* ---- construction ---- */
 
 /* Seeds of a CPU's random replacement: CPU 0 keeps the single-CPU seeds. */
@@ -182,16 +231,17 @@ static int build_os(struct sim *s, bool workload, struct sim_error *err)
 	struct os_cfg oc = {
 		.pa_bits = native ? c->stage1.pa_bits : c->stage2.pa_bits,
 		.seed = c->run.seed,
-		.host = {
-			.granule_shift = c->stage1.granule_shift,
-			.va_bits = c->stage1.ia_bits,
-			.policy = sim_map_policy(c->stage1.blocks),
-			.kernel_ng = workload && !c->policy.kernel_global,
-			.hw_af = c->stage1.ha,
-			.fault_around = c->stage1.fault_around,
-		},
+		/* the host's memory as stage 2 fragments it; native: stage 1's */
+		.host_frag = !native && c->stage2.huge_ppm < CFG_PPM_ONE,
+		.host_granule_shift = native ? c->stage1.granule_shift : c->stage2.granule_shift,
 	};
 
+	sim_os_s1_cfg(c, &oc.host);
+	oc.host.kernel_ng = workload && !c->policy.kernel_global;
+	if (!native) {          /* the host's own processes: its memory */
+		oc.host.frag = oc.host_frag;
+		oc.host.huge_fraction = fraction(c->stage2.huge_ppm);
+	}
 	return os_init(&s->os, &oc, &s->pm, err);
 }
 
@@ -207,24 +257,9 @@ static int build_single_space(struct sim *s, struct sim_error *err)
 	if (native) {
 		s->vm = s->os.host;
 	} else {
-		struct os_vm_cfg vc = {
-			.s2_granule_shift = c->stage2.granule_shift,
-			.ipa_bits = c->stage2.ia_bits,
-			.s2_start_forced = c->stage2.start_level != CFG_LEVEL_AUTO,
-			.s2_start_level = c->stage2.start_level,
-			.s2_policy = sim_map_policy(c->stage2.blocks),
-			.s2_only = c->run.mode == CFG_MODE_S2ONLY,
-			.s2_hw_af = c->stage2.ha,
-			.huge_fraction = (double)c->stage2.huge_ppm / CFG_PPM_ONE,
-			.guest = {
-				.granule_shift = c->stage1.granule_shift,
-				.va_bits = c->stage1.ia_bits,
-				.policy = sim_map_policy(c->stage1.blocks),
-				.oa_bits = c->stage1.pa_bits,
-				.hw_af = c->stage1.ha,
-				.fault_around = c->stage1.fault_around,
-			},
-		};
+		struct os_vm_cfg vc;
+
+		sim_os_vm_cfg(c, c->stage2.huge_ppm, &vc);
 		if ((rc = os_vm_create(&s->os, &vc, &s->vm, err)))
 			return rc;
 	}

@@ -25,18 +25,24 @@
  * walk-cache hit and taking stage-2 translations from the stage-2 TLB where
  * it has them, charge every memory reference of the walk through the line
  * cache, and fill the TLBs with the combined translation (its size is the
- * smaller of the two stages' mappings).  An access that crosses a page
- * boundary translates each page it touches (run.crossing = split) or only
- * its first (first).  Only the successful walk of a page is charged: the
- * demand-paging fault that maps a page on first touch is counted
- * separately (os.* counters), not priced.
+ * smaller of the two stages' mappings).  A TLB hit whose permissions refuse
+ * the access is no hit: a write to a writable-clean page walks again for
+ * the hardware dirty update (stage HD), or takes a permission fault.  An
+ * access-flag or dirty-state fault that the OS or the hypervisor resolves
+ * is followed by its TLB maintenance and by the access again, from its
+ * lookup.  An access that crosses a page boundary translates each page it
+ * touches (run.crossing = split) or only its first (first).  Only the
+ * walks are charged: the demand-paging fault that maps a page on first
+ * touch and the faults the OS fixes are counted (os.* counters), not
+ * priced.
  *
  * The engine's files: sim.c builds a simulation and registers its
  * statistics; replay.c is the per-access path (with the fast path);
  * fill.c turns a walk into walk-cache, stage-2 TLB and TLB fills (and
- * applies invalidations); virt.c is the virtualization model (VMs, address
- * spaces, world switches, flush policy, maintenance); sched.c schedules
- * CPUs, processes, handlers and control records.
+ * applies invalidations); fault.c the faults the OS fixes; virt.c is the
+ * virtualization model (VMs, address spaces, world switches, flush policy,
+ * maintenance); sched.c schedules CPUs, processes, handlers and control
+ * records.
  */
 #ifndef MMUSIM_SIM_SIM_H
 #define MMUSIM_SIM_SIM_H

@@ -50,7 +50,12 @@
 	X(S2_SAVED, "walk_s2_refs_saved")       /* ... and the stage-2 TLB */ \
 	X(WALK_FAULTS, "walk_faults")           /* walks that faulted after mapping */ \
 	X(CONTROL, "control_records")           /* switches and TLBIs in the trace */ \
-	X(TLBI, "tlbi")
+	X(TLBI, "tlbi") \
+	X(DIRTY_WALKS, "dirty_update_walks")    /* walks of a write that hit a \
+						 * writable-clean entry (HD) */ \
+	X(FAULT_RETRIES, "fault_retries")       /* accesses retried after the OS \
+						 * or hypervisor fixed a fault */ \
+	X(FAULT_TLBIS, "fault_tlbis")           /* TLBIs those fault handlers issued */
 
 enum sim_counter {
 #define X(id, name) SIM_C_##id,
@@ -264,6 +269,10 @@ void sim_sync_stats(struct sim *s);
 void sim_cpu_set_context(struct sim_cpu *cpu, struct os_proc *p, uint16_t asid, uint16_t vmid,
 			 bool two_stage, uint8_t el);
 enum os_map_policy sim_map_policy(enum cfg_blocks b);
+/* The OS model's stage-1 configuration ([stage1]); a VM's ([stage2], its
+ * stage 1, @huge_ppm for its stage-2 blocks). */
+void sim_os_s1_cfg(const struct sim_config *c, struct os_s1_cfg *g);
+void sim_os_vm_cfg(const struct sim_config *c, uint32_t huge_ppm, struct os_vm_cfg *v);
 
 /* ---- replay.c: the per-access path ---- */
 
@@ -273,6 +282,16 @@ int sim_cpu_replay(struct sim_cpu *cpu, const struct trace_rec *recs, size_t n, 
 
 /* ---- fill.c: from walks to fills, and invalidations ---- */
 
+/*
+ * TLB entry attributes (struct tlb_entry.attrs): the MMU_PROT_* bits of the
+ * translation, and SIM_ATTR_HW_DIRTY when a write they refuse is for the
+ * PE to allow: a stage's leaf is writable-clean (DBM set, not writable)
+ * and that stage manages dirty state in hardware (HA and HD), so the write
+ * walks again and the walk sets the dirty state (Arm ARM D8.5.2).
+ */
+#define SIM_ATTR_PROT     0xffu
+#define SIM_ATTR_HW_DIRTY 0x100u
+
 /* The walk-cache and stage-2 TLB hooks of @cpu's walks. */
 struct mmu_hooks sim_cpu_hooks(struct sim_cpu *cpu);
 /* Fill @side's TLB path with the successful translation @res of @va. */
@@ -281,6 +300,17 @@ void sim_fill_tlbs(struct sim_cpu *cpu, enum tlb_side side, uint64_t va,
 /* Apply a TLBI selection to every structure of @cpu; @last_level: leave
  * the walk caches alone. */
 void sim_cpu_invalidate(struct sim_cpu *cpu, const struct tlb_match *m, bool last_level);
+
+/* ---- fault.c: the faults the OS and the hypervisor resolve ---- */
+
+/* A walk of @va for @acc faulted (@f): the handler's fix, its TLBIs; set
+ * *@retry when the access is to be executed again, else count the fault
+ * in walk_faults. */
+int sim_walk_fault(struct sim_cpu *cpu, uint64_t va, struct mmu_access acc,
+		   const struct mmu_fault *f, bool *retry, struct sim_error *err);
+/* A TLB entry refused a write to @va: the OS's or hypervisor's fix if it
+ * is a dirty-state fault (*@retry set), else nothing. */
+int sim_write_refused(struct sim_cpu *cpu, uint64_t va, bool *retry, struct sim_error *err);
 
 /* ---- virt.c: VMs, spaces, world switches, maintenance ---- */
 

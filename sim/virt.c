@@ -247,30 +247,21 @@ static int vm_create(struct sim *s, const struct wl_vm *wv, uint32_t id, struct 
 	if (vm->guest) {
 		uint32_t huge_ppm = wv && wv->huge_ppm != UINT32_MAX ? wv->huge_ppm
 								     : c->stage2.huge_ppm;
-		struct os_vm_cfg vc = {
-			.s2_granule_shift = wv && wv->granule_shift ? wv->granule_shift
-								   : c->stage2.granule_shift,
-			.ipa_bits = wv && wv->ipa_bits ? wv->ipa_bits : c->stage2.ia_bits,
-			.s2_policy = sim_map_policy(wv && wv->blocks != WL_UNSET ? (enum cfg_blocks)wv->blocks
-								: c->stage2.blocks),
-			.s2_hw_af = c->stage2.ha,
-			.s2_only = w->s2only,
-			/* the VM's own, else [stage2]'s */
-			.huge_fraction = (double)huge_ppm / CFG_PPM_ONE,
-			.guest = {
-				.granule_shift = c->stage1.granule_shift,
-				.va_bits = c->stage1.ia_bits,
-				.policy = sim_map_policy(c->stage1.blocks),
-				.kernel_ng = !c->policy.kernel_global,
-				.oa_bits = c->stage1.pa_bits,
-				.hw_af = c->stage1.ha,
-				.fault_around = c->stage1.fault_around,
-			},
-		};
+		struct os_vm_cfg vc;
 		int sl = wv && wv->start_level != WL_UNSET ? wv->start_level : c->stage2.start_level;
 		struct asid_alloc_cfg ac = { .kind = ASID_KIND_ASID, .bits = c->policy.asid_bits,
 					     .ncpus = s->ncpus };
 
+		/* the VM's own settings, else [stage2]'s */
+		sim_os_vm_cfg(c, huge_ppm, &vc);
+		if (wv && wv->granule_shift)
+			vc.s2_granule_shift = wv->granule_shift;
+		if (wv && wv->ipa_bits)
+			vc.ipa_bits = wv->ipa_bits;
+		if (wv && wv->blocks != WL_UNSET)
+			vc.s2_policy = sim_map_policy((enum cfg_blocks)wv->blocks);
+		vc.s2_only = w->s2only;
+		vc.guest.kernel_ng = !c->policy.kernel_global;
 		vc.s2_start_forced = sl != CFG_LEVEL_AUTO;
 		vc.s2_start_level = sl;
 		if ((rc = os_vm_create(&s->os, &vc, &vm->ovm, err)))

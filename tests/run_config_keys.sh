@@ -258,19 +258,39 @@ check changes stage1.va_bits=39 "" "$T1"
 # any other value is refused (below).
 check same stage1.start_level=0 "" "$T1"
 check changes stage1.blocks=l2 "" "$T1"
-check changes stage1.pa_bits=36 "stage1.blocks=l2 stage2.huge_fraction=0.5" "$T1"
+# stage1.pa_bits (the guest's IPS) bounds its RAM: below 4 GiB its stage-2
+# level-1 descriptors share one cache line
+check changes stage1.pa_bits=32 "stage1.blocks=l2 stage2.huge_fraction=0.5" "$T1"
 check changes stage1.ha=0 "" "$T1"
+check changes stage1.ha=0 "stage1.hd=0" "$T1"
 check changes stage1.fault_around=0 "" "$T1"
+# t1's stores after loads of the same pages: hardware dirty updates, or
+# permission faults the OS fixes
+check changes stage1.hd=0 "" "$T1"
+check changes stage1.contiguous=last "" "$T1"
+check changes stage1.contiguous=block "stage1.blocks=l2" "$T1"
+check changes stage1.contiguous=both "stage1.blocks=l2 stage1.huge_fraction=0.5" "$T1"
+# fragmented guest memory: THP falls back to pages; without blocks the
+# guest's table pages move (its stage-2 mappings differ)
+check changes stage1.huge_fraction=0.5 "stage1.blocks=l2" "$T1"
+check changes stage1.huge_fraction=0.5 "" "$T1"
+check changes stage1.huge_fraction=0 "run.mode=native" "$T1"
+check changes stage1.old_share=0.5 "" "$T1"
+check changes stage1.old_share=0.5 "stage1.ha=0" "$T1"
 for kv in stage1.granule=16k stage1.va_bits=39 stage1.start_level=0 stage1.blocks=l2 \
-	stage1.pa_bits=36 stage1.ha=0 stage1.fault_around=0; do
+	stage1.pa_bits=36 stage1.ha=0 stage1.fault_around=0 stage1.hd=0 stage1.contiguous=last \
+	stage1.huge_fraction=0.5 stage1.old_share=0.5; do
 	check warns $kv "run.mode=s2only" "$T1"
 done
-for kv in stage1.granule=16k stage1.blocks=l2 stage1.start_level=0; do
+for kv in stage1.granule=16k stage1.blocks=l2 stage1.start_level=0 stage1.hd=0; do
 	check warns $kv "" "--preset one-level $T1"
 done
-check warns stage1.ha=0 "stage1.blocks=l2" "$T1"
+check warns stage1.ha=0 "stage1.blocks=l2 stage1.hd=0" "$T1"
 check warns stage1.fault_around=0 "stage1.blocks=l2" "$T1"
-check warns stage1.ha=0 "stage1.fault_around=0" "$T1"
+check warns stage1.ha=0 "stage1.fault_around=0 stage1.hd=0" "$T1"
+check warns stage1.hd=0 "stage1.ha=0" "$T1"
+check warns stage1.contiguous=block "" "$T1"
+check warns stage1.contiguous=last "stage1.blocks=l2" "$T1"
 "$MMUSIM" run --quiet --set stage1.start_level=1 "$T1" 2>err.txt
 if [ $? -eq 2 ] && grep -q "start_level" err.txt; then ok; else
 	bad "stage1.start_level=1 with 48-bit 4K stage 1 is not refused"
@@ -286,13 +306,31 @@ check changes stage2.blocks=none "" "$T1"
 check changes stage2.pa_bits=52 \
 	"stage1.granule=64k stage2.granule=64k stage2.ipa_bits=48 stage2.blocks=l1" "$T1"
 check changes stage2.huge_fraction=0.5 "" "$T1"
+# without blocks: host pages from fragmented memory
+check changes stage2.huge_fraction=0.5 "stage2.blocks=none" "$T1"
+# (the stage-2 TLB keeps aged IPAs usable: without it they are walked)
+check changes stage2.ha=0 "stage2.old_share=0.5 s2tlb.entries=0" "$T1"
+check changes stage2.ha=0 "stage2.dirty_log=1 stage2.hd=1" "$T1"
+check changes stage2.hd=1 "stage2.dirty_log=1" "$T1"
+check changes stage2.dirty_log=1 "" "$T1"
+check changes stage2.contiguous=last "stage2.blocks=none" "$T1"
+check changes stage2.contiguous=block "" "$T1"
+check changes stage2.old_share=0.5 "" "$T1"
+# guest RAM of [3G, 4G) (IPS 32 bits) fits one stage-2 level-2 table
+check changes stage2.ram_base=3g "stage1.pa_bits=32 stage1.blocks=l2" "$T1"
 for kv in stage2.granule=16k stage2.ipa_bits=48 stage2.start_level=0 stage2.blocks=none \
-	stage2.pa_bits=44 stage2.huge_fraction=0.5 stage2.ha=0; do
+	stage2.pa_bits=44 stage2.huge_fraction=0.5 stage2.ha=0 stage2.hd=1 stage2.dirty_log=1 \
+	stage2.contiguous=last stage2.old_share=0.5 stage2.ram_base=2g; do
 	check warns $kv "run.mode=native" "$T1"
 done
-check warns stage2.huge_fraction=0.5 "stage2.blocks=none" "$T1"
 check warns stage2.ha=0 "" "$T1"
 check warns stage2.ha=0 "run.mode=s2only" "$T1"
+check warns stage2.hd=1 "" "$T1"
+check warns stage2.hd=1 "stage2.dirty_log=1 stage2.ha=0" "$T1"
+check warns stage2.contiguous=last "" "$T1"
+check warns stage2.contiguous=last "stage2.dirty_log=1 stage2.blocks=none" "$T1"
+check warns stage2.contiguous=block "stage2.blocks=none" "$T1"
+check warns stage2.ram_base=512g "run.mode=s2only" "$T1"
 
 # ---------------------------------------------------------------- [tlb]
 

@@ -754,6 +754,480 @@ START_TEST(test_fault_around_guest)
 }
 END_TEST
 
+/* ---- dirty state ---- */
+
+/* A fresh machine: the OS and its memory gone. */
+static void reset(void)
+{
+	os_destroy(&fx.os);
+	pmem_destroy(&fx.pm);
+	ck_assert_int_eq(pmem_init(&fx.pm, &fx.err), 0);
+}
+
+static struct pgt_leaf s1_leaf_of(struct os_proc *p, uint64_t va)
+{
+	struct pgt_leaf leaf;
+
+	ck_assert_int_eq(pgt_lookup(va >> 55 & 1 ? &p->vm->kernel : &p->user,
+				    va & ~UINT64_C(0xffff000000000000), &leaf, &fx.err), 0);
+	ck_assert(leaf.mapped);
+	return leaf;
+}
+
+static struct pgt_leaf s2_leaf_of(struct os_vm *vm, uint64_t ipa)
+{
+	struct pgt_leaf leaf;
+
+	ck_assert_int_eq(pgt_lookup(&vm->s2, ipa, &leaf, &fx.err), 0);
+	ck_assert(leaf.mapped);
+	return leaf;
+}
+
+/* An access through the walker: 0 translated, 1 faulted (in *r). */
+static int access_va(struct os_proc *p, uint64_t va, enum mmu_acc_type type,
+		     struct mmu_result *r)
+{
+	struct mmu_ctx c;
+	struct mmu_mem m = pmem_mem(&fx.pm);
+	struct mmu_access acc = { .type = type, .el = 0 };
+	int rc;
+
+	os_proc_mmu_ctx(p, 5, (uint16_t)p->vm->id, &c);
+	rc = mmu_translate(&c, &m, va, acc, true, r, NULL);
+	ck_assert_int_ge(rc, 0);
+	return rc;
+}
+
+/*
+ * Linux on arm64: a user page first read is writable-clean (DBM set, AP[2]
+ * = 1), one first written is dirty (DBM set, AP[2] = 0); kernel pages are
+ * writable.  With HD the first write to a clean page is a hardware update
+ * (one descriptor write); without, a permission fault that the OS fixes,
+ * asking for a TLBI of the stale read-only entry.
+ */
+START_TEST(test_dirty_state_stage1)
+{
+	struct os_cfg cfg = base_cfg;
+	struct mmu_result r;
+	struct pgt_leaf leaf;
+	struct os_fix fx1;
+
+	for (int hd = 0; hd < 2; hd++) {
+		cfg.host.hw_af = true;
+		cfg.host.hw_dirty = hd;
+		os_up(&cfg);
+		fx.p = proc_up(NULL, NULL);
+		fault(fx.p, 0x400000, MMU_ACC_READ);
+		fault(fx.p, 0x500000, MMU_ACC_WRITE);
+		fault(fx.p, KVA(0x10000), MMU_ACC_READ);
+		leaf = s1_leaf_of(fx.p, 0x400000);
+		ck_assert_uint_eq(leaf.desc & (DESC_DBM | DESC_AP_RO | DESC_AF),
+				  DESC_DBM | DESC_AP_RO | DESC_AF);
+		leaf = s1_leaf_of(fx.p, 0x500000);
+		ck_assert_uint_eq(leaf.desc & (DESC_DBM | DESC_AP_RO | DESC_AF), DESC_DBM | DESC_AF);
+		leaf = s1_leaf_of(fx.p, KVA(0x10000));
+		ck_assert_uint_eq(leaf.desc & (DESC_DBM | DESC_AP_RO), 0);
+		/* reads are allowed, writes to the dirty page too */
+		ck_assert_int_eq(access_va(fx.p, 0x400000, MMU_ACC_READ, &r), 0);
+		ck_assert_uint_eq(r.writes, 0);
+		ck_assert_int_eq(access_va(fx.p, 0x500000, MMU_ACC_WRITE, &r), 0);
+		ck_assert_uint_eq(r.writes, 0);
+		if (hd) {
+			ck_assert_int_eq(access_va(fx.p, 0x400000, MMU_ACC_WRITE, &r), 0);
+			ck_assert_uint_eq(r.writes, 1);
+			ck_assert(!(s1_leaf_of(fx.p, 0x400000).desc & DESC_AP_RO));
+			ck_assert_uint_eq(ctr(OS_C_S1_DIRTY_FAULTS), 0);
+		} else {
+			ck_assert_int_eq(access_va(fx.p, 0x400000, MMU_ACC_WRITE, &r), 1);
+			ck_assert_int_eq(r.fault.type, MMU_FAULT_PERMISSION);
+			ck_assert_int_eq(os_fix_fault(&fx.os, fx.p, 0x400000, MMU_ACC_WRITE,
+						      &r.fault, &fx1, &fx.err), 0);
+			ck_assert_int_eq(fx1.kind, OS_FIX_S1_DIRTY);
+			ck_assert(fx1.tlbi);
+			ck_assert_uint_eq(fx1.addr, 0x400000);
+			ck_assert_uint_eq(fx1.n, 1);
+			ck_assert_uint_eq(ctr(OS_C_S1_DIRTY_FAULTS), 1);
+			ck_assert_int_eq(access_va(fx.p, 0x400000, MMU_ACC_WRITE, &r), 0);
+			ck_assert_uint_eq(r.writes, 0);
+			/* a fault it does not own: a fetch the page forbids (PXN
+			 * at EL1) is left alone */
+			r.fault.type = MMU_FAULT_PERMISSION;
+			ck_assert_int_eq(os_fix_fault(&fx.os, fx.p, 0x500000, MMU_ACC_FETCH,
+						      &r.fault, &fx1, &fx.err), 0);
+			ck_assert_int_eq(fx1.kind, OS_FIX_NONE);
+		}
+		reset();
+	}
+	/* map_dirty: writable from the first touch, no DBM (no tracking) */
+	cfg.host.map_dirty = true;
+	os_up(&cfg);
+	fx.p = proc_up(NULL, NULL);
+	fault(fx.p, 0x400000, MMU_ACC_READ);
+	ck_assert_uint_eq(s1_leaf_of(fx.p, 0x400000).desc & (DESC_DBM | DESC_AP_RO), 0);
+}
+END_TEST
+
+/* A write that a TLB entry refused: the OS finds the writable-clean leaf
+ * at the stage that has one, or owns nothing. */
+START_TEST(test_fix_write_from_tlb)
+{
+	struct os_vm_cfg vc = { .ipa_base = 0x40000000, .s2_dirty_log = true };
+	struct os_fix f;
+
+	os_up(&base_cfg);
+	fx.vm = vm_up(&vc);
+	fx.p = proc_up(fx.vm, NULL);
+	/* guest tables are mapped dirty at stage 2 */
+	ck_assert(s2_leaf_of(fx.vm, fx.p->user.root).desc & DESC_S2AP_W);
+	fault(fx.p, 0x400000, MMU_ACC_READ);
+	ck_assert_int_eq(os_fix_write(&fx.os, fx.p, 0x400000, &f, &fx.err), 0);
+	ck_assert_int_eq(f.kind, OS_FIX_S1_DIRTY);
+	ck_assert_uint_eq(ctr(OS_C_S1_DIRTY_FAULTS), 1);
+	/* stage 1 dirty now; stage 2 still clean (logged, read first) */
+	ck_assert(!(s2_leaf_of(fx.vm, s1_leaf_of(fx.p, 0x400000).oa).desc & DESC_S2AP_W));
+	ck_assert_int_eq(os_fix_write(&fx.os, fx.p, 0x400000, &f, &fx.err), 0);
+	ck_assert_int_eq(f.kind, OS_FIX_S2_DIRTY);
+	ck_assert(f.tlbi);
+	ck_assert_uint_eq(f.addr, s1_leaf_of(fx.p, 0x400000).oa);
+	ck_assert_uint_eq(ctr(OS_C_S2_DIRTY_FAULTS), 1);
+	ck_assert_int_eq(os_fix_write(&fx.os, fx.p, 0x400000, &f, &fx.err), 0);
+	ck_assert_int_eq(f.kind, OS_FIX_NONE);
+}
+END_TEST
+
+/*
+ * KVM's dirty logging: stage 2 in pages only, a read fault mapped without
+ * write permission (DBM set as the tracking mark), a write fault writable.
+ * With VTCR_EL2.HD the guest's first write sets S2AP[1] in hardware;
+ * without, it is a stage-2 permission fault the hypervisor fixes.
+ */
+START_TEST(test_dirty_log_stage2)
+{
+	struct os_vm_cfg vc = { .ipa_base = 0x40000000, .s2_dirty_log = true,
+				.s2_policy = OS_MAP_L2, .huge_fraction = 1.0, .s2_hw_af = true };
+	struct mmu_result r;
+	struct os_fix f;
+	struct os_touch t;
+
+	for (int hd = 0; hd < 2; hd++) {
+		vc.s2_hw_dirty = hd;
+		os_up(&base_cfg);
+		fx.vm = vm_up(&vc);
+		fx.p = proc_up(fx.vm, NULL);
+		t = fault(fx.p, 0x400000, MMU_ACC_READ);
+		ck_assert_int_eq(t.s2_level, 3);
+		ck_assert_uint_eq(ctr(OS_C_S2_BLOCKS_L2), 0);
+		ck_assert_uint_eq(s2_leaf_of(fx.vm, t.ipa).desc & (DESC_DBM | DESC_S2AP_W), DESC_DBM);
+		t = fault(fx.p, 0x500000, MMU_ACC_WRITE);
+		ck_assert_uint_eq(s2_leaf_of(fx.vm, t.ipa).desc & (DESC_DBM | DESC_S2AP_W),
+				  DESC_DBM | DESC_S2AP_W);
+		/* make the stage-1 page dirty, so the write reaches stage 2 */
+		ck_assert_int_eq(os_fix_write(&fx.os, fx.p, 0x400000, &f, &fx.err), 0);
+		ck_assert_int_eq(f.kind, OS_FIX_S1_DIRTY);
+		t = fault(fx.p, 0x400000, MMU_ACC_READ);
+		if (hd) {
+			ck_assert_int_eq(access_va(fx.p, 0x400000, MMU_ACC_WRITE, &r), 0);
+			ck_assert_uint_eq(r.writes, 1);
+		} else {
+			ck_assert_int_eq(access_va(fx.p, 0x400000, MMU_ACC_WRITE, &r), 1);
+			ck_assert_int_eq(r.fault.stage, 2);
+			ck_assert_int_eq(r.fault.type, MMU_FAULT_PERMISSION);
+			ck_assert_int_eq(os_fix_fault(&fx.os, fx.p, 0x400000, MMU_ACC_WRITE,
+						      &r.fault, &f, &fx.err), 0);
+			ck_assert_int_eq(f.kind, OS_FIX_S2_DIRTY);
+			ck_assert_uint_eq(f.addr, t.ipa & ~UINT64_C(0xfff));
+			ck_assert_int_eq(access_va(fx.p, 0x400000, MMU_ACC_WRITE, &r), 0);
+		}
+		ck_assert(s2_leaf_of(fx.vm, t.ipa).desc & DESC_S2AP_W);
+		ck_assert_uint_eq(ctr(OS_C_S2_DIRTY_FAULTS), hd ? 0 : 1);
+		reset();
+	}
+}
+END_TEST
+
+/* ---- aging and access-flag faults ---- */
+
+/*
+ * old_share 1: every walk of a mapped user page finds it aged, unless this
+ * touch just mapped it; kernel pages are never aged.  Without HA the walk
+ * takes an access-flag fault that the OS fixes without a TLBI; a write to
+ * an old writable-clean page becomes young and dirty in that one fault.
+ */
+START_TEST(test_aging_and_af_faults)
+{
+	struct os_vm_cfg vc = { .ipa_base = 0x40000000, .s2_old_share = 1.0,
+				.guest = { .old_share = 1.0 } };
+	struct mmu_result r;
+	struct os_touch t;
+	struct os_fix f;
+
+	os_up(&base_cfg);
+	fx.vm = vm_up(&vc);
+	fx.p = proc_up(fx.vm, NULL);
+	t = fault(fx.p, 0x400000, MMU_ACC_READ);
+	ck_assert_int_eq(os_age(&fx.os, fx.p, 0x400000, &t, &fx.err), 0);
+	ck_assert_uint_eq(ctr(OS_C_S1_AGED) + ctr(OS_C_S2_AGED), 0);
+	t = fault(fx.p, 0x400000, MMU_ACC_READ);
+	ck_assert_int_eq(os_age(&fx.os, fx.p, 0x400000, &t, &fx.err), 0);
+	ck_assert_uint_eq(ctr(OS_C_S1_AGED), 1);
+	ck_assert_uint_eq(ctr(OS_C_S2_AGED), 1);
+	ck_assert(!(s1_leaf_of(fx.p, 0x400000).desc & DESC_AF));
+	ck_assert(!(s2_leaf_of(fx.vm, t.ipa).desc & DESC_AF));
+	/* stage 1 faults first */
+	ck_assert_int_eq(access_va(fx.p, 0x400000, MMU_ACC_WRITE, &r), 1);
+	ck_assert_int_eq(r.fault.type, MMU_FAULT_ACCESS_FLAG);
+	ck_assert_int_eq(r.fault.stage, 1);
+	ck_assert_int_eq(os_fix_fault(&fx.os, fx.p, 0x400000, MMU_ACC_WRITE, &r.fault, &f,
+				      &fx.err), 0);
+	ck_assert_int_eq(f.kind, OS_FIX_S1_AF);
+	ck_assert(f.tlbi);                      /* it made the page dirty too */
+	ck_assert_uint_eq(s1_leaf_of(fx.p, 0x400000).desc & (DESC_AF | DESC_AP_RO), DESC_AF);
+	ck_assert_uint_eq(ctr(OS_C_S1_DIRTY_FAULTS), 0);
+	/* then stage 2 */
+	ck_assert_int_eq(access_va(fx.p, 0x400000, MMU_ACC_WRITE, &r), 1);
+	ck_assert_int_eq(r.fault.type, MMU_FAULT_ACCESS_FLAG);
+	ck_assert_int_eq(r.fault.stage, 2);
+	ck_assert_int_eq(os_fix_fault(&fx.os, fx.p, 0x400000, MMU_ACC_WRITE, &r.fault, &f,
+				      &fx.err), 0);
+	ck_assert_int_eq(f.kind, OS_FIX_S2_AF);
+	ck_assert(!f.tlbi);
+	ck_assert_int_eq(access_va(fx.p, 0x400000, MMU_ACC_WRITE, &r), 0);
+	ck_assert_uint_eq(ctr(OS_C_S1_AF_FAULTS), 1);
+	ck_assert_uint_eq(ctr(OS_C_S2_AF_FAULTS), 1);
+	/* a kernel page is not aged at stage 1 */
+	t = fault(fx.p, KVA(0x20000), MMU_ACC_READ);
+	t = fault(fx.p, KVA(0x20000), MMU_ACC_READ);
+	ck_assert_int_eq(os_age(&fx.os, fx.p, KVA(0x20000), &t, &fx.err), 0);
+	ck_assert_uint_eq(ctr(OS_C_S1_AGED), 1);
+	ck_assert(s1_leaf_of(fx.p, KVA(0x20000)).desc & DESC_AF);
+}
+END_TEST
+
+/* old_share between 0 and 1: about that share of the walks age the page,
+ * reproducibly for a seed. */
+START_TEST(test_aging_share)
+{
+	struct os_cfg cfg = base_cfg;
+	uint64_t aged[2];
+
+	for (int run = 0; run < 2; run++) {
+		cfg.host.old_share = 0.25;
+		cfg.host.hw_af = true;
+		os_up(&cfg);
+		fx.p = proc_up(NULL, NULL);
+		for (unsigned i = 0; i < 4000; i++) {
+			uint64_t va = 0x400000 + (uint64_t)(i % 64) * 0x1000;
+			struct os_touch t = fault(fx.p, va, MMU_ACC_READ);
+			struct mmu_result r;
+
+			ck_assert_int_eq(os_age(&fx.os, fx.p, va, &t, &fx.err), 0);
+			ck_assert_int_eq(access_va(fx.p, va, MMU_ACC_READ, &r), 0);
+		}
+		aged[run] = ctr(OS_C_S1_AGED);
+		reset();
+	}
+	/* 3936 walks of mapped pages, 0.25 each: 984, sd 27 */
+	ck_assert_uint_ge(aged[0], 880);
+	ck_assert_uint_le(aged[0], 1090);
+	ck_assert_uint_eq(aged[0], aged[1]);
+}
+END_TEST
+
+/* ---- contiguous groups ---- */
+
+/* Every leaf of the aligned group around @va: CONT set, consecutive frames
+ * from an aligned base, identical attributes but AF/AP[2]. */
+static void assert_group(struct pgt *t, uint64_t ia, unsigned n, unsigned shift)
+{
+	uint64_t span = (uint64_t)n << shift, base = ia & ~(span - 1), oa0 = 0, attrs0 = 0;
+	const uint64_t hw = DESC_AF | DESC_AP_RO | DESC_S2AP_W;
+
+	for (unsigned i = 0; i < n; i++) {
+		struct pgt_leaf l;
+
+		ck_assert_int_eq(pgt_lookup(t, base + ((uint64_t)i << shift), &l, &fx.err), 0);
+		ck_assert(l.mapped);
+		ck_assert_uint_eq(l.shift, shift);
+		ck_assert_msg(l.desc & DESC_CONT, "leaf %u of the group has no Contiguous bit", i);
+		if (!i) {
+			oa0 = l.oa;
+			attrs0 = l.desc & ~GENMASK(47, 12);
+			ck_assert_uint_eq(oa0 & (span - 1), 0);
+		}
+		ck_assert_uint_eq(l.oa, oa0 + ((uint64_t)i << shift));
+		ck_assert_uint_eq((l.desc & ~GENMASK(47, 12)) & ~hw, attrs0 & ~hw);
+	}
+}
+
+/* Group sizes per granule and level (Arm ARM D8.7.1). */
+START_TEST(test_cont_entries)
+{
+	ck_assert_uint_eq(os_cont_entries(12, 3), 16);
+	ck_assert_uint_eq(os_cont_entries(12, 2), 16);
+	ck_assert_uint_eq(os_cont_entries(12, 1), 16);
+	ck_assert_uint_eq(os_cont_entries(12, 0), 0);
+	ck_assert_uint_eq(os_cont_entries(14, 3), 128);
+	ck_assert_uint_eq(os_cont_entries(14, 2), 32);
+	ck_assert_uint_eq(os_cont_entries(14, 1), 0);
+	ck_assert_uint_eq(os_cont_entries(16, 3), 32);
+	ck_assert_uint_eq(os_cont_entries(16, 2), 32);
+	ck_assert_uint_eq(os_cont_entries(16, 1), 0);
+}
+END_TEST
+
+/*
+ * Stage 1, contiguous = last, every granule: a fault maps its whole group
+ * (16, 128 or 32 pages) with the bit set; a group with a page already
+ * mapped is not mapped as one (the fault maps one page); neighbours stay
+ * plain.
+ */
+START_TEST(test_cont_last_stage1)
+{
+	static const unsigned granules[] = { 12, 14, 16 };
+
+	for (size_t gi = 0; gi < 3; gi++) {
+		struct os_cfg cfg = base_cfg;
+		unsigned g = granules[gi], n = os_cont_entries(g, 3);
+		uint64_t span = (uint64_t)n << g, base = 16 * span;
+		struct os_touch t;
+		struct pgt_leaf l;
+
+		cfg.host.granule_shift = g;
+		cfg.host.contiguous = OS_CONT_LAST;
+		os_up(&cfg);
+		fx.p = proc_up(NULL, NULL);
+		t = fault(fx.p, base + 3 * (UINT64_C(1) << g) + 8, MMU_ACC_WRITE);
+		ck_assert_int_eq(t.s1_level, 3);
+		assert_group(&fx.p->user, base, n, g);
+		ck_assert_uint_eq(ctr(OS_C_S1_CONT), 1);
+		ck_assert_uint_eq(ctr(OS_C_S1_PAGES), n);
+		ck_assert_uint_eq(ctr(OS_C_S1_FAULTS), 1);
+		ck_assert(!fault(fx.p, base + span - 1, MMU_ACC_READ).s1_new);
+		ck_assert_uint_eq(translate(fx.p, base + span - 8).oa, t.pa - 3 * (UINT64_C(1) << g) -
+				  8 + span - 8);
+		/* the next group: its last page mapped first, by a fault-around-
+		 * free path (a fetch maps a group, but its window is the group) */
+		ck_assert_int_eq(pgt_map(&fx.p->user, base + 2 * span - (UINT64_C(1) << g),
+					 UINT64_C(0x7000000000), 3, NULL, &fx.err), 0);
+		t = fault(fx.p, base + span, MMU_ACC_READ);
+		ck_assert_uint_eq(ctr(OS_C_S1_CONT), 1);
+		ck_assert_int_eq(pgt_lookup(&fx.p->user, base + span, &l, &fx.err), 0);
+		ck_assert(l.mapped && !(l.desc & DESC_CONT));
+		ck_assert_int_eq(pgt_lookup(&fx.p->user, base + span + (UINT64_C(1) << g), &l,
+					    &fx.err), 0);
+		ck_assert(!l.mapped);
+		reset();
+	}
+}
+END_TEST
+
+/* contiguous = block: 16 x 2M (4K), 32 x 32M (16K) level-2 blocks, with
+ * blocks allowed at level 2; both: a group of pages where the block
+ * region is taken.  A guest's groups at stage 1 and the hypervisor's at
+ * stage 2. */
+START_TEST(test_cont_block_and_both)
+{
+	struct os_cfg cfg = base_cfg;
+	struct os_proc_cfg l2 = { .policy = OS_MAP_L2 };
+	struct os_vm_cfg vc = { .ipa_base = 0x40000000, .s2_policy = OS_MAP_L2,
+				.huge_fraction = 1.0, .s2_contiguous = OS_CONT_LAST | OS_CONT_BLOCK };
+	struct os_touch t;
+
+	cfg.host.contiguous = OS_CONT_LAST | OS_CONT_BLOCK;
+	os_up(&cfg);
+	fx.p = proc_up(NULL, &l2);
+	t = fault(fx.p, 0x40000000 + 5 * 2 * MiB + 0x1234, MMU_ACC_READ);
+	ck_assert_int_eq(t.s1_level, 2);
+	assert_group(&fx.p->user, 0x40000000, 16, 21);
+	ck_assert_uint_eq(ctr(OS_C_S1_BLOCKS_L2), 16);
+	reset();
+
+	cfg.host.granule_shift = 14;
+	os_up(&cfg);
+	fx.p = proc_up(NULL, &l2);
+	t = fault(fx.p, 0x40000000 + 0x1234, MMU_ACC_READ);
+	ck_assert_int_eq(t.s1_level, 2);
+	assert_group(&fx.p->user, 0x40000000, 32, 25);
+	reset();
+
+	/* stage 2: the hypervisor's 32M group of 2M blocks; the guest's 64K
+	 * group of pages inside */
+	os_up(&base_cfg);
+	vc.guest.contiguous = OS_CONT_LAST;
+	fx.vm = vm_up(&vc);
+	fx.p = proc_up(fx.vm, NULL);
+	t = fault(fx.p, 0x400000, MMU_ACC_READ);
+	assert_group(&fx.p->user, 0x400000, 16, 12);
+	ck_assert_int_eq(t.s2_level, 2);
+	assert_group(&fx.vm->s2, t.ipa, 16, 21);
+	/* one group over the guest's tables at its RAM base, one over the
+	 * free run its 64K group came from (the top of its memory) */
+	ck_assert_uint_eq(ctr(OS_C_S2_CONT), 2);
+	ck_assert_uint_eq(translate(fx.p, 0x40f008).oa, t.pa + 0xf008);
+}
+END_TEST
+
+/* ---- fragmentation ---- */
+
+/*
+ * THP at stage 1 over fragmented memory: a 2M block where the guest's
+ * allocator has a free run (about huge_fraction of the faults), pages
+ * elsewhere; with contiguous = last the fallback is a 64K group, which
+ * splits one run into 32 (so far more of them succeed); fragmented pages
+ * are not contiguous.
+ */
+START_TEST(test_fragmented_stage1)
+{
+	static const double shares[] = { 0.0, 0.25, 0.75 };
+	struct os_proc_cfg l2 = { .policy = OS_MAP_L2 };
+
+	for (size_t k = 0; k < 3; k++) {
+		struct os_cfg cfg = base_cfg;
+		uint64_t blocks, gaps = 0, prev = 0;
+
+		cfg.host.frag = true;
+		cfg.host.huge_fraction = shares[k];
+		os_up(&cfg);
+		fx.p = proc_up(NULL, &l2);
+		for (unsigned i = 0; i < 1024; i++)
+			fault(fx.p, (UINT64_C(1) << 32) + (uint64_t)i * 2 * MiB, MMU_ACC_READ);
+		blocks = ctr(OS_C_S1_BLOCKS_L2);
+		ck_assert_uint_eq(blocks + ctr(OS_C_S1_PAGES), 1024);
+		ck_assert_uint_eq(ctr(OS_C_S1_NO_RUN), 1024 - blocks);
+		/* 1024 x share, binomial sd at most 14 */
+		ck_assert_uint_ge(blocks, (uint64_t)(1024 * shares[k]) - (k ? 60 : 0));
+		ck_assert_uint_le(blocks, (uint64_t)(1024 * shares[k]) + (k ? 60 : 0));
+		reset();
+
+		cfg.host.contiguous = OS_CONT_LAST;
+		os_up(&cfg);
+		fx.p = proc_up(NULL, NULL);
+		for (unsigned i = 0; i < 256; i++)
+			fault(fx.p, (UINT64_C(1) << 32) + (uint64_t)i * 64 * 1024, MMU_ACC_READ);
+		if (!k)
+			ck_assert_uint_eq(ctr(OS_C_S1_CONT), 0);
+		else    /* each run found serves 32 groups */
+			ck_assert_uint_gt(ctr(OS_C_S1_CONT), 256 * shares[k]);
+		ck_assert_uint_eq(ctr(OS_C_S1_CONT) * 16 + (256 - ctr(OS_C_S1_CONT)),
+				  ctr(OS_C_S1_PAGES));
+		reset();
+
+		/* plain pages: scattered */
+		cfg.host.contiguous = 0;
+		os_up(&cfg);
+		fx.p = proc_up(NULL, NULL);
+		for (unsigned i = 0; i < 512; i++) {
+			uint64_t pa = fault(fx.p, (UINT64_C(1) << 33) + i * 4096, MMU_ACC_READ).pa;
+
+			gaps += i && pa != prev + 4096;
+			prev = pa;
+		}
+		ck_assert_uint_gt(gaps, 150);
+		reset();
+	}
+}
+END_TEST
+
 static Suite *os_suite(void)
 {
 	Suite *s = suite_create("os");
@@ -790,6 +1264,23 @@ static Suite *os_suite(void)
 	tcase_add_test(tc, test_fault_around_young_without_hw_af);
 	tcase_add_test(tc, test_fault_around_where_not);
 	tcase_add_test(tc, test_fault_around_guest);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("dirty");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_dirty_state_stage1);
+	tcase_add_test(tc, test_fix_write_from_tlb);
+	tcase_add_test(tc, test_dirty_log_stage2);
+	tcase_add_test(tc, test_aging_and_af_faults);
+	tcase_add_test(tc, test_aging_share);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("contiguous");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_cont_entries);
+	tcase_add_test(tc, test_cont_last_stage1);
+	tcase_add_test(tc, test_cont_block_and_both);
+	tcase_add_test(tc, test_fragmented_stage1);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("walk");

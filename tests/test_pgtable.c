@@ -229,6 +229,31 @@ START_TEST(test_lookup_unmap_set_attrs)
 	ck_assert_int_eq(leaf.level, 2);
 	ck_assert_uint_eq(word(0x80002000 + 0xb4 * 8), 0);
 	ck_assert_int_eq(pgt_set_attrs(&fx.t, 0x123456800000, &ro, &fx.err), SIM_E_INVAL);
+	sim_error_clear(&fx.err);
+
+	/* Bits change in place, all others kept (an OS setting AF or making a
+	 * page writable; the Contiguous bit is an attribute like any other). */
+	{
+		struct pgt_attrs c = { .contiguous = true, .no_af = true, .dbm = true,
+				       .read_only = true };
+
+		map_ok(0x123456000000, 0x400010000, 3, &c);
+		ck_assert_int_eq(pgt_lookup(&fx.t, 0x123456000000, &leaf, &fx.err), 0);
+		ck_assert_uint_eq(word(leaf.desc_addr), 0x400010083 | DESC_CONT | DESC_DBM);
+		ck_assert_int_eq(pgt_update_leaf(&fx.t, 0x123456000abc, DESC_AF, DESC_AP_RO,
+						 &leaf, &fx.err), 0);
+		ck_assert_uint_eq(leaf.desc, 0x400010083 | DESC_CONT | DESC_DBM);
+		ck_assert_uint_eq(word(leaf.desc_addr), 0x400010403 | DESC_CONT | DESC_DBM);
+		ck_assert_int_eq(pgt_update_leaf(&fx.t, 0x123456000000, 0, DESC_TYPE_TABLE, NULL,
+						 &fx.err), SIM_E_INVAL);
+		sim_error_clear(&fx.err);
+		ck_assert_int_eq(pgt_update_leaf(&fx.t, 0x123456000000, BIT(20), 0, NULL, &fx.err),
+				 SIM_E_INVAL);
+		sim_error_clear(&fx.err);
+		ck_assert_int_eq(pgt_update_leaf(&fx.t, 0x123400000000, DESC_AF, 0, NULL, &fx.err),
+				 SIM_E_INVAL);
+		ck_assert_ptr_nonnull(strstr(fx.err.msg, "not mapped"));
+	}
 }
 END_TEST
 

@@ -3,7 +3,8 @@
  *
  * Checks zero-fill, exact read-back, the counters, error reporting, that
  * host memory grows with the frames written (not with the address range),
- * and the deterministic placement of the bump allocator.
+ * the deterministic placement of the frame allocator, and its free runs
+ * and fragmented pages.
  */
 #include <check.h>
 #include <stdlib.h>
@@ -238,6 +239,129 @@ START_TEST(test_falloc_exhaustion_and_args)
 }
 END_TEST
 
+/* A free run of a block's size with fraction 1 is what the packed
+ * allocator gave a block: the next aligned range below hi. */
+START_TEST(test_falloc_try_whole_runs)
+{
+	struct pmem_falloc fa;
+	uint64_t a;
+
+	ck_assert_int_eq(pmem_falloc_init(&fa, 0x40000000, 0x80000000, 0x10000, &fx.err), 0);
+	ck_assert_int_eq(pmem_falloc_fragment(&fa, 12, 21, false, 1, &fx.err), 0);
+	ck_assert_int_eq(pmem_falloc_try(&fa, 0x200000, 1.0, &a, &fx.err), 0);
+	ck_assert_uint_eq(a, 0x7fe00000);
+	/* a 32 MiB group of blocks: its own aligned candidate */
+	ck_assert_int_eq(pmem_falloc_try(&fa, 0x2000000, 1.0, &a, &fx.err), 0);
+	ck_assert_uint_eq(a, 0x7c000000);
+	/* 64 KiB groups are carved upwards from one 2 MiB run, 32 of them */
+	for (unsigned i = 0; i < 32; i++) {
+		ck_assert_int_eq(pmem_falloc_try(&fa, 0x10000, 1.0, &a, &fx.err), 0);
+		ck_assert_uint_eq(a, 0x7be00000 + (uint64_t)i * 0x10000);
+	}
+	ck_assert_int_eq(pmem_falloc_try(&fa, 0x10000, 1.0, &a, &fx.err), 0);
+	ck_assert_uint_eq(a, 0x7bc00000);
+	ck_assert_uint_eq(fa.tries, 35);
+	ck_assert_uint_eq(fa.misses, 0);
+	/* pages still pack from the bottom */
+	ck_assert_int_eq(pmem_falloc_alloc(&fa, 0x1000, 0x1000, &a, &fx.err), 0);
+	ck_assert_uint_eq(a, 0x40000000);
+}
+END_TEST
+
+/* With a fraction below 1, each request finds its one candidate free with
+ * that probability, and a candidate in use is skipped. */
+START_TEST(test_falloc_try_fraction)
+{
+	struct pmem_falloc fa;
+	uint64_t a, hi, got = 0;
+
+	ck_assert_int_eq(pmem_falloc_init(&fa, 0, UINT64_C(1) << 40, 0x10000, &fx.err), 0);
+	ck_assert_int_eq(pmem_falloc_fragment(&fa, 12, 21, false, 7, &fx.err), 0);
+	hi = fa.hi;
+	/* fraction 0: there is no free run; nothing is used up */
+	ck_assert_int_eq(pmem_falloc_try(&fa, 0x200000, 0.0, &a, &fx.err), 1);
+	ck_assert_uint_eq(fa.hi, hi);
+	ck_assert_uint_eq(fa.misses, 1);
+	for (unsigned i = 0; i < 4000; i++) {
+		int rc = pmem_falloc_try(&fa, 0x200000, 0.3, &a, &fx.err);
+
+		ck_assert_int_ge(rc, 0);
+		if (!rc) {
+			ck_assert_uint_eq(a & 0x1fffff, 0);
+			got++;
+		}
+	}
+	/* 0.3 of 4000 = 1200; the binomial's standard deviation is 29 */
+	ck_assert_uint_ge(got, 1100);
+	ck_assert_uint_le(got, 1300);
+	ck_assert_uint_eq(fa.misses, 1 + 4000 - got);
+	ck_assert_uint_eq(fa.hi, hi - 4000 * UINT64_C(0x200000));
+	/* a 64 KiB group fails when the new run it needs is in use */
+	ck_assert_int_eq(pmem_falloc_try(&fa, 0x10000, 0.0, &a, &fx.err), 1);
+}
+END_TEST
+
+/* The same seed gives the same frames; another seed others. */
+static void try_sequence(uint64_t seed, uint64_t *out, unsigned n)
+{
+	struct pmem_falloc fa;
+
+	ck_assert_int_eq(pmem_falloc_init(&fa, 0, UINT64_C(1) << 40, 0x10000, &fx.err), 0);
+	ck_assert_int_eq(pmem_falloc_fragment(&fa, 12, 21, true, seed, &fx.err), 0);
+	for (unsigned i = 0; i < n; i++) {
+		int rc = i % 2 ? pmem_falloc_try(&fa, 0x200000, 0.5, &out[i], &fx.err)
+			       : pmem_falloc_alloc(&fa, 0x1000, 0x1000, &out[i], &fx.err);
+
+		ck_assert_int_ge(rc, 0);
+		if (rc)
+			out[i] = 0;
+	}
+}
+
+START_TEST(test_falloc_seeded)
+{
+	uint64_t a[64], b[64], c[64];
+
+	try_sequence(1, a, 64);
+	try_sequence(1, b, 64);
+	try_sequence(2, c, 64);
+	ck_assert_mem_eq(a, b, sizeof(a));
+	ck_assert(memcmp(a, c, sizeof(a)) != 0);
+}
+END_TEST
+
+/* Fragmented memory: single pages are unit-aligned, increasing, never
+ * overlap a free run, and about half of the units are skipped. */
+START_TEST(test_falloc_scattered_pages)
+{
+	struct pmem_falloc fa;
+	uint64_t a, prev = 0, gaps = 0, run;
+
+	ck_assert_int_eq(pmem_falloc_init(&fa, 0x40000000, UINT64_C(1) << 40, 0x10000, &fx.err),
+			 0);
+	ck_assert_int_eq(pmem_falloc_fragment(&fa, 12, 21, true, 3, &fx.err), 0);
+	ck_assert_int_eq(pmem_falloc_try(&fa, 0x200000, 1.0, &run, &fx.err), 0);
+	for (unsigned i = 0; i < 4096; i++) {
+		ck_assert_int_eq(pmem_falloc_alloc(&fa, 0x1000, 0x1000, &a, &fx.err), 0);
+		ck_assert_uint_eq(a & 0xfff, 0);
+		ck_assert_uint_ge(a, 0x40000000);
+		if (i) {
+			ck_assert_uint_gt(a, prev);
+			gaps += a != prev + 0x1000;
+		}
+		ck_assert(a + 0x1000 <= run || a >= run + 0x200000);
+		prev = a;
+	}
+	/* 4095 successors, each contiguous with probability 1/2 */
+	ck_assert_uint_ge(gaps, 1900);
+	ck_assert_uint_le(gaps, 2200);
+	/* a table larger than a page is had anyway, aligned */
+	ck_assert_int_eq(pmem_falloc_alloc(&fa, 0x2000, 0x2000, &a, &fx.err), 0);
+	ck_assert_uint_eq(a & 0x1fff, 0);
+	ck_assert_int_eq(pmem_falloc_fragment(&fa, 12, 12, true, 3, &fx.err), SIM_E_INVAL);
+}
+END_TEST
+
 static Suite *pmem_suite(void)
 {
 	Suite *s = suite_create("pmem");
@@ -263,6 +387,10 @@ static Suite *pmem_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_falloc_pages_and_blocks);
 	tcase_add_test(tc, test_falloc_exhaustion_and_args);
+	tcase_add_test(tc, test_falloc_try_whole_runs);
+	tcase_add_test(tc, test_falloc_try_fraction);
+	tcase_add_test(tc, test_falloc_seeded);
+	tcase_add_test(tc, test_falloc_scattered_pages);
 	suite_add_tcase(s, tc);
 	return s;
 }

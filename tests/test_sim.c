@@ -19,11 +19,14 @@
  *    level 2).
  *  - The OS model creates leaves with AF set (young), so no walk writes
  *    anything, but for the pages a first fetch maps by fault-around: old
- *    with stage1.ha = 1, the default (test_ha_fault_around_writes).
- *  - The guest's frames come from a bump allocator from IPA 0 upwards
- *    (mmu/pmem.h, struct pmem_falloc): every guest table and page these
- *    tests create lies in the first 2 MiB of IPA space, i.e. under one
- *    stage-2 level-1 entry and one stage-2 level-2 table.
+ *    with stage1.ha = 1, the default (test_ha_fault_around_writes), and
+ *    for the first store to a page first loaded, which is writable-clean
+ *    (the memory_realism tests).
+ *  - The guest's frames come from an unfragmented allocator from its RAM
+ *    base (stage2.ram_base, IPA 1 GiB) upwards (mmu/pmem.h, struct
+ *    pmem_falloc): every guest table and page these tests create lies in
+ *    the first 2 MiB of guest RAM, i.e. under one stage-2 level-1 entry
+ *    and one stage-2 level-2 table.
  *
  * No fixture state is shared: every test builds its own simulations.
  */
@@ -1272,6 +1275,212 @@ START_TEST(test_same_names)
 }
 END_TEST
 
+/* ---- Suite: dirty state, aging, fragmentation, contiguous groups ---- */
+
+/* @n loads, one per page from @base, then @n stores to the same pages. */
+static void loads_then_stores(struct sim *s, uint64_t base, unsigned n, uint64_t stride)
+{
+	struct trace_rec *r = malloc(2 * n * sizeof(*r));
+
+	ck_assert_ptr_nonnull(r);
+	for (unsigned i = 0; i < n; i++) {
+		r[i] = trace_rec_access(TRACE_LOAD, 0, base + i * stride, 8);
+		r[n + i] = trace_rec_access(TRACE_STORE, 0, base + i * stride, 8);
+	}
+	step(s, r, 2 * n);
+	free(r);
+}
+
+/*
+ * Loads then stores of 4,096 pages, more than the TLBs hold (48 + 1280
+ * entries): every store misses.  The loads map each page writable-clean.
+ * With stage1.hd = 1 the store's walk sets the dirty state: one
+ * descriptor write per page.  With hd = 0 the walk takes a permission
+ * fault, the OS makes the page dirty, invalidates it (a TLBI per page) and
+ * the store is retried: a second walk, no hardware write.
+ */
+START_TEST(test_loads_then_stores_4096)
+{
+	static const char *const hd0[] = { "stage1.hd=0", NULL };
+	struct sim *a = new_sim(NULL, NULL), *b = new_sim(NULL, hd0);
+
+	loads_then_stores(a, VA_A, 4096, 4 * KiB);
+	loads_then_stores(b, VA_A, 4096, 4 * KiB);
+	ck_stat(a, "walks", 8192);
+	ck_stat(a, "walk_writes", 4096);
+	ck_stat(a, "dirty_update_walks", 0);
+	ck_stat(a, "os.s1_dirty_faults", 0);
+	ck_stat(a, "fault_retries", 0);
+	ck_stat(b, "walks", 3 * 4096);
+	ck_stat(b, "walk_writes", 0);
+	ck_stat(b, "os.s1_dirty_faults", 4096);
+	ck_stat(b, "fault_retries", 4096);
+	ck_stat(b, "fault_tlbis", 4096);
+	ck_stat(b, "translations", 8192);
+	ck_assert_uint_ne(stat(a, "translation_cycles"), stat(b, "translation_cycles"));
+	sim_destroy(a);
+	sim_destroy(b);
+}
+END_TEST
+
+/*
+ * Sixteen pages, which the TLBs hold: each store hits its page's clean
+ * entry.  hd = 1: the PE walks again for the dirty update (16 such walks,
+ * 16 writes), later stores hit the dirty entry.  hd = 0: the entry
+ * refuses the write, a permission fault without a walk; the OS fixes it
+ * and invalidates the entry, the retried store misses and walks.  The
+ * fast path gives the same statistics.
+ */
+START_TEST(test_stores_hit_clean_entries)
+{
+	static const char *const hd0[] = { "stage1.hd=0", NULL };
+	static const char *const hd0_slow[] = { "stage1.hd=0", "run.fast_path=0", NULL };
+	static const char *const slow[] = { "run.fast_path=0", NULL };
+	struct sim *a = new_sim(NULL, NULL), *b = new_sim(NULL, hd0);
+	struct sim *as = new_sim(NULL, slow), *bs = new_sim(NULL, hd0_slow);
+	struct sim *all[] = { a, b, as, bs };
+
+	for (int i = 0; i < 4; i++) {
+		loads_then_stores(all[i], VA_A, 16, 4 * KiB);
+		loads_then_stores(all[i], VA_A, 16, 4 * KiB);
+	}
+	ck_stat(a, "walks", 32);
+	ck_stat(a, "dirty_update_walks", 16);
+	ck_stat(a, "walk_writes", 16);
+	ck_stat(a, "tlb.L1D.hits", 48);
+	ck_stat(b, "walks", 32);
+	ck_stat(b, "dirty_update_walks", 0);
+	ck_stat(b, "walk_writes", 0);
+	ck_stat(b, "os.s1_dirty_faults", 16);
+	ck_stat(b, "fault_tlbis", 16);
+	ck_stat(b, "fault_retries", 16);
+	/* the refused store hit, its retry missed; the second round hits */
+	ck_stat(b, "tlb.L1D.lookups", 16 * 5);
+	ck_stat(b, "tlb.L1D.hits", 16 * 3);
+	ck_stat(b, "tlb.L1D.invalidations", 16);
+	ck_same_stats(a, as, "hd = 1, fast path or not");
+	ck_same_stats(b, bs, "hd = 0, fast path or not");
+	for (int i = 0; i < 4; i++)
+		sim_destroy(all[i]);
+}
+END_TEST
+
+/*
+ * Aging: with stage1.old_share = 1 every walk of a mapped user page finds
+ * it old.  Loads of 4,096 pages twice: the second round walks again (TLB
+ * capacity).  ha = 1: a hardware AF update per walk of the second round;
+ * ha = 0: an access-flag fault per page, fixed without a TLBI, and a retry.
+ */
+START_TEST(test_aging_af)
+{
+	static const char *const ha1[] = { "stage1.old_share=1", "stage1.hd=0", NULL };
+	static const char *const ha0[] = { "stage1.old_share=1", "stage1.ha=0", "stage1.hd=0",
+					   NULL };
+	struct sim *a = new_sim(NULL, ha1), *b = new_sim(NULL, ha0);
+	struct trace_rec *r = malloc(2 * 4096 * sizeof(*r));
+
+	ck_assert_ptr_nonnull(r);
+	for (unsigned i = 0; i < 2 * 4096; i++)
+		r[i] = trace_rec_access(TRACE_LOAD, 0, VA_A + (i % 4096) * 4 * KiB, 8);
+	step(a, r, 2 * 4096);
+	step(b, r, 2 * 4096);
+	free(r);
+	ck_stat(a, "os.s1_aged", 4096);
+	ck_stat(a, "walk_writes", 4096);
+	ck_stat(a, "walks", 8192);
+	ck_stat(b, "os.s1_aged", 4096);
+	ck_stat(b, "os.s1_af_faults", 4096);
+	ck_stat(b, "walk_writes", 0);
+	ck_stat(b, "walks", 3 * 4096);
+	ck_stat(b, "fault_retries", 4096);
+	ck_stat(b, "fault_tlbis", 0);
+	sim_destroy(a);
+	sim_destroy(b);
+}
+END_TEST
+
+/* KVM's dirty logging without VTCR_EL2.HD: the guest's first store to a
+ * page it read takes a stage-2 permission fault; the hypervisor fixes it
+ * and invalidates the IPA and the VM's stage 1 on this CPU. */
+START_TEST(test_dirty_log_faults)
+{
+	static const char *const log0[] = { "stage2.dirty_log=1", NULL };
+	static const char *const log1[] = { "stage2.dirty_log=1", "stage2.hd=1", NULL };
+	struct sim *a = new_sim(NULL, log0), *b = new_sim(NULL, log1);
+
+	loads_then_stores(a, VA_A, 4096, 4 * KiB);
+	loads_then_stores(b, VA_A, 4096, 4 * KiB);
+	/* stage 2 in pages only */
+	ck_stat(a, "os.s2_blocks_l2", 0);
+	/* stage 1 is dirty by hardware (hd = 1), stage 2 by the hypervisor */
+	ck_stat(a, "os.s1_dirty_faults", 0);
+	ck_stat(a, "os.s2_dirty_faults", 4096);
+	ck_stat(a, "fault_tlbis", 2 * 4096);
+	ck_stat(a, "fault_retries", 4096);
+	/* hd at stage 2 too: the walk writes both stages' descriptors */
+	ck_stat(b, "os.s2_dirty_faults", 0);
+	ck_stat(b, "walk_writes", 2 * 4096);
+	sim_destroy(a);
+	sim_destroy(b);
+}
+END_TEST
+
+/* The share of blocks follows huge_fraction, at stage 1 (THP) and stage 2
+ * (the host's huge pages; s2only, so that each access is a stage-2 fault
+ * of its own 2 MiB region): 1,024 faults, one per region. */
+START_TEST(test_block_share_follows_fragmentation)
+{
+	static const char *const fr[][5] = {
+		{ "run.mode=native", "stage1.blocks=l2", "stage1.huge_fraction=0.25", NULL },
+		{ "run.mode=native", "stage1.blocks=l2", "stage1.huge_fraction=0.75", NULL },
+		{ "run.mode=s2only", "stage2.huge_fraction=0.25", NULL },
+		{ "run.mode=s2only", "stage2.huge_fraction=0.75", NULL },
+	};
+	static const double share[] = { 0.25, 0.75, 0.25, 0.75 };
+
+	for (int k = 0; k < 4; k++) {
+		struct sim *s = new_sim(NULL, fr[k]);
+		uint64_t blocks, pages;
+
+		for (unsigned i = 0; i < 1024; i++)
+			load(s, VA_A + (uint64_t)i * 2 * MiB, 8);
+		blocks = stat(s, k < 2 ? "os.s1_blocks_l2" : "os.s2_blocks_l2");
+		pages = stat(s, k < 2 ? "os.s1_no_free_run" : "os.s2_no_free_run");
+		/* 1024 x share within about 4 sd (14) */
+		ck_assert_msg(blocks >= 1024 * share[k] - 60 && blocks <= 1024 * share[k] + 60,
+			      "case %d: %llu blocks", k, (unsigned long long)blocks);
+		ck_assert_uint_eq(blocks + pages, 1024);
+		sim_destroy(s);
+	}
+}
+END_TEST
+
+/* Contiguous groups only where frames allow: with free runs, each fault
+ * of a new 64 KiB region maps its 16 pages as one group; with none
+ * (huge_fraction 0), plain pages: the first fault of a region finds no
+ * free run, the others find the region partly mapped and try none. */
+START_TEST(test_contiguous_where_frames_allow)
+{
+	static const char *const on[] = { "run.mode=native", "stage1.contiguous=last", NULL };
+	static const char *const none[] = { "run.mode=native", "stage1.contiguous=last",
+					    "stage1.huge_fraction=0", NULL };
+	struct sim *a = new_sim(NULL, on), *b = new_sim(NULL, none);
+
+	for (unsigned i = 0; i < 64; i++) {
+		load(a, VA_A + (uint64_t)i * 4 * KiB, 8);
+		load(b, VA_A + (uint64_t)i * 4 * KiB, 8);
+	}
+	ck_stat(a, "os.s1_contiguous_groups", 4);
+	ck_stat(a, "os.s1_pages", 64);
+	ck_stat(a, "os.s1_faults", 4);
+	ck_stat(b, "os.s1_contiguous_groups", 0);
+	ck_stat(b, "os.s1_faults", 64);
+	ck_stat(b, "os.s1_no_free_run", 4);
+	sim_destroy(a);
+	sim_destroy(b);
+}
+END_TEST
+
 /* ---- the suite ---- */
 
 static Suite *sim_suite(void)
@@ -1347,6 +1556,15 @@ static Suite *sim_suite(void)
 	tcase_add_test(tc, test_ha_fault_around_writes);
 	tcase_add_test(tc, test_ptcache_counters);
 	tcase_add_test(tc, test_ptcache_conservation);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("memory_realism");
+	tcase_add_test(tc, test_loads_then_stores_4096);
+	tcase_add_test(tc, test_stores_hit_clean_entries);
+	tcase_add_test(tc, test_aging_af);
+	tcase_add_test(tc, test_dirty_log_faults);
+	tcase_add_test(tc, test_block_share_follows_fragmentation);
+	tcase_add_test(tc, test_contiguous_where_frames_allow);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("switch_records");

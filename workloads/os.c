@@ -3,33 +3,58 @@
  *
  * Semantic choices:
  *  - Demand paging only: nothing is mapped before it is touched (but for
- *    fault-around, below), nothing is ever unmapped, migrated or aged, and
- *    frames come from deterministic bump
- *    allocators (struct pmem_falloc): pages and tables upwards, blocks
- *    downwards.  Data frames are never written, so they cost nothing.
+ *    fault-around and contiguous groups, below), nothing is ever unmapped
+ *    or migrated.  Data frames are never written, so they cost nothing.
+ *  - Frames come from deterministic allocators (struct pmem_falloc), one
+ *    per guest-physical space and one for the host: pages and tables
+ *    upwards, blocks and free runs downwards.  With fragmentation (frag),
+ *    a block or a contiguous group finds a free run with the space's
+ *    huge_fraction and the OS falls back to smaller mappings otherwise, as
+ *    Linux's THP and mTHP allocations fall back to small pages; single
+ *    pages then come from fragmented memory and are rarely contiguous.
  *  - Stage 1 is populated first, then stage 2 for the touched IPA only, as
  *    KVM faults guest memory in: a 2M guest block may be backed by 4K
  *    stage-2 pages touched one by one.
- *  - A stage-1 block maps its whole aligned region at once, to a freshly
- *    allocated aligned block of the space's frames (THP-style).
+ *  - A block maps its whole aligned region at once, to an aligned free run
+ *    (THP-style).  A contiguous group (OS_CONT_*) is mapped whole on the
+ *    fault of one of its pages, to one aligned free run, every leaf alike
+ *    but for its frame, with the Contiguous bit: the conditions under which
+ *    Linux's contpte folds a large folio's PTEs (the same folio, aligned,
+ *    identical attributes), and the form of hugetlb's CONT_PTE/CONT_PMD
+ *    pages.  A group is tried only where all of its region is unmapped.
  *  - On a fault the data frame is allocated before the tables on its path
  *    (frame addresses in tests are predicted in that order).
- *  - Huge backing is a property of an aligned IPA region of one VM, drawn
- *    from a seeded hash: the same (seed, VM, region) always gives the same
- *    answer, whatever the touch order, so runs are reproducible.  Level-1
- *    regions and level-2 regions are drawn independently.
+ *  - The hypervisor's stage-2 blocks and groups are free runs of the host
+ *    allocator, found with the VM's huge_fraction (the host backing the
+ *    guest's memory with huge pages or not).
  *  - Guest stage-1 table pages are mapped in stage 2 when allocated (the
  *    hypervisor must back them before the guest can write them), with the
- *    same block policy as data.
+ *    same block policy as data, dirty since the guest writes them.
  *  - The host and VMs share one struct pmem; host frames of every VM and of
  *    host processes come from the one host allocator.
  *  - The access flag, as Linux and KVM manage it: a faulting page is mapped
- *    young at both stages; only fault-around (a first instruction fetch of
- *    a process, taken to read file-backed text) maps pages old, and only
- *    when the CPU sets the flag itself (hw_af), so the first access to such
- *    a page costs a hardware descriptor update, never a fault.  Nothing
- *    clears the flag later (no reclaim or aging is modelled), so stage-2
- *    entries are always young and an access-flag fault never happens.
+ *    young at both stages; fault-around (a first instruction fetch of a
+ *    process, taken to read file-backed text) maps its other pages old only
+ *    when the CPU sets the flag itself (hw_af), so that their first access
+ *    costs a hardware descriptor update, never a fault; and aging
+ *    (old_share, os_age()) makes pages old again between walks.  An old
+ *    page walked without hardware AF management takes an access-flag fault,
+ *    which os_fix_fault() resolves: AF set, no TLB maintenance (an entry
+ *    with AF clear is never cached).
+ *  - Dirty state, as Linux maps pages on arm64 with FEAT_HAFDBS, where
+ *    PTE_WRITE is the DBM bit: a user page first read is writable-clean
+ *    (DBM, AP[2] = 1; arm64's PAGE_SHARED is PTE_RDONLY | PTE_WRITE), one
+ *    first written dirty.  A write to a writable-clean page is a hardware
+ *    dirty update with HD, a permission fault without, which the OS fixes
+ *    (AP[2] cleared) and follows with a TLBI of the stale read-only entry
+ *    (arm64's __ptep_set_access_flags()).  Linux maps a private mapping's
+ *    first read differently (the zero page or the file page read-only, its
+ *    first write a copy-on-write fault whatever HD); that is not modelled.
+ *    Stage 2 tracks dirty state only under dirty logging (s2_dirty_log), as
+ *    KVM does for live migration: page mappings only, a read fault mapped
+ *    without write permission; the first write is a hardware update with
+ *    VTCR_EL2.HD, else a permission fault that the hypervisor fixes and
+ *    follows with a local TLBI of the IPA and of the VM's stage 1.
  *  - Which accesses fault on file mappings cannot be told from a trace:
  *    fetches are taken to (program and library text), data accesses are
  *    not (anonymous memory), though a first read of .rodata would be.
@@ -39,6 +64,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mmu/desc.h"
 #include "mmu/geom.h"
 #include "sim/bits.h"
 
@@ -59,79 +85,195 @@ static void s1_defaults(struct os_s1_cfg *c)
 		c->va_bits = 48;
 	if (c->policy == OS_MAP_DEFAULT)
 		c->policy = OS_MAP_PAGES;
+	if (!c->frag)
+		c->huge_fraction = 1.0;
 }
 
-static uint64_t mix64(uint64_t x)
+static bool is_fraction(double f)
 {
-	x ^= x >> 30;
-	x *= UINT64_C(0xbf58476d1ce4e5b9);
-	x ^= x >> 27;
-	x *= UINT64_C(0x94d049bb133111eb);
-	x ^= x >> 31;
-	return x;
+	return f >= 0.0 && f <= 1.0;
 }
 
-static bool region_huge(const struct os *os, const struct os_vm *vm, uint64_t ipa,
-			unsigned shift)
+static int check_s1(const struct os_s1_cfg *c, const char *who, uint32_t id,
+		    struct sim_error *err)
 {
-	uint64_t h;
+	if (!is_fraction(c->huge_fraction) || !is_fraction(c->old_share))
+		return sim_error_set(err, SIM_E_CONFIG,
+				     "%s %u: huge_fraction %g or old_share %g is outside 0..1",
+				     who, id, c->huge_fraction, c->old_share);
+	return 0;
+}
 
-	if (vm->cfg.huge_fraction <= 0.0)
-		return false;
-	if (vm->cfg.huge_fraction >= 1.0)
-		return true;
-	h = mix64(os->cfg.seed + UINT64_C(0x9e3779b97f4a7c15) * (vm->id + 1));
-	h = mix64(h ^ ((uint64_t)shift << 56) ^ (ipa >> shift));
-	return (double)(h >> 11) * 0x1p-53 < vm->cfg.huge_fraction;
+/* Free runs of @mem: the level-2 block of the 2^@granule_shift granule;
+ * @frag: its single pages from fragmented memory.  Each allocator hashes
+ * with its own seed. */
+static int mem_fragment(const struct os *os, struct pmem_falloc *mem, unsigned granule_shift,
+			bool frag, uint32_t id, struct sim_error *err)
+{
+	uint64_t seed = bits_mix64(os->cfg.seed ^ (UINT64_C(0x9e3779b97f4a7c15) * (id + 1)));
+
+	return pmem_falloc_fragment(mem, granule_shift, geom_level_shift(granule_shift, 2), frag,
+				    seed, err);
+}
+
+unsigned os_cont_entries(unsigned granule_shift, int level)
+{
+	switch (granule_shift) {
+	case 12:
+		return level >= 1 && level <= 3 ? 16 : 0;
+	case 14:
+		return level == 3 ? 128 : level == 2 ? 32 : 0;
+	case 16:
+		return level == 3 || level == 2 ? 32 : 0;
+	default:
+		return 0;
+	}
+}
+
+/* How one stage maps a fault: from where, which sizes, which attributes. */
+struct map_req {
+	struct pgt *t;
+	struct pmem_falloc *mem;
+	double fraction;                /* of a free-run request */
+	enum os_map_policy policy;
+	unsigned cont;                  /* OS_CONT_* */
+	const struct pgt_attrs *attrs;
+	bool s2;                        /* which counters */
+};
+
+/* Entries of the contiguous group @rq maps at @level, or 0. */
+static unsigned group_entries(const struct map_req *rq, int level)
+{
+	unsigned want = level == 3 ? OS_CONT_LAST : level == 2 ? OS_CONT_BLOCK : 0;
+
+	return rq->cont & want ? os_cont_entries(rq->t->g.granule_shift, level) : 0;
+}
+
+/* Is the aligned group of @n leaves at @level from @base inside the input
+ * range and wholly unmapped, with no table at @level? */
+static int group_free(struct pgt *t, uint64_t base, int level, unsigned n, bool *ok,
+		      struct sim_error *err)
+{
+	uint64_t step = BIT(pgt_leaf_shift(t, level));
+
+	*ok = false;
+	if ((base + n * step - 1) >> t->g.ia_bits)
+		return 0;
+	for (unsigned i = 0; i < n; i++) {
+		struct pgt_leaf l;
+		int rc = pgt_lookup(t, base + i * step, &l, err);
+
+		if (rc)
+			return rc;
+		if (l.mapped || l.level > level)
+			return 0;
+	}
+	*ok = true;
+	return 0;
+}
+
+/* Map @n leaves at @level from @base to frames from @frame; count them. */
+static int map_leaves(struct os *os, const struct map_req *rq, uint64_t base, uint64_t frame,
+		      int level, unsigned n, struct sim_error *err)
+{
+	uint64_t step = BIT(pgt_leaf_shift(rq->t, level));
+	struct pgt_attrs a = *rq->attrs;
+	int c = level == 3 ? (rq->s2 ? OS_C_S2_PAGES : OS_C_S1_PAGES)
+		: level == 2 ? (rq->s2 ? OS_C_S2_BLOCKS_L2 : OS_C_S1_BLOCKS_L2)
+			     : (rq->s2 ? OS_C_S2_BLOCKS_L1 : OS_C_S1_BLOCKS_L1);
+
+	a.contiguous = n > 1;
+	for (unsigned i = 0; i < n; i++) {
+		int rc = pgt_map(rq->t, base + i * step, frame + i * step, level, &a, err);
+
+		if (rc)
+			return rc;
+	}
+	os->st.c[c] += n;
+	if (n > 1)
+		os->st.c[rq->s2 ? OS_C_S2_CONT : OS_C_S1_CONT]++;
+	return 0;
 }
 
 /*
- * The largest leaf level the policy allows for a new mapping in @t whose
- * lookup stopped at @stop_level; @vm non-NULL for stage 2, where the region
- * must also be huge-backed.
+ * Map @ia, which a lookup found unmapped with its invalid descriptor at
+ * @stop: the largest of a block of each allowed level, a contiguous group
+ * of such blocks or of pages, and a page, whose region is free in the
+ * tables and (but for the page) for which the allocator has a free run.
+ * @leaf: the new leaf mapping @ia
  */
-static int pick_level(const struct os *os, const struct os_vm *vm, const struct pgt *t,
-		      enum os_map_policy policy, int stop_level, uint64_t ia)
+static int map_fault(struct os *os, const struct map_req *rq, uint64_t ia, int stop,
+		     struct pgt_leaf *leaf, struct sim_error *err)
 {
-	int first = policy == OS_MAP_L1 ? 1 : policy == OS_MAP_L2 ? 2 : 3;
+	struct pgt *t = rq->t;
+	int first = rq->policy == OS_MAP_L1 ? 1 : rq->policy == OS_MAP_L2 ? 2 : 3;
 
-	for (int l = first; l <= 2; l++) {
-		if (l < t->g.start_level || l < stop_level ||
-		    !geom_block_allowed(t->g.granule_shift, l, t->g.pamax))
+	for (int l = first; l <= 3; l++) {
+		unsigned shift = pgt_leaf_shift(t, l);
+
+		if (l < 3 && (l < t->g.start_level || l < stop ||
+			      !geom_block_allowed(t->g.granule_shift, l, t->g.pamax)))
 			continue;
-		if (vm && !region_huge(os, vm, ia, pgt_leaf_shift(t, l)))
-			continue;
-		return l;
+		/* a contiguous group first, then the single leaf */
+		const unsigned ns[2] = { group_entries(rq, l), 1 };
+
+		for (unsigned k = 0; k < 2; k++) {
+			unsigned n = ns[k];
+			uint64_t size = BIT(shift) * n, base = ia & ~(size - 1), frame;
+			bool ok = true;
+			int rc;
+
+			if (!k && n < 2)        /* no group at this level */
+				continue;
+			if (n > 1 && (rc = group_free(t, base, l, n, &ok, err)))
+				return rc;
+			if (!ok)
+				continue;
+			if (n == 1 && l == 3)
+				rc = pmem_falloc_alloc(rq->mem, size, size, &frame, err);
+			else
+				rc = pmem_falloc_try(rq->mem, size, rq->fraction, &frame, err);
+			if (rc < 0)
+				return rc;
+			if (rc == 1) {
+				os->st.c[rq->s2 ? OS_C_S2_NO_RUN : OS_C_S1_NO_RUN]++;
+				continue;
+			}
+			if ((rc = map_leaves(os, rq, base, frame, l, n, err)))
+				return rc;
+			os->st.c[rq->s2 ? OS_C_S2_FAULTS : OS_C_S1_FAULTS]++;
+			leaf->mapped = true;
+			leaf->level = (int8_t)l;
+			leaf->shift = (uint8_t)shift;
+			leaf->oa = frame + (ia - base);
+			return 0;
+		}
 	}
-	return 3;
+	return sim_error_set(err, SIM_E_INVAL, "os: IA 0x%llx: no mapping fits",
+			     (unsigned long long)ia);
 }
 
-static int s2_ensure(struct os *os, struct os_vm *vm, uint64_t ipa, struct pgt_leaf *leaf,
-		     bool *created, struct sim_error *err)
+/* The stage-2 mapping of @ipa, made for an access (@write: a write)
+ * when missing. */
+static int s2_ensure(struct os *os, struct os_vm *vm, uint64_t ipa, bool write,
+		     struct pgt_leaf *leaf, bool *created, struct sim_error *err)
 {
-	uint64_t size, base, pa;
-	int level, rc;
+	bool log = vm->cfg.s2_dirty_log;
+	struct pgt_attrs a = { .dbm = log, .read_only = log && !write };
+	struct map_req rq = {
+		.t = &vm->s2, .mem = &os->host->mem, .fraction = vm->cfg.huge_fraction,
+		/* KVM maps pages only while it logs dirty pages (force_pte) */
+		.policy = log ? OS_MAP_PAGES : vm->cfg.s2_policy,
+		.cont = log ? 0 : vm->cfg.s2_contiguous, .attrs = &a, .s2 = true,
+	};
+	int rc;
 
 	*created = false;
 	rc = pgt_lookup(&vm->s2, ipa, leaf, err);
 	if (rc || leaf->mapped)
 		return rc;
-	level = pick_level(os, vm, &vm->s2, vm->cfg.s2_policy, leaf->level, ipa);
-	size = BIT(pgt_leaf_shift(&vm->s2, level));
-	base = ipa & ~(size - 1);
-	rc = pmem_falloc_alloc(&os->host->mem, size, size, &pa, err);
-	if (rc)
+	if ((rc = map_fault(os, &rq, ipa, leaf->level, leaf, err)))
 		return rc;
-	rc = pgt_map(&vm->s2, base, pa, level, NULL, err);
-	if (rc)
-		return rc;
-	os->st.c[OS_C_S2_FAULTS]++;
-	os->st.c[level == 3 ? OS_C_S2_PAGES : level == 2 ? OS_C_S2_BLOCKS_L2
-						      : OS_C_S2_BLOCKS_L1]++;
-	leaf->mapped = true;
-	leaf->level = (int8_t)level;
-	leaf->shift = (uint8_t)pgt_leaf_shift(&vm->s2, level);
-	leaf->oa = pa + (ipa - base);
 	*created = true;
 	return 0;
 }
@@ -153,7 +295,8 @@ static int s1_table_alloc(void *ctx, uint64_t size, uint64_t *addr, struct sim_e
 		struct pgt_leaf leaf;
 		bool created;
 
-		rc = s2_ensure(os, vm, ipa, &leaf, &created, err);
+		/* written by the guest as soon as it has them */
+		rc = s2_ensure(os, vm, ipa, true, &leaf, &created, err);
 		if (rc)
 			return rc;
 		ipa = (ipa & ~bits_low_mask(leaf.shift)) + BIT(leaf.shift);
@@ -273,9 +416,13 @@ int os_init(struct os *os, const struct os_cfg *cfg, struct pmem *pm, struct sim
 	if (!os->cfg.pa_bits)
 		os->cfg.pa_bits = 48;
 	s1_defaults(&os->cfg.host);
+	if (!os->cfg.host_granule_shift)
+		os->cfg.host_granule_shift = os->cfg.host.granule_shift;
 	if (os->cfg.pa_bits < 32 || os->cfg.pa_bits > 52)
 		return sim_error_set(err, SIM_E_CONFIG, "os: PA size %u is outside 32..52 bits",
 				     os->cfg.pa_bits);
+	if ((rc = check_s1(&os->cfg.host, "host", 0, err)))
+		return rc;
 	host = calloc(1, sizeof(*host));
 	if (!host)
 		return sim_error_set(err, SIM_E_NOMEM, "os: no memory for the host");
@@ -292,6 +439,9 @@ int os_init(struct os *os, const struct os_cfg *cfg, struct pmem *pm, struct sim
 	}
 	rc = pmem_falloc_init(&host->mem, os->cfg.ram_base, UINT64_C(1) << os->cfg.pa_bits,
 			      OS_SMALL_ALIGN, err);
+	if (!rc)
+		rc = mem_fragment(os, &host->mem, os->cfg.host_granule_shift,
+				  os->cfg.host_frag || os->cfg.host.frag, 0, err);
 	if (!rc)
 		rc = s1_tree(host, &host->kernel, os->cfg.host.va_bits, err);
 	if (rc)
@@ -318,9 +468,10 @@ int os_vm_create(struct os *os, const struct os_vm_cfg *cfg, struct os_vm **vmp,
 	struct pgt_backing b;
 	int rc;
 
-	if (!(cfg->huge_fraction >= 0.0 && cfg->huge_fraction <= 1.0))
-		return sim_error_set(err, SIM_E_CONFIG, "os: huge_fraction %g is outside 0..1",
-				     cfg->huge_fraction);
+	if (!is_fraction(cfg->huge_fraction) || !is_fraction(cfg->s2_old_share))
+		return sim_error_set(err, SIM_E_CONFIG,
+				     "os: huge_fraction %g or old_share %g is outside 0..1",
+				     cfg->huge_fraction, cfg->s2_old_share);
 	vm = calloc(1, sizeof(*vm));
 	if (!vm)
 		return sim_error_set(err, SIM_E_NOMEM, "os: no memory for a VM");
@@ -342,6 +493,8 @@ int os_vm_create(struct os *os, const struct os_vm_cfg *cfg, struct os_vm **vmp,
 		free(vm);
 		return rc;
 	}
+	if ((rc = check_s1(&vm->cfg.guest, "VM", vm->id, err)))
+		return rc;      /* the VM stays listed and is freed by os_destroy() */
 	g = (struct pgt_geom){
 		.stage = MMU_STAGE2,
 		.granule_shift = (uint8_t)vm->cfg.s2_granule_shift,
@@ -359,6 +512,9 @@ int os_vm_create(struct os *os, const struct os_vm_cfg *cfg, struct os_vm **vmp,
 	if (!rc)
 		rc = pmem_falloc_init(&vm->mem, vm->cfg.ipa_base, UINT64_C(1) << s1_oa_bits(vm),
 				      OS_SMALL_ALIGN, err);
+	if (!rc)
+		rc = mem_fragment(os, &vm->mem, vm->cfg.guest.granule_shift, vm->cfg.guest.frag,
+				  vm->id, err);
 	if (!rc && !vm->cfg.s2_only)
 		rc = s1_tree(vm, &vm->kernel, vm->cfg.guest.va_bits, err);
 	if (rc)
@@ -447,8 +603,8 @@ out_of_range:
 			     (unsigned long long)~bits_low_mask(kbits));
 }
 
-int os_touch_ipa(struct os *os, struct os_vm *vm, uint64_t ipa, struct os_touch *out,
-		 struct sim_error *err)
+static int touch_ipa(struct os *os, struct os_vm *vm, uint64_t ipa, bool write,
+		     struct os_touch *out, struct sim_error *err)
 {
 	struct os_touch dummy;
 	struct pgt_leaf leaf;
@@ -467,7 +623,7 @@ int os_touch_ipa(struct os *os, struct os_vm *vm, uint64_t ipa, struct os_touch 
 		return sim_error_set(err, SIM_E_INVAL,
 				     "VM %u: IPA 0x%llx is above the %u-bit IPA size",
 				     vm->id, (unsigned long long)ipa, vm->cfg.ipa_bits);
-	rc = s2_ensure(os, vm, ipa, &leaf, &created, err);
+	rc = s2_ensure(os, vm, ipa, write, &leaf, &created, err);
 	if (rc)
 		return rc;
 	out->s2_new = created;
@@ -475,6 +631,12 @@ int os_touch_ipa(struct os *os, struct os_vm *vm, uint64_t ipa, struct os_touch 
 	out->s2_shift = leaf.shift;
 	out->pa = leaf.oa;
 	return 0;
+}
+
+int os_touch_ipa(struct os *os, struct os_vm *vm, uint64_t ipa, struct os_touch *out,
+		 struct sim_error *err)
+{
+	return touch_ipa(os, vm, ipa, false, out, err);
 }
 
 /*
@@ -533,14 +695,14 @@ int os_fault(struct os *os, struct os_proc *p, uint64_t va, enum mmu_acc_type ty
 	struct pgt *t;
 	struct pgt_leaf leaf;
 	uint64_t ia;
-	bool kernel;
+	bool kernel, write = type == MMU_ACC_WRITE;
 	int rc;
 
 	if (!out)
 		out = &dummy;
 	os->st.c[OS_C_TOUCHES]++;
 	if (!p->has_s1)
-		return os_touch_ipa(os, vm, va, out, err);
+		return touch_ipa(os, vm, va, write, out, err);
 	memset(out, 0, sizeof(*out));
 	out->s2_level = -1;
 	rc = select_half(p, va, &kernel, &ia, err);
@@ -551,39 +713,33 @@ int os_fault(struct os *os, struct os_proc *p, uint64_t va, enum mmu_acc_type ty
 	if (rc)
 		return rc;
 	if (!leaf.mapped) {
-		enum os_map_policy pol = kernel ? vm->cfg.guest.policy : p->policy;
-		int level = pick_level(os, NULL, t, pol, leaf.level, ia);
-		uint64_t size = BIT(pgt_leaf_shift(t, level)), frame;
-		struct pgt_attrs a = { .no_af = false };
+		const struct os_s1_cfg *c = &vm->cfg.guest;
+		/* user pages track dirty state (DBM is Linux's PTE_WRITE) */
+		bool track = !kernel && p->regime != MMU_REGIME_EL2 && !c->map_dirty;
+		struct pgt_attrs a = { .dbm = track, .read_only = track && !write };
+		struct map_req rq = {
+			.t = t, .mem = &vm->mem, .fraction = c->huge_fraction,
+			.policy = kernel ? c->policy : p->policy, .cont = c->contiguous,
+			.attrs = &a,
+		};
 
 		if (p->regime == MMU_REGIME_EL2) {
 			a.el0 = true;                   /* AP[1] is RES1 */
 		} else if (kernel) {
 			a.xn = true;
-			a.ng = vm->cfg.guest.kernel_ng;
+			a.ng = c->kernel_ng;
 		} else {
 			a.el0 = true;
 			a.ng = true;
 			a.pxn = true;
 		}
-		rc = pmem_falloc_alloc(&vm->mem, size, size, &frame, err);
-		if (rc)
+		if ((rc = map_fault(os, &rq, ia, leaf.level, &leaf, err)))
 			return rc;
-		rc = pgt_map(t, ia & ~(size - 1), frame, level, &a, err);
-		if (rc)
-			return rc;
-		os->st.c[OS_C_S1_FAULTS]++;
-		os->st.c[level == 3 ? OS_C_S1_PAGES : level == 2 ? OS_C_S1_BLOCKS_L2
-							      : OS_C_S1_BLOCKS_L1]++;
 		/* A first fetch from a process's own half reads program or
 		 * library text, a file mapping: fault-around. */
-		if (type == MMU_ACC_FETCH && !kernel && two_ranges(p) && level == 3 &&
+		if (type == MMU_ACC_FETCH && !kernel && two_ranges(p) && leaf.level == 3 &&
 		    (rc = fault_around(os, p, t, ia, &a, err)))
 			return rc;
-		leaf.mapped = true;
-		leaf.level = (int8_t)level;
-		leaf.shift = (uint8_t)pgt_leaf_shift(t, level);
-		leaf.oa = frame + (ia & (size - 1));
 		out->s1_new = true;
 	}
 	out->s1_level = leaf.level;
@@ -596,7 +752,7 @@ int os_fault(struct os *os, struct os_proc *p, uint64_t va, enum mmu_acc_type ty
 		struct pgt_leaf s2;
 		bool created;
 
-		rc = s2_ensure(os, vm, out->ipa, &s2, &created, err);
+		rc = s2_ensure(os, vm, out->ipa, write, &s2, &created, err);
 		if (rc)
 			return rc;
 		out->s2_new = created;
@@ -611,12 +767,217 @@ int os_fault(struct os *os, struct os_proc *p, uint64_t va, enum mmu_acc_type ty
 	return 0;
 }
 
-/* @ha: TCR_ELx.HA or VTCR_EL2.HA as the OS or hypervisor sets it. */
-static void params_of(const struct pgt *t, enum mmu_regime regime, bool ha,
+/* The stage-1 tree, input address and leaf that translate @va of @p. */
+static int s1_leaf(struct os_proc *p, uint64_t va, struct pgt **t, uint64_t *ia,
+		   struct pgt_leaf *leaf, struct sim_error *err)
+{
+	bool kernel;
+	int rc = select_half(p, va, &kernel, ia, err);
+
+	if (rc)
+		return rc;
+	*t = kernel ? &p->vm->kernel : &p->user;
+	return pgt_lookup(*t, *ia, leaf, err);
+}
+
+/*
+ * Set @set and clear @clear in the leaf @leaf of @t that maps @ia (@addr
+ * in the caller's terms: the VA for stage 1), or in every leaf of its
+ * contiguous group, which software keeps alike; @fx gets what changed.
+ */
+static int update_group(struct pgt *t, uint64_t ia, uint64_t addr, const struct pgt_leaf *leaf,
+			uint64_t set, uint64_t clear, struct os_fix *fx, struct sim_error *err)
+{
+	unsigned n = leaf->desc & DESC_CONT ? os_cont_entries(t->g.granule_shift, leaf->level) : 0;
+	uint64_t step = BIT(leaf->shift), span, base;
+
+	if (n < 2)
+		n = 1;
+	span = step * n;
+	base = ia & ~(span - 1);
+	for (unsigned i = 0; i < n; i++) {
+		int rc = pgt_update_leaf(t, base + i * step, set, clear, NULL, err);
+
+		if (rc)
+			return rc;
+	}
+	fx->addr = addr & ~(span - 1);
+	fx->shift = leaf->shift;
+	fx->n = n;
+	return 0;
+}
+
+/* Is @h (a 64-bit hash) below @share, a probability? */
+static bool hash_below(uint64_t h, double share)
+{
+	return share >= 1.0 || (double)(h >> 11) * 0x1p-53 < share;
+}
+
+int os_age(struct os *os, struct os_proc *p, uint64_t va, const struct os_touch *t,
+	   struct sim_error *err)
+{
+	struct os_vm *vm = p->vm;
+	uint64_t when = os->st.c[OS_C_TOUCHES], h;
+	struct os_fix fx;
+	struct pgt_leaf leaf;
+	int rc;
+
+	if (p->has_s1 && vm->cfg.guest.old_share > 0.0 && !t->s1_new &&
+	    p->regime != MMU_REGIME_EL2 && !(two_ranges(p) && (va >> 55 & 1))) {
+		struct pgt *tree;
+		uint64_t ia;
+
+		h = bits_mix64(os->cfg.seed ^ bits_mix64(va >> 12 ^ when << 20) ^ 1);
+		if (hash_below(h, vm->cfg.guest.old_share)) {
+			if ((rc = s1_leaf(p, va, &tree, &ia, &leaf, err)))
+				return rc;
+			if (leaf.mapped && (leaf.desc & DESC_AF)) {
+				if ((rc = update_group(tree, ia, va, &leaf, 0, DESC_AF, &fx, err)))
+					return rc;
+				os->st.c[OS_C_S1_AGED] += fx.n;
+			}
+		}
+	}
+	if (!vm->is_host && vm->cfg.s2_old_share > 0.0 && !t->s2_new) {
+		h = bits_mix64(os->cfg.seed ^ bits_mix64(t->ipa >> 12 ^ when << 20) ^ 2);
+		if (hash_below(h, vm->cfg.s2_old_share)) {
+			if ((rc = pgt_lookup(&vm->s2, t->ipa, &leaf, err)))
+				return rc;
+			if (leaf.mapped && (leaf.desc & DESC_AF)) {
+				if ((rc = update_group(&vm->s2, t->ipa, t->ipa, &leaf, 0, DESC_AF, &fx,
+						       err)))
+					return rc;
+				os->st.c[OS_C_S2_AGED] += fx.n;
+			}
+		}
+	}
+	return 0;
+}
+
+/* Is @leaf writable-clean: software-writable (DBM) but not writable now? */
+static bool writable_clean(const struct pgt_leaf *leaf, bool s2)
+{
+	return leaf->mapped && (leaf->desc & DESC_DBM) &&
+	       (s2 ? !(leaf->desc & DESC_S2AP_W) : (leaf->desc & DESC_AP_RO) != 0);
+}
+
+/* Make the stage-1 leaf of @va writable and young (Linux's pte_mkdirty()
+ * and pte_mkyoung() in one ptep_set_access_flags()). */
+static int s1_make_dirty(struct os *os, struct os_proc *p, uint64_t va, struct os_fix *out,
+			 struct sim_error *err)
+{
+	struct pgt *t;
+	struct pgt_leaf leaf;
+	uint64_t ia;
+	int rc = s1_leaf(p, va, &t, &ia, &leaf, err);
+
+	if (rc || !writable_clean(&leaf, false))
+		return rc;
+	if ((rc = update_group(t, ia, va, &leaf, DESC_AF, DESC_AP_RO, out, err)))
+		return rc;
+	out->kind = OS_FIX_S1_DIRTY;
+	out->tlbi = true;
+	os->st.c[OS_C_S1_DIRTY_FAULTS]++;
+	return 0;
+}
+
+/* The hypervisor grants write permission to the stage-2 leaf of @ipa. */
+static int s2_make_dirty(struct os *os, struct os_vm *vm, uint64_t ipa, struct os_fix *out,
+			 struct sim_error *err)
+{
+	struct pgt_leaf leaf;
+	int rc = pgt_lookup(&vm->s2, ipa, &leaf, err);
+
+	if (rc || !writable_clean(&leaf, true))
+		return rc;
+	if ((rc = update_group(&vm->s2, ipa, ipa, &leaf, DESC_AF | DESC_S2AP_W, 0, out, err)))
+		return rc;
+	out->kind = OS_FIX_S2_DIRTY;
+	out->tlbi = true;
+	os->st.c[OS_C_S2_DIRTY_FAULTS]++;
+	return 0;
+}
+
+int os_fix_fault(struct os *os, struct os_proc *p, uint64_t va, enum mmu_acc_type type,
+		 const struct mmu_fault *f, struct os_fix *out, struct sim_error *err)
+{
+	struct os_vm *vm = p->vm;
+	struct pgt_leaf leaf;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (f->type == MMU_FAULT_ACCESS_FLAG && f->stage == 1) {
+		struct pgt *t;
+		uint64_t ia, clear = 0;
+
+		if ((rc = s1_leaf(p, va, &t, &ia, &leaf, err)) || !leaf.mapped ||
+		    (leaf.desc & DESC_AF))
+			return rc;
+		/* a write to an old writable-clean page: young and dirty at once */
+		if (type == MMU_ACC_WRITE && writable_clean(&leaf, false))
+			clear = DESC_AP_RO;
+		if ((rc = update_group(t, ia, va, &leaf, DESC_AF, clear, out, err)))
+			return rc;
+		out->kind = OS_FIX_S1_AF;
+		out->tlbi = clear != 0;
+		os->st.c[OS_C_S1_AF_FAULTS]++;
+		return 0;
+	}
+	if (f->type == MMU_FAULT_ACCESS_FLAG && f->stage == 2 && !vm->is_host) {
+		if ((rc = pgt_lookup(&vm->s2, f->ipa, &leaf, err)) || !leaf.mapped ||
+		    (leaf.desc & DESC_AF))
+			return rc;
+		if ((rc = update_group(&vm->s2, f->ipa, f->ipa, &leaf, DESC_AF, 0, out, err)))
+			return rc;
+		out->kind = OS_FIX_S2_AF;
+		os->st.c[OS_C_S2_AF_FAULTS]++;
+		return 0;
+	}
+	if (f->type != MMU_FAULT_PERMISSION)
+		return 0;
+	/* a walk's own write is to the descriptor's table page (s1ptw) */
+	if (f->stage == 1 && type == MMU_ACC_WRITE)
+		return s1_make_dirty(os, p, va, out, err);
+	if (f->stage == 2 && !vm->is_host && (type == MMU_ACC_WRITE || f->s1ptw))
+		return s2_make_dirty(os, vm, f->ipa, out, err);
+	return 0;
+}
+
+int os_fix_write(struct os *os, struct os_proc *p, uint64_t va, struct os_fix *out,
+		 struct sim_error *err)
+{
+	uint64_t ipa = va;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (p->has_s1) {
+		struct pgt *t;
+		struct pgt_leaf leaf;
+		uint64_t ia;
+
+		if ((rc = s1_leaf(p, va, &t, &ia, &leaf, err)) || !leaf.mapped)
+			return rc;
+		if (writable_clean(&leaf, false))
+			return s1_make_dirty(os, p, va, out, err);
+		/* stage 1 refuses the write for good: a permission fault the
+		 * OS does not resolve */
+		if (leaf.desc & DESC_AP_RO)
+			return 0;
+		ipa = leaf.oa;
+	}
+	if (p->vm->is_host)
+		return 0;
+	return s2_make_dirty(os, p->vm, ipa, out, err);
+}
+
+/* @ha, @hd: TCR_ELx.{HA,HD} or VTCR_EL2.{HA,HD} as the OS or hypervisor
+ * sets them. */
+static void params_of(const struct pgt *t, enum mmu_regime regime, bool ha, bool hd,
 		      struct walk_params *wp)
 {
 	*wp = (struct walk_params){
 		.ha = ha,
+		.hd = hd,
 		.stage = t->g.stage,
 		.regime = regime,
 		.table_base = t->root,
@@ -639,7 +1000,8 @@ int os_proc_s1_params(const struct os_proc *p, uint64_t va, struct walk_params *
 
 	if (rc)
 		return rc;
-	params_of(kernel ? &p->vm->kernel : &p->user, p->regime, p->vm->cfg.guest.hw_af, wp);
+	params_of(kernel ? &p->vm->kernel : &p->user, p->regime, p->vm->cfg.guest.hw_af,
+		  p->vm->cfg.guest.hw_dirty, wp);
 	return 0;
 }
 
@@ -647,7 +1009,7 @@ int os_vm_s2_params(const struct os_vm *vm, struct walk_params *wp, struct sim_e
 {
 	if (vm->is_host)
 		return sim_error_set(err, SIM_E_INVAL, "os: the host has no stage 2");
-	params_of(&vm->s2, MMU_REGIME_EL10, vm->cfg.s2_hw_af, wp);
+	params_of(&vm->s2, MMU_REGIME_EL10, vm->cfg.s2_hw_af, vm->cfg.s2_hw_dirty, wp);
 	return 0;
 }
 
@@ -661,9 +1023,11 @@ void os_proc_mmu_ctx(const struct os_proc *p, uint16_t asid, uint16_t vmid,
 		c->cpu.s1_gran[i] = c->cpu.s2_gran[i] = true;
 	c->s1_enabled = p->has_s1;
 	if (p->has_s1) {
-		params_of(&p->user, p->regime, p->vm->cfg.guest.hw_af, &c->s1[0]);
+		const struct os_s1_cfg *g = &p->vm->cfg.guest;
+
+		params_of(&p->user, p->regime, g->hw_af, g->hw_dirty, &c->s1[0]);
 		if (two_ranges(p)) {
-			params_of(&p->vm->kernel, p->regime, p->vm->cfg.guest.hw_af, &c->s1[1]);
+			params_of(&p->vm->kernel, p->regime, g->hw_af, g->hw_dirty, &c->s1[1]);
 		} else {
 			c->s1[1] = c->s1[0];
 			c->s1[1].cfg_fault = MMU_FAULT_TRANSLATION;
@@ -671,7 +1035,8 @@ void os_proc_mmu_ctx(const struct os_proc *p, uint16_t asid, uint16_t vmid,
 	}
 	c->s2_enabled = !p->vm->is_host;
 	if (c->s2_enabled)
-		params_of(&p->vm->s2, MMU_REGIME_EL10, p->vm->cfg.s2_hw_af, &c->s2);
+		params_of(&p->vm->s2, MMU_REGIME_EL10, p->vm->cfg.s2_hw_af, p->vm->cfg.s2_hw_dirty,
+			  &c->s2);
 	c->asid = asid;
 	c->vmid = vmid;
 }

@@ -44,6 +44,12 @@ enum os_map_policy {
 				 * (4K 1G; 64K 4T with 52-bit PA), else level 2 */
 };
 
+/* Contiguous mappings an OS or hypervisor makes (OR of the bits): runs of
+ * last-level pages, and of level-2 blocks, each group mapped with the
+ * Contiguous bit where its frames allow. */
+#define OS_CONT_LAST  1u
+#define OS_CONT_BLOCK 2u
+
 /* A stage-1 configuration (host or guest OS).  Zero fields take defaults. */
 struct os_s1_cfg {
 	unsigned granule_shift;         /* 0: 12 */
@@ -61,13 +67,35 @@ struct os_s1_cfg {
 					 * (fault_around_bytes), a power of two
 					 * within one last-level table; at most
 					 * one page (or 0): none */
+	bool hw_dirty;                  /* TCR_ELx.HD: the CPU manages dirty
+					 * state (used with hw_af only) */
+	bool map_dirty;                 /* no dirty tracking: user pages are
+					 * writable and dirty from their first
+					 * touch */
+	unsigned contiguous;            /* OS_CONT_* */
+	/* The space's free memory: with frag, a share huge_fraction (0..1) of
+	 * it lies in free runs, so a block or a contiguous group finds its
+	 * frames with that probability, and single pages come from fragmented
+	 * memory; without frag every request finds them and pages pack. */
+	bool frag;
+	double huge_fraction;
+	/* Share 0..1 of the walks of an already mapped user page that find it
+	 * old: reclaim's aging cleared its access flag since it was last
+	 * walked. */
+	double old_share;
 };
 
 struct os_cfg {
 	unsigned pa_bits;               /* implemented PA size (PAMax); 0: 48 */
 	uint64_t ram_base;              /* first host frame handed out */
-	uint64_t seed;                  /* of the huge-page hash (os_vm_cfg) */
+	uint64_t seed;                  /* of every seeded choice */
 	struct os_s1_cfg host;          /* host kernel and native processes */
+	/* The host's physical memory as stage 2 sees it: single pages from
+	 * fragmented memory (host_frag), in units of host_granule_shift (0:
+	 * the host's stage-1 granule), free runs of that granule's level-2
+	 * block.  Without VMs the host's own host.frag decides. */
+	bool host_frag;
+	unsigned host_granule_shift;
 };
 
 struct os_vm_cfg {
@@ -80,11 +108,17 @@ struct os_vm_cfg {
 	bool s2_hw_af;                  /* VTCR_EL2.HA (KVM sets it wherever the
 					 * CPU has the feature) */
 	uint64_t ipa_base;              /* first guest frame handed out */
-	/* Fraction (0..1) of the VM's memory the host backs with huge pages:
-	 * a stage-2 block is placed only over an aligned IPA region that the
-	 * seeded hash of (os_cfg seed, VM, region) selects with this
-	 * probability. */
+	/* Share (0..1) of the host's free memory in free runs, as this VM's
+	 * stage-2 mappings see it: a stage-2 block or contiguous group finds
+	 * its host frames with this probability, else the hypervisor maps
+	 * smaller. */
 	double huge_fraction;
+	bool s2_hw_dirty;               /* VTCR_EL2.HD (used with s2_hw_af) */
+	bool s2_dirty_log;              /* the hypervisor tracks the pages the
+					 * guest writes (KVM's dirty logging):
+					 * stage 2 in pages, written first */
+	unsigned s2_contiguous;         /* OS_CONT_* at stage 2 */
+	double s2_old_share;            /* as os_s1_cfg.old_share, at stage 2 */
 	struct os_s1_cfg guest;         /* the guest OS's stage 1 */
 };
 
@@ -109,7 +143,17 @@ struct os_proc_cfg {
 	X(S2_BLOCKS_L2, "s2_blocks_l2") \
 	X(S1_TABLES, "s1_tables") \
 	X(S2_TABLES, "s2_tables") \
-	X(SPLINTERED, "splintered")
+	X(SPLINTERED, "splintered") \
+	X(S1_CONT, "s1_contiguous_groups") \
+	X(S2_CONT, "s2_contiguous_groups") \
+	X(S1_NO_RUN, "s1_no_free_run") \
+	X(S2_NO_RUN, "s2_no_free_run") \
+	X(S1_AGED, "s1_aged") \
+	X(S2_AGED, "s2_aged") \
+	X(S1_AF_FAULTS, "s1_af_faults") \
+	X(S1_DIRTY_FAULTS, "s1_dirty_faults") \
+	X(S2_AF_FAULTS, "s2_af_faults") \
+	X(S2_DIRTY_FAULTS, "s2_dirty_faults")
 
 enum os_counter {
 #define X(id, name) OS_C_##id,
@@ -125,7 +169,13 @@ enum os_counter {
  * table pages
  * allocated per stage (start tables included); stage-1 blocks created
  * over a smaller stage-2 mapping of the touched IPA (a TLB can then cache
- * only the smaller size: "splintered").
+ * only the smaller size: "splintered"); groups mapped with the Contiguous
+ * bit per stage (their leaves count as pages or blocks too); block or
+ * group requests that found no free run (the mapping fell back to a
+ * smaller size); leaves aging made old; and the faults the OS (stage 1)
+ * and the hypervisor (stage 2) took and fixed: access-flag faults (an old
+ * page without hardware AF management) and dirty-state faults (the first
+ * write to a writable-clean page without hardware dirty management).
  */
 struct os_stats {
 	uint64_t c[OS_C__COUNT];
@@ -237,13 +287,26 @@ int os_fault(struct os *os, struct os_proc *p, uint64_t va, enum mmu_acc_type ty
  *      VM
  * @out: what was found or created (may be NULL)
  *
- * Stage 1: pages or blocks per the process's policy, user mappings EL0
- * read/write, non-global, PXN; kernel mappings EL1 only, UXN, global
- * unless kernel_ng.  Stage 2: read/write Normal memory, a block only where
- * the level exists for the geometry, the VM's policy allows it and the
- * region is huge-backed.  A region already split into smaller mappings is
- * never turned into a block.  The mapping a fault creates is young (AF
- * set) at both stages, as Linux and KVM map a faulting page.
+ * Stage 1: per the process's policy, the largest of a level-1 block, a
+ * contiguous group of level-2 blocks, a level-2 block, a contiguous group
+ * of pages and a page that is allowed and whose aligned region is still
+ * wholly unmapped, and (but for the page) for which the space's allocator
+ * finds a free run; user mappings EL0 read/write, non-global, PXN; kernel
+ * mappings EL1 only, UXN, global unless kernel_ng.  Stage 2: Normal
+ * memory, the same sizes by the VM's policy, the geometry and the host's
+ * free runs (struct os_vm_cfg.huge_fraction).  A group is mapped whole, its
+ * leaves alike but for their frames, with the Contiguous bit: as Linux's
+ * contpte maps a large folio, as hugetlb maps CONT_PTE/CONT_PMD pages.  A
+ * region already split into smaller mappings is never mapped larger.
+ *
+ * The mapping a fault creates is young (AF set) at both stages, as Linux
+ * and KVM map a faulting page.  Dirty state: a user page first read or
+ * fetched is writable-clean (DBM set, AP[2] = 1), one first written is
+ * dirty (DBM set, AP[2] = 0), unless map_dirty (then writable, no DBM);
+ * kernel, EL2 and guest-table pages are writable.  Stage 2 tracks dirty
+ * state only with s2_dirty_log: then pages only, writable-clean (DBM set,
+ * S2AP[1] = 0) when first read and dirty when first written; otherwise
+ * writable, as KVM maps a fault.
  *
  * Return: 0; SIM_E_INVAL for an address outside the ranges; SIM_E_NOMEM
  * when a frame allocator is exhausted; memory errors.
@@ -256,10 +319,81 @@ int os_touch_ipa(struct os *os, struct os_vm *vm, uint64_t ipa, struct os_touch 
 		 struct sim_error *err);
 
 /**
+ * os_age() - reclaim's aging, seen when @va of @p is walked again: with
+ * probability old_share per stage (a seeded hash of the page and of the
+ * touch count), the OS clears the access flag of the stage-1 leaf of a
+ * user page, and the hypervisor that of the stage-2 leaf of its IPA (the
+ * whole contiguous group, as Linux's contpte does), unless @t says this
+ * very touch created that mapping.  No TLB is invalidated, as when
+ * Linux's multi-gen LRU clears the flag with ptep_test_and_clear_young()
+ * and KVM's clear_young MMU notifier ages stage 2, so a translation still
+ * cached (in a TLB or the stage-2 TLB) stays usable until it is dropped.
+ * @t: what os_fault() found for this access
+ *
+ * Return: 0 or a memory error.
+ */
+int os_age(struct os *os, struct os_proc *p, uint64_t va, const struct os_touch *t,
+	   struct sim_error *err);
+
+/* What a fault handler of the OS or the hypervisor fixed. */
+enum os_fix_kind {
+	OS_FIX_NONE = 0,                /* not a fault they resolve */
+	OS_FIX_S1_AF,                   /* stage-1 access flag */
+	OS_FIX_S1_DIRTY,                /* first write to a writable-clean page */
+	OS_FIX_S2_AF,
+	OS_FIX_S2_DIRTY,
+};
+
+struct os_fix {
+	enum os_fix_kind kind;
+	bool tlbi;                      /* a translation the TLBs may hold was
+					 * made more permissive: the handler
+					 * invalidates it (stage 1: by VA,
+					 * Linux's flush_tlb_page(); stage 2: by
+					 * IPA plus all of the VM's stage 1,
+					 * KVM's __kvm_tlb_flush_vmid_ipa_nsh()) */
+	uint64_t addr;                  /* first VA (stage 1) or IPA (stage 2)
+					 * of the leaves changed */
+	uint8_t shift;                  /* their size */
+	unsigned n;                     /* how many: a contiguous group whole */
+};
+
+/**
+ * os_fix_fault() - the OS's or the hypervisor's handler for a fault that
+ * a walk of @va of @p for @type took (@f): an access-flag fault sets AF
+ * (and, on a write to a writable-clean page at stage 1, makes it dirty in
+ * the same fault, as Linux's handle_pte_fault() does); a permission fault
+ * of a write to a writable-clean (DBM set) leaf makes it dirty.  Anything
+ * else is left alone (out->kind OS_FIX_NONE).  Counts what it fixed.
+ *
+ * Return: 0 or a memory error.
+ */
+int os_fix_fault(struct os *os, struct os_proc *p, uint64_t va, enum mmu_acc_type type,
+		 const struct mmu_fault *f, struct os_fix *out, struct sim_error *err);
+
+/**
+ * os_fix_write() - the permission fault of a write that a TLB entry
+ * refused, without a walk: the stage-1 leaf of @va if it is writable-clean,
+ * else the stage-2 leaf of its IPA if that is; OS_FIX_NONE otherwise.
+ *
+ * Return: 0 or a memory error.
+ */
+int os_fix_write(struct os *os, struct os_proc *p, uint64_t va, struct os_fix *out,
+		 struct sim_error *err);
+
+/**
+ * os_cont_entries() - the entries of a contiguous group at @level with the
+ * 2^@granule_shift granule (Arm ARM D8.7.1, the Contiguous bit): 4K 16 at
+ * levels 1..3; 16K 32 at level 2, 128 at level 3; 64K 32 at levels 2 and
+ * 3; 0 where the bit is RES0 or no block exists.
+ */
+unsigned os_cont_entries(unsigned granule_shift, int level);
+
+/**
  * os_proc_s1_params() - walk parameters of the stage-1 half that
  * translates @va (TTBR0 or, by VA bit 55 in two-range regimes, TTBR1).
- * table_base is an IPA in a VM.  HA from the space's hw_af; HD, HPD, WXN
- * off.
+ * table_base is an IPA in a VM.  HA from the space's hw_af, HD from its
+ * hw_dirty; HPD, WXN off.
  *
  * Return: 0, or SIM_E_INVAL for a VA in neither range or a process
  * without stage 1.
@@ -268,7 +402,7 @@ int os_proc_s1_params(const struct os_proc *p, uint64_t va, struct walk_params *
 		      struct sim_error *err);
 
 /** os_vm_s2_params() - the VM's stage-2 walk parameters (HA from
- * s2_hw_af); SIM_E_INVAL for the host. */
+ * s2_hw_af, HD from s2_hw_dirty); SIM_E_INVAL for the host. */
 int os_vm_s2_params(const struct os_vm *vm, struct walk_params *wp, struct sim_error *err);
 
 /**
